@@ -1,0 +1,14 @@
+import type { SwitchboardConfigInput } from './schema';
+
+/**
+ * The configuration `npm start` uses: the four demo department systems on 4101-4104 and the
+ * gateway on 4000. Everything not named here takes the default in `schema.ts`.
+ */
+export const defaultConfig: SwitchboardConfigInput = {
+  connectors: {
+    accounting: { url: 'http://127.0.0.1:4101' },
+    sales: { url: 'http://127.0.0.1:4102' },
+    credit: { url: 'http://127.0.0.1:4103' },
+    support: { url: 'http://127.0.0.1:4104' },
+  },
+};

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** A connector's settings: where its department system is and how long to wait for it. */
+export const connectorConfigSchema = z
+  .object({
+    /** Whether the hub runs this connector. */
+    enabled: z.boolean().default(true),
+    /** Base URL of the department system's HTTP API. */
+    url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+    /** How long one upstream request may take before it counts as UPSTREAM_TIMEOUT. */
+    timeoutMs: z.number().int().positive().max(120_000).default(2_000),
+    /** The most keys the connector sends to its system in one batch request. */
+    maxBatchSize: z.number().int().positive().max(1_000).default(1_000),
+  })
+  .strict();
+
+/** The whole hub configuration, as validated at start-up. */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(4_000),
+      })
+      .strict()
+      .prefault({}),
+    mongodb: z
+      .object({
+        /** A MongoDB connection string; null starts the embedded server. */
+        uri: z.string().startsWith('mongodb', 'expected a mongodb:// or mongodb+srv:// URI').nullable().default(null),
+        database: z.string().min(1).default('switchboard'),
+        /** Where the embedded server keeps its data file (ignored with a real MongoDB). */
+        dataDir: z.string().min(1).default('.switchboard/data'),
+        /** Keep the embedded store in memory only: nothing survives a restart. */
+        memory: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    identity: z
+      .object({
+        /** The country assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
+        defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code like "US"').default('US'),
+        /** When the identity sync runs by itself at start-up. */
+        syncOnStart: z.enum(['ifEmpty', 'always', 'never']).default('ifEmpty'),
+        /** Directory page size asked of each system during a sync. */
+        pageSize: z.number().int().positive().max(1_000).default(500),
+      })
+      .strict()
+      .prefault({}),
+    demo: z
+      .object({
+        /** Start the demo department systems with the hub (`npm start`). */
+        enabled: z.boolean().default(true),
+        seed: z.number().int().nonnegative().default(42),
+        scale: z.number().int().positive().max(100_000).default(1_000),
+      })
+      .strict()
+      .prefault({}),
+    connectors: z.record(z.string().regex(/^[a-z][a-z0-9]*$/, 'expected a lower-case connector name'), connectorConfigSchema),
+  })
+  .strict();
+
+/** The validated configuration. */
+export type SwitchboardConfig = z.infer<typeof configSchema>;
+/** One connector's validated configuration. */
+export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
+/** What a config file or an override may contain before defaults are applied. */
+export type SwitchboardConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,30 @@
+/**
+ * The per-request context every resolver receives. The gateway's context factory creates it,
+ * with a fresh scope (DataLoaders) for every connector, so nothing is shared across requests.
+ */
+export interface RequestContext {
+  readonly requestId: string;
+  /** Each connector's request scope, by connector name. */
+  readonly scopes: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * A typed handle on one connector's request scope. The connector creates one and uses it to
+ * read its own loaders back out of the context.
+ *
+ * @example
+ * const scope = new ScopeKey<AccountingScope>('accounting');
+ * const { accounts } = scope.from(ctx);
+ */
+export class ScopeKey<T> {
+  constructor(readonly connector: string) {}
+
+  /** This connector's scope in `ctx`; throws if the context factory did not create one. */
+  from(ctx: RequestContext): T {
+    const scope = ctx.scopes.get(this.connector);
+    if (scope === undefined) {
+      throw new TypeError(`No request scope for connector "${this.connector}": the context factory must create one per request`);
+    }
+    return scope as T;
+  }
+}

@@ -1,0 +1,53 @@
+import type { GraphQLSchema } from 'graphql';
+import type { ConnectorConfig } from '../../config';
+
+/**
+ * One customer record as a department system's directory lists it, with identifiers written
+ * the way that system writes them. The hub's identity sync normalises and links them.
+ */
+export interface DirectoryEntry {
+  /** The system's own customer key (account number, contact id, tax number, e-mail...). */
+  key: string;
+  name: string | null;
+  emails: string[];
+  phones: string[];
+  taxNumbers: string[];
+}
+
+/** The outcome of a connector's health check. */
+export interface ConnectorHealth {
+  ok: boolean;
+  /** What failed, when `ok` is false. */
+  detail?: string;
+}
+
+/**
+ * A running connector: the data the gateway reads to stitch one department into `Customer`.
+ *
+ * The connector's subschema defines `type Customer { <name>: ... }` and a batch root field
+ * `mergeFieldName(keys: [String]!): [Customer]!` returning one entry per key, in key order
+ * (null keys get a Customer whose department field is null). The gateway merges that
+ * `Customer` into the hub's by the customer's link to this system; it never names a department.
+ */
+export interface Connector<TScope = unknown> {
+  /** Lower-case department name; also the `Customer` field the connector contributes. */
+  readonly name: string;
+  /** One sentence for operators and the README. */
+  readonly description: string;
+  /** The connector's executable subschema (built with type-graphql). */
+  readonly schema: GraphQLSchema;
+  /** The batch root field the gateway calls with this system's keys. */
+  readonly mergeFieldName: string;
+  /** Creates this request's loaders; called once per GraphQL request by the context factory. */
+  createRequestScope(): TScope;
+  /** Pages through the system's customer directory, for the identity sync. */
+  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
+  /** Asks the system whether it is up. Never throws. */
+  health(): Promise<ConnectorHealth>;
+}
+
+/** What the registry holds: how to build a connector from its configuration. */
+export interface ConnectorFactory {
+  readonly name: string;
+  create(config: ConnectorConfig): Connector;
+}

@@ -1,0 +1,70 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The stable error codes a client can see in `errors[].extensions.code`.
+ * These strings are public API: add codes, never rename them.
+ */
+export const ErrorCode = {
+  /** The query's arguments are malformed (a phone number that is not one, a negative `first`). */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A department system answered with an error, refused the connection or sent nonsense. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** A department system did not answer within its configured timeout. */
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The caller may not do this. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** Something failed inside the hub itself; details are in the hub's log, not the response. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/** One of the public error codes. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What every hub error carries in `extensions`, besides what GraphQL adds. */
+export interface HubErrorExtensions {
+  code: ErrorCode;
+  /** The connector (department) the error came from, when it came from one. */
+  connector?: string;
+  /** The argument that was wrong, for `BAD_USER_INPUT`. */
+  argument?: string;
+  http: { status: number };
+}
+
+function hubError(message: string, extensions: HubErrorExtensions, originalError?: Error): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions }, originalError });
+}
+
+/** A malformed argument: the message says what was expected and what was found. */
+export function badUserInput(message: string, argument?: string): GraphQLError {
+  return hubError(message, { code: ErrorCode.BAD_USER_INPUT, argument, http: { status: 400 } });
+}
+
+/** A department system failed (5xx, refused connection, unreadable answer). */
+export function upstreamUnavailable(connector: string, detail: string, cause?: Error): GraphQLError {
+  return hubError(
+    `The ${connector} system is unavailable: ${detail}`,
+    { code: ErrorCode.UPSTREAM_UNAVAILABLE, connector, http: { status: 502 } },
+    cause,
+  );
+}
+
+/** A department system did not answer in time. */
+export function upstreamTimeout(connector: string, timeoutMs: number, cause?: Error): GraphQLError {
+  return hubError(
+    `The ${connector} system did not answer within ${timeoutMs} ms`,
+    { code: ErrorCode.UPSTREAM_TIMEOUT, connector, http: { status: 504 } },
+    cause,
+  );
+}
+
+/** A failure inside the hub; the client sees only this sentence. */
+export function internalError(message = 'Internal error in the hub'): GraphQLError {
+  return hubError(message, { code: ErrorCode.INTERNAL_SERVER_ERROR, http: { status: 500 } });
+}
+
+/** True when `error` is a GraphQLError carrying one of the hub's public codes. */
+export function hasHubCode(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError)) return false;
+  const code = error.extensions?.code;
+  return typeof code === 'string' && Object.values<string>(ErrorCode).includes(code);
+}
