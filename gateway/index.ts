@@ -1,0 +1,11 @@
+// Public API of gateway/: start a hub, or build its pieces for tests and embedding.
+export { startHub } from './hub';
+export type { Hub, StartHubOptions } from './hub';
+export { buildGatewaySchema } from './stitch';
+export { createContextFactory } from './context';
+export { createGatewayServer, GRAPHQL_PATH } from './server';
+export { startDemoSilos, demoSiloPorts } from './demo';
+export type { DemoSilos } from './demo';
+export { consoleLogger, silentLogger } from './logger';
+export type { HubLogger } from './logger';
+export { SCREEN_POP_QUERY } from './query-page';

@@ -1,0 +1,16 @@
+/** Where the hub reports what it does. */
+export interface HubLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** Logs to the console, one line per event. */
+export const consoleLogger: HubLogger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(`warning: ${message}`),
+  error: (message, error) => console.error(`error: ${message}`, error ?? ''),
+};
+
+/** Logs nothing (tests). */
+export const silentLogger: HubLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };

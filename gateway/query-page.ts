@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+
+/** A browser asset the query page loads, served from node_modules so it works offline. */
+interface Asset {
+  file: string;
+  type: string;
+}
+
+const ASSETS: Record<string, Asset> = {
+  'react.js': { file: require.resolve('react/umd/react.production.min.js'), type: 'text/javascript' },
+  'react-dom.js': { file: require.resolve('react-dom/umd/react-dom.production.min.js'), type: 'text/javascript' },
+  'graphiql.js': { file: require.resolve('graphiql/graphiql.min.js'), type: 'text/javascript' },
+  'graphiql.css': { file: require.resolve('graphiql/graphiql.min.css'), type: 'text/css' },
+};
+
+/** The query the page opens with: the call-centre screen pop. */
+export const SCREEN_POP_QUERY = /* GraphQL */ `# The call-centre screen pop: who is calling, with every department's view.
+query ScreenPop($phone: String!) {
+  customerByPhone(phone: $phone) {
+    id
+    name
+    accounting { balance overdueAmount invoices(last: 5) { number total dueDate status } }
+    sales { lifetimeValue orders(last: 5) { id date total items { sku quantity } } }
+    credit { limit available score riskBand terms }
+    support { openTickets tickets(status: OPEN) { id subject priority openedAt } }
+  }
+}
+`;
+
+function page(graphqlPath: string, exampleVariables: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Switchboard: customer graph</title>
+<link rel="stylesheet" href="/_query-page/graphiql.css">
+<style>body{margin:0;height:100vh}#graphiql{height:100vh}</style>
+</head>
+<body>
+<div id="graphiql">Loading the query page…</div>
+<script src="/_query-page/react.js"></script>
+<script src="/_query-page/react-dom.js"></script>
+<script src="/_query-page/graphiql.js"></script>
+<script>
+  const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(graphqlPath)} });
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultQuery: ${JSON.stringify(SCREEN_POP_QUERY)},
+      defaultEditorToolsVisibility: true,
+      variables: ${JSON.stringify(exampleVariables)},
+    }),
+  );
+</script>
+</body>
+</html>`;
+}
+
+/** True when a GET looks like a browser opening the page rather than a GraphQL GET request. */
+export function wantsQueryPage(accept: string | undefined, query: unknown): boolean {
+  const hasQuery = typeof query === 'object' && query !== null && 'query' in query;
+  return !hasQuery && (accept ?? '').includes('text/html');
+}
+
+/**
+ * Serves the GraphiQL query page and its assets from the hub itself: no CDN, so the page works
+ * on a machine without internet access. Returns the page's HTML for the GET handler.
+ */
+export function registerQueryPageAssets(app: FastifyInstance, graphqlPath: string, examplePhone: () => string | null): () => string {
+  const cache = new Map<string, Buffer>();
+  app.get<{ Params: { asset: string } }>('/_query-page/:asset', async (request, reply) => {
+    const asset = ASSETS[request.params.asset];
+    if (!asset) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such asset' } });
+    let body = cache.get(asset.file);
+    if (!body) {
+      body = readFileSync(asset.file);
+      cache.set(asset.file, body);
+    }
+    return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(body);
+  });
+  return () => page(graphqlPath, JSON.stringify({ phone: examplePhone() ?? '+1 415 555 0100' }, null, 2));
+}

@@ -1,0 +1,56 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import fastifyApollo, { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { RequestContext } from '../connectors/kit';
+import { createErrorFormatter, type ErrorLogger } from './errors';
+import { registerQueryPageAssets, wantsQueryPage } from './query-page';
+
+/** The path the GraphQL endpoint and the query page share. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** What the HTTP server needs from the rest of the hub. */
+export interface GatewayServerOptions {
+  schema: GraphQLSchema;
+  createContext: (requestId?: string) => RequestContext;
+  logger: ErrorLogger;
+  /** Health of the hub's dependencies, for `GET /health`. */
+  health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
+  /** A phone number to prefill in the query page's variables. */
+  examplePhone: () => string | null;
+}
+
+/**
+ * Builds the HTTP server: Apollo Server on `/graphql` (POST, and GET for queries), the offline
+ * query page on `GET /graphql` from a browser, and `GET /health`.
+ */
+export async function createGatewayServer(options: GatewayServerOptions): Promise<{ app: FastifyInstance; apollo: ApolloServer<RequestContext> }> {
+  const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+  const apollo = new ApolloServer<RequestContext>({
+    schema: options.schema,
+    formatError: createErrorFormatter(options.logger),
+    includeStacktraceInErrorResponses: false,
+    // Introspection stays on: the typed, described schema is how frontend teams discover the graph.
+    introspection: true,
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const context = async (request: { id: string }) => options.createContext(request.id);
+  const renderPage = registerQueryPageAssets(app, GRAPHQL_PATH, options.examplePhone);
+  const apolloGet = fastifyApolloHandler(apollo, { context });
+  // Apollo answers GraphQL GETs (queries only, CSRF-checked); a browser gets the query page.
+  app.get<{ Reply: string }>(GRAPHQL_PATH, async function (request, reply) {
+    if (wantsQueryPage(request.headers.accept, request.query)) return reply.type('text/html').send(renderPage());
+    return apolloGet.call(this, request, reply);
+  });
+  await app.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, method: ['POST', 'OPTIONS'], context });
+
+  app.get('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH));
+  app.get('/health', async (_request, reply) => {
+    const health = await options.health();
+    return reply.code(health.ok ? 200 : 503).send({ status: health.ok ? 'ok' : 'degraded', checks: health.checks });
+  });
+  return { app, apollo };
+}

@@ -1,0 +1,65 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: "Where a customer lives in one department system: that system's name and its key for them." })
+export class SystemLink {
+  @Field({ description: 'The department system (connector) name, e.g. "accounting".' })
+  system!: string;
+
+  @Field({ description: "The customer's key in that system (account number, contact id, tax number, e-mail...)." })
+  key!: string;
+}
+
+@ObjectType({
+  description:
+    'A customer of the company, as one record across every department. Identity fields come from the hub; ' +
+    'each department adds its own field (accounting, sales, credit, support...).',
+})
+export class Customer {
+  @Field(() => ID, { description: "The hub's stable id for this customer (`cus_...`)." })
+  id!: string;
+
+  @Field({ description: 'The name most department records agree on, as "First Last".' })
+  name!: string;
+
+  @Field(() => [String], { description: 'Every e-mail address any department holds, normalised to lower case.' })
+  emails!: string[];
+
+  @Field(() => [String], { description: 'Every phone number any department holds, in E.164 form (+14155550132).' })
+  phones!: string[];
+
+  @Field(() => [SystemLink], { description: "The customer's key in each department system that knows them." })
+  links!: SystemLink[];
+}
+
+@ObjectType({ description: 'One customer in a page of customers.' })
+export class CustomerEdge {
+  @Field({ description: 'Pass as `after` to get the customers after this one.' })
+  cursor!: string;
+
+  @Field(() => Customer, { description: 'The customer.' })
+  node!: Customer;
+}
+
+@ObjectType({ description: 'Where a page of results sits in the whole list.' })
+export class PageInfo {
+  @Field({ description: 'True when more items follow this page.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The last item's cursor; null on an empty page." })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'A page of customers, in hub-id order (a Relay cursor connection).' })
+export class CustomerConnection {
+  @Field(() => [CustomerEdge], { description: 'The customers on this page, each with its cursor.' })
+  edges!: CustomerEdge[];
+
+  @Field(() => [Customer], { description: 'The customers on this page, without cursors.' })
+  nodes!: Customer[];
+
+  @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursor to ask for the next.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'How many customers the hub knows in all.' })
+  totalCount!: number;
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type { DirectoryEntry } from '../../connectors/kit';
+import { normalizeEmail, normalizeName, normalizePhone, normalizeTaxNumber } from './normalize';
+
+/** A department record to link, tagged with the system it came from. */
+export interface SourceRecord extends DirectoryEntry {
+  system: string;
+}
+
+/** Where a customer lives in one department system. */
+export interface SystemLink {
+  system: string;
+  key: string;
+}
+
+/** One customer as the hub knows them: the identity that links their records across systems. */
+export interface CustomerIdentity {
+  /** The stable hub id (`cus_...`). */
+  _id: string;
+  name: string;
+  /** Normalised e-mails (lower case), sorted. */
+  emails: string[];
+  /** Normalised phones (E.164), sorted. */
+  phones: string[];
+  /** Normalised tax numbers, sorted. */
+  taxNumbers: string[];
+  /** The customer's key in each system that knows them, in system order. */
+  links: SystemLink[];
+  /** Earlier hub ids of customers that a later sync found to be this one. */
+  aliases: string[];
+}
+
+/** What a linking run found. */
+export interface LinkResult {
+  customers: CustomerIdentity[];
+  /** Links refused because they would have put two keys of one system in one customer. */
+  conflicts: number;
+}
+
+interface NormalisedRecord {
+  system: string;
+  key: string;
+  name: string | null;
+  emails: string[];
+  phones: string[];
+  taxNumbers: string[];
+}
+
+const linkId = (system: string, key: string): string => `${system}:${key}`;
+
+/** The id a brand-new customer gets: derived from its first link, so a re-run gives the same id. */
+export function newCustomerId(anchor: SystemLink): string {
+  return `cus_${createHash('sha256').update(linkId(anchor.system, anchor.key)).digest('hex').slice(0, 16)}`;
+}
+
+function uniqueSorted(values: Array<string | null>): string[] {
+  return [...new Set(values.filter((v): v is string => v !== null))].sort();
+}
+
+/** Union-find over record indexes, remembering which systems each set already holds. */
+class Clusters {
+  private readonly parent: number[];
+  private readonly systems: Array<Map<string, string>>;
+
+  constructor(records: NormalisedRecord[]) {
+    this.parent = records.map((_, i) => i);
+    this.systems = records.map((r) => new Map([[r.system, r.key]]));
+  }
+
+  find(i: number): number {
+    while (this.parent[i] !== i) {
+      this.parent[i] = this.parent[this.parent[i]!]!;
+      i = this.parent[i]!;
+    }
+    return i;
+  }
+
+  /** Joins two sets unless that would give one customer two keys in one system. */
+  union(a: number, b: number): 'joined' | 'same' | 'conflict' {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return 'same';
+    const [small, large] = this.systems[ra]!.size < this.systems[rb]!.size ? [ra, rb] : [rb, ra];
+    for (const [system, key] of this.systems[small]!) {
+      const other = this.systems[large]!.get(system);
+      if (other !== undefined && other !== key) return 'conflict';
+    }
+    for (const [system, key] of this.systems[small]!) this.systems[large]!.set(system, key);
+    this.parent[small] = large;
+    return 'joined';
+  }
+}
+
+/**
+ * Links department records into customers by deterministic rules, strongest first: the same
+ * tax number, then the same normalised e-mail, then the same E.164 phone. A link that would give
+ * one customer two different keys in the same system is refused and counted as a conflict.
+ *
+ * `existing` maps `system:key` to the hub id a previous sync gave that record, so ids stay
+ * stable: a customer keeps the id most of its records already had (ties: the smallest id), and
+ * the other ids become aliases.
+ */
+export function linkRecords(
+  records: readonly SourceRecord[],
+  options: { defaultCountry: string; systemOrder: readonly string[]; existing?: ReadonlyMap<string, string> },
+): LinkResult {
+  const order = new Map(options.systemOrder.map((s, i) => [s, i]));
+  const normalised: NormalisedRecord[] = records
+    .map((r) => ({
+      system: r.system,
+      key: r.key,
+      name: normalizeName(r.name),
+      emails: uniqueSorted(r.emails.map(normalizeEmail)),
+      phones: uniqueSorted(r.phones.map((p) => normalizePhone(p, options.defaultCountry))),
+      taxNumbers: uniqueSorted(r.taxNumbers.map(normalizeTaxNumber)),
+    }))
+    // A fixed processing order makes conflicts resolve the same way on every run.
+    .sort((a, b) => (order.get(a.system) ?? 99) - (order.get(b.system) ?? 99) || a.key.localeCompare(b.key));
+
+  const clusters = new Clusters(normalised);
+  let conflicts = 0;
+  for (const field of ['taxNumbers', 'emails', 'phones'] as const) {
+    const firstHolder = new Map<string, number>();
+    normalised.forEach((record, index) => {
+      for (const value of record[field]) {
+        const holder = firstHolder.get(value);
+        if (holder === undefined) firstHolder.set(value, index);
+        else if (clusters.union(holder, index) === 'conflict') conflicts += 1;
+      }
+    });
+  }
+
+  const members = new Map<number, NormalisedRecord[]>();
+  normalised.forEach((record, index) => {
+    const root = clusters.find(index);
+    const list = members.get(root);
+    if (list) list.push(record);
+    else members.set(root, [record]);
+  });
+
+  const customers = [...members.values()].map((group) => toIdentity(group, options.existing));
+  customers.sort((a, b) => a._id.localeCompare(b._id));
+  return { customers, conflicts };
+}
+
+function toIdentity(group: NormalisedRecord[], existing: ReadonlyMap<string, string> | undefined): CustomerIdentity {
+  const links = group.map((r) => ({ system: r.system, key: r.key }));
+  const votes = new Map<string, number>();
+  for (const link of links) {
+    const id = existing?.get(linkId(link.system, link.key));
+    if (id) votes.set(id, (votes.get(id) ?? 0) + 1);
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const anchor = [...links].sort((a, b) => linkId(a.system, a.key).localeCompare(linkId(b.system, b.key)))[0]!;
+  const id = ranked[0]?.[0] ?? newCustomerId(anchor);
+  return {
+    _id: id,
+    name: pickName(group),
+    emails: uniqueSorted(group.flatMap((r) => r.emails)),
+    phones: uniqueSorted(group.flatMap((r) => r.phones)),
+    taxNumbers: uniqueSorted(group.flatMap((r) => r.taxNumbers)),
+    links,
+    aliases: ranked.slice(1).map(([alias]) => alias),
+  };
+}
+
+/** The name most of the customer's records agree on; ties go to the first system's. */
+function pickName(group: NormalisedRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of group) if (r.name) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [name, count] of counts) if (best === null || count > counts.get(best)!) best = name;
+  return best ?? group[0]!.key;
+}

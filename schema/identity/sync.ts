@@ -1,0 +1,78 @@
+import type { Connector } from '../../connectors/kit';
+import type { IdentityRepository } from '../../store/identity.repository';
+import { linkRecords, type SourceRecord } from './link';
+
+/** What an identity sync did. */
+export interface SyncReport {
+  /** Customers in the identity map after the sync. */
+  customers: number;
+  /** Records read from each system. */
+  records: Record<string, number>;
+  /** Customers known to more than one system. */
+  linkedAcrossSystems: number;
+  /** Links refused because they would give one customer two keys in one system. */
+  conflicts: number;
+  /** Customers removed: merged into another or gone from every system. */
+  removed: number;
+  durationMs: number;
+}
+
+/** Progress of a sync, for a progress bar. */
+export interface SyncProgress {
+  system: string;
+  records: number;
+}
+
+/** Thrown when a system's directory cannot be read; the identity map is left as it was. */
+export class SyncError extends Error {
+  override readonly name = 'SyncError';
+}
+
+/** What a sync needs. */
+export interface SyncOptions {
+  connectors: readonly Connector[];
+  repository: IdentityRepository;
+  defaultCountry: string;
+  pageSize: number;
+  onProgress?: (progress: SyncProgress) => void;
+  now?: () => Date;
+}
+
+async function readDirectory(connector: Connector, pageSize: number, onProgress?: (p: SyncProgress) => void): Promise<SourceRecord[]> {
+  const records: SourceRecord[] = [];
+  try {
+    for await (const page of connector.directory(pageSize)) {
+      for (const entry of page) records.push({ ...entry, system: connector.name });
+      onProgress?.({ system: connector.name, records: records.length });
+    }
+  } catch (error) {
+    throw new SyncError(`Identity sync stopped: cannot read the ${connector.name} directory: ${(error as Error).message}`);
+  }
+  return records;
+}
+
+/**
+ * Reads every system's customer directory (all systems in parallel), links the records into
+ * customers and writes the identity map. All-or-nothing: if any directory cannot be read,
+ * nothing is written, because a partial view would drop that system's customers.
+ */
+export async function syncIdentities(options: SyncOptions): Promise<SyncReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = Date.now();
+  const perSystem = await Promise.all(options.connectors.map((c) => readDirectory(c, options.pageSize, options.onProgress)));
+  const existing = await options.repository.linkIndex();
+  const { customers, conflicts } = linkRecords(perSystem.flat(), {
+    defaultCountry: options.defaultCountry,
+    systemOrder: options.connectors.map((c) => c.name),
+    existing,
+  });
+  const { removed } = await options.repository.replaceAll(customers, now());
+  return {
+    customers: customers.length,
+    records: Object.fromEntries(options.connectors.map((c, i) => [c.name, perSystem[i]!.length])),
+    linkedAcrossSystems: customers.filter((c) => new Set(c.links.map((l) => l.system)).size > 1).length,
+    conflicts,
+    removed,
+    durationMs: Date.now() - startedAt,
+  };
+}

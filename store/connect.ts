@@ -1,0 +1,63 @@
+import { MongoClient, type Db } from 'mongodb';
+import { startEmbeddedMongo, type EmbeddedMongo } from './embedded';
+
+/** Where the hub's repository is. */
+export interface StoreOptions {
+  /** A MongoDB connection string; null starts the embedded server. */
+  uri: string | null;
+  database: string;
+  /** The embedded server's data directory. */
+  dataDir: string;
+  /** Keep the embedded server's data in memory only. */
+  memory: boolean;
+}
+
+/** An open connection to the repository, through the official driver either way. */
+export interface StoreConnection {
+  readonly client: MongoClient;
+  readonly db: Db;
+  /** The connection string in use (the embedded server's, when it runs). */
+  readonly uri: string;
+  /** True when the hub started its own embedded server. */
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to MongoDB at `uri`, or starts the embedded MongoDB-compatible server and connects
+ * to that, so the hub's code is the same against both.
+ */
+export async function openStore(options: StoreOptions): Promise<StoreConnection> {
+  let server: EmbeddedMongo | null = null;
+  if (options.uri === null) {
+    server = await startEmbeddedMongo(options.memory ? { memory: true } : { dataDir: options.dataDir });
+  }
+  const uri: string = server?.uri ?? options.uri ?? '';
+  // Majority write concern with journaling: a write the hub was told succeeded is on disk.
+  const client = new MongoClient(uri, {
+    writeConcern: { w: 'majority', journal: true },
+    serverSelectionTimeoutMS: 5_000,
+    appName: 'switchboard',
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await server?.close();
+    throw new Error(`Cannot connect to MongoDB at ${redact(uri)}: ${(error as Error).message}`);
+  }
+  return {
+    client,
+    db: client.db(options.database),
+    uri,
+    embedded: server !== null,
+    async close() {
+      await client.close();
+      await server?.close();
+    },
+  };
+}
+
+/** The URI without its password, for messages. */
+function redact(uri: string): string {
+  return uri.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}

@@ -1,0 +1,81 @@
+import { linkRecords, newCustomerId, type SourceRecord } from '../../../schema/identity';
+
+const SYSTEMS = ['accounting', 'sales', 'credit', 'support'];
+
+function record(system: string, key: string, fields: Partial<Omit<SourceRecord, 'system' | 'key'>> = {}): SourceRecord {
+  return { system, key, name: null, emails: [], phones: [], taxNumbers: [], ...fields };
+}
+
+const link = (records: SourceRecord[], existing?: Map<string, string>) =>
+  linkRecords(records, { defaultCountry: 'US', systemOrder: SYSTEMS, existing });
+
+describe('linkRecords', () => {
+  it('links records that share a normalised e-mail, phone or tax number', () => {
+    const { customers } = link([
+      record('accounting', 'AC-1', { name: 'DOE, Jane', emails: ['Jane.Doe@Example.com'], phones: ['(415) 555-0132'], taxNumbers: ['123456789'] }),
+      record('sales', 'c-1', { name: 'Jane Doe', emails: [' JANE.DOE@EXAMPLE.COM'] }),
+      record('credit', '12-3456789', { name: 'Jane Doe', taxNumbers: ['12-3456789'] }),
+      record('support', 'other@example.com', { name: 'jane doe', emails: ['other@example.com'], phones: ['+14155550132'] }),
+      record('sales', 'c-2', { name: 'John Roe', emails: ['john@example.com'] }),
+    ]);
+    expect(customers).toHaveLength(2);
+    const jane = customers.find((c) => c.links.length === 4)!;
+    expect(jane.links).toEqual([
+      { system: 'accounting', key: 'AC-1' },
+      { system: 'sales', key: 'c-1' },
+      { system: 'credit', key: '12-3456789' },
+      { system: 'support', key: 'other@example.com' },
+    ]);
+    expect(jane.name).toBe('Jane Doe');
+    expect(jane.emails).toEqual(['jane.doe@example.com', 'other@example.com']);
+    expect(jane.phones).toEqual(['+14155550132']);
+    expect(jane.taxNumbers).toEqual(['123456789']);
+  });
+
+  it('keeps records apart when nothing but the name matches', () => {
+    const { customers } = link([record('sales', 'c-1', { name: 'Jane Doe' }), record('support', 'j@x.com', { name: 'Jane Doe', emails: ['j@x.com'] })]);
+    expect(customers).toHaveLength(2);
+  });
+
+  it('refuses a link that would give one customer two keys in one system, and counts it', () => {
+    const { customers, conflicts } = link([
+      record('sales', 'c-1', { emails: ['a@x.com'], phones: ['+14155550132'] }),
+      record('sales', 'c-2', { emails: ['b@x.com'], phones: ['+14155550132'] }),
+    ]);
+    expect(customers).toHaveLength(2);
+    expect(conflicts).toBe(1);
+  });
+
+  it('gives a new customer the same id on every run, whatever the input order', () => {
+    const records = [record('sales', 'c-9', { emails: ['a@x.com'] }), record('accounting', 'AC-9', { emails: ['A@x.com'] })];
+    const first = link(records).customers[0]!._id;
+    const second = link([...records].reverse()).customers[0]!._id;
+    expect(first).toBe(second);
+    expect(first).toBe(newCustomerId({ system: 'accounting', key: 'AC-9' }));
+  });
+
+  it('keeps the id a previous sync gave, and makes the other id an alias when two customers merge', () => {
+    const existing = new Map([
+      ['sales:c-1', 'cus_kept'],
+      ['accounting:AC-1', 'cus_kept'],
+      ['support:a@x.com', 'cus_gone'],
+    ]);
+    const { customers } = link(
+      [
+        record('accounting', 'AC-1', { emails: ['a@x.com'] }),
+        record('sales', 'c-1', { emails: ['a@x.com'] }),
+        record('support', 'a@x.com', { emails: ['a@x.com'] }),
+      ],
+      existing,
+    );
+    expect(customers).toEqual([expect.objectContaining({ _id: 'cus_kept', aliases: ['cus_gone'] })]);
+  });
+
+  it('never links through a malformed phone or e-mail', () => {
+    const { customers } = link([
+      record('sales', 'c-1', { phones: ['n/a'], emails: ['unknown'] }),
+      record('support', 's-1', { phones: ['n/a'], emails: ['unknown'] }),
+    ]);
+    expect(customers).toHaveLength(2);
+  });
+});
