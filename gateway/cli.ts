@@ -8,12 +8,14 @@ import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
 import { startHub } from './hub';
 import { consoleLogger } from './logger';
+import { writeSchemaFile } from './schema-file';
 
 const USAGE = `Usage: switchboard <command>
 
 Commands:
   start   serve the customer graph (with the demo department systems unless SWITCHBOARD_DEMO=0)
   sync    re-read every department's customer directory and rebuild the identity map
+  schema  write the stitched schema to schema/switchboard.graphql
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
 (PORT, HOST, MONGODB_URI, <CONNECTOR>_URL, ...). See the README's config reference.`;
@@ -77,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h') {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'schema') {
+    console.log(`Wrote ${writeSchemaFile()}`);
+    return 0;
   }
   const config = loadConfig();
   if (command === 'start') await start(config);

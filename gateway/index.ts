@@ -9,3 +9,4 @@ export type { DemoSilos } from './demo';
 export { consoleLogger, silentLogger } from './logger';
 export type { HubLogger } from './logger';
 export { SCREEN_POP_QUERY } from './query-page';
+export { buildDefaultGatewaySchema, renderSchemaFile, SCHEMA_FILE } from './schema-file';

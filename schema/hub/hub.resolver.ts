@@ -57,12 +57,13 @@ export function createHubResolver(deps: HubResolverDeps): Function {
     @Query(() => CustomerConnection, { description: 'Every customer, a page at a time, in hub-id order.' })
     async customers(
       @Arg('first', () => Int, { defaultValue: 20, description: `How many customers (1 to ${MAX_PAGE_SIZE}).` }) first: number,
-      @Arg('after', () => String, { nullable: true, description: 'A cursor from a previous page: start after it.' }) after: string | null,
+      @Arg('after', () => String, { nullable: true, description: 'A cursor from a previous page: start after it.' }) after?: string | null,
     ): Promise<CustomerConnection> {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`Argument "first" must be an integer from 1 to ${MAX_PAGE_SIZE}, found ${first}`, 'first');
       }
-      const afterId = after === null ? null : decodeCursor(after);
+      // An omitted argument arrives as undefined, an explicit null as null: both mean the first page.
+      const afterId = after === null || after === undefined ? null : decodeCursor(after);
       const [page, totalCount] = await Promise.all([deps.repository.page(first, afterId), deps.repository.count()]);
       const nodes = page.items.map(toCustomer);
       const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));

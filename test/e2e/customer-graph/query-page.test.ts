@@ -1,0 +1,41 @@
+import { startTestHub, type TestHub } from '../../helpers/hub';
+
+describe('the query page', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ scale: 50 });
+  });
+  afterAll(() => t.close());
+
+  it('serves GraphiQL on GET /graphql to a browser, with every asset from the hub itself', async () => {
+    const response = await fetch(t.hub.url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('GraphiQL');
+    expect(html).toContain('query ScreenPop');
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBe(4);
+    for (const source of sources) {
+      expect(source.startsWith('/_query-page/')).toBe(true);
+      const asset = await fetch(new URL(source, t.hub.url));
+      expect(asset.status).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+  });
+
+  it('prefills a phone number that finds a customer', async () => {
+    const html = await (await fetch(t.hub.url, { headers: { accept: 'text/html' } })).text();
+    const phone = /\\"phone\\": \\"(\+\d+)\\"/.exec(html)?.[1];
+    expect(phone).toBeDefined();
+    const result = await t.query<{ customerByPhone: { id: string } | null }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: phone });
+    expect(result.data!.customerByPhone).not.toBeNull();
+  });
+
+  it('still answers GraphQL GET requests from programs', async () => {
+    const response = await fetch(`${t.hub.url}?query=${encodeURIComponent('{ customers(first: 1) { totalCount } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    const body = (await response.json()) as { data: { customers: { totalCount: number } } };
+    expect(body.data.customers.totalCount).toBe(t.silos.world.people.length);
+  });
+});
