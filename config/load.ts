@@ -77,7 +77,8 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
     const prefix = name.toUpperCase();
     const url = env[`${prefix}_URL`];
     const timeoutMs = envNumber(env, `${prefix}_TIMEOUT_MS`);
-    if (url !== undefined || timeoutMs !== undefined) connectors[name] = { url, timeoutMs };
+    const webhookSecret = env[`${prefix}_WEBHOOK_SECRET`];
+    if (url !== undefined || timeoutMs !== undefined || webhookSecret !== undefined) connectors[name] = { url, timeoutMs, webhookSecret };
   }
   const enabledList = env.SWITCHBOARD_CONNECTORS;
   if (enabledList !== undefined && enabledList !== '') {
@@ -98,6 +99,7 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
       database: env.MONGODB_DB || undefined,
       dataDir: env.SWITCHBOARD_DATA_DIR || undefined,
     },
+    cache: { enabled: envBoolean(env, 'SWITCHBOARD_CACHE') },
     demo: {
       enabled: envBoolean(env, 'SWITCHBOARD_DEMO'),
       seed: envNumber(env, 'SILO_SEED'),

@@ -11,6 +11,28 @@ export const connectorConfigSchema = z
     timeoutMs: z.number().int().positive().max(120_000).default(2_000),
     /** The most keys the connector sends to its system in one batch request. */
     maxBatchSize: z.number().int().positive().max(1_000).default(1_000),
+    /** How long the repository's copy of this connector's records may be served. */
+    freshness: z
+      .object({
+        /** Serve the repository's copy without asking the system for this long after it was fetched. */
+        ttlSeconds: z.number().int().nonnegative().default(60),
+        /** When the system fails, times out or its breaker is open, serve a copy up to this old, marked stale. */
+        staleIfErrorSeconds: z.number().int().nonnegative().default(86_400),
+      })
+      .strict()
+      .prefault({}),
+    /** The circuit breaker that stops calling a failing system for a while. */
+    breaker: z
+      .object({
+        /** Consecutive failed requests that open the breaker. */
+        failureThreshold: z.number().int().positive().default(5),
+        /** How long the breaker stays open before one trial request. */
+        resetSeconds: z.number().positive().default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** Shared secret the system signs its change notices with (HMAC-SHA256); null refuses all notices. */
+    webhookSecret: z.string().min(16, 'expected at least 16 characters').nullable().default(null),
   })
   .strict();
 
@@ -19,7 +41,7 @@ export const configSchema = z
   .object({
     server: z
       .object({
-        host: z.string().min(1).default('127.0.0.1'),
+        host: z.string().min(1).default('localhost'),
         port: z.number().int().min(0).max(65_535).default(4_000),
       })
       .strict()
@@ -44,6 +66,22 @@ export const configSchema = z
         syncOnStart: z.enum(['ifEmpty', 'always', 'never']).default('ifEmpty'),
         /** Directory page size asked of each system during a sync. */
         pageSize: z.number().int().positive().max(1_000).default(500),
+      })
+      .strict()
+      .prefault({}),
+    cache: z
+      .object({
+        /** Keep department data in the repository (cache-aside). Off: every read goes to the systems. */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    snapshot: z
+      .object({
+        /** Customers per batch request while building customer-360 snapshots. */
+        batchSize: z.number().int().positive().max(1_000).default(500),
+        /** Rebuild the snapshots every this many minutes while the hub runs; null: only on `npm run sync`. */
+        intervalMinutes: z.number().int().positive().nullable().default(null),
       })
       .strict()
       .prefault({}),

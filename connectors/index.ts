@@ -10,5 +10,18 @@ export { accountingConnector, salesConnector, creditConnector, supportConnector 
 /** Every connector the hub ships with, in the order the screen pop shows them. */
 export const builtInConnectors: readonly ConnectorFactory[] = [accountingConnector, salesConnector, creditConnector, supportConnector];
 
-export type { Connector, ConnectorFactory, DirectoryEntry, ConnectorHealth, RequestContext } from './kit';
-export { ScopeKey, createSiloClient, createBatchLoader, takeLast, stubsForKeys } from './kit';
+export type {
+  Connector,
+  ConnectorFactory,
+  ConnectorDefinition,
+  ConnectorTransport,
+  ConnectorRuntime,
+  ConnectorMetrics,
+  DirectoryEntry,
+  ConnectorHealth,
+  FigureDefinition,
+  FigureValues,
+  RecordScope,
+  RequestContext,
+} from './kit';
+export { ScopeKey, createConnector, createSiloClient, loadRecord, takeLast, stubsForKeys, Freshness, FreshnessLog, bareRuntime } from './kit';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
-import { builtInConnectors } from '../connectors';
+import { bareRuntime, builtInConnectors } from '../connectors';
 import { syncIdentities, SyncError } from '../schema/identity';
 import { IdentityRepository, openStore } from '../store';
 import { createConnectors } from './connectors';
@@ -41,7 +41,7 @@ async function start(config: SwitchboardConfig): Promise<void> {
 }
 
 async function sync(config: SwitchboardConfig): Promise<void> {
-  const connectors = createConnectors(config, builtInConnectors);
+  const connectors = createConnectors(config, builtInConnectors, bareRuntime());
   const health = await Promise.all(connectors.map((c) => c.health()));
   // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
   const silos = config.demo.enabled && health.some((h) => !h.ok) ? await startDemoSilos(config) : null;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Connector, RequestContext } from '../connectors/kit';
+import { FreshnessLog, type Connector, type RequestContext } from '../connectors/kit';
 
 /** Anything that contributes a per-request scope: the hub and each connector. */
 export interface ScopeSource {
@@ -14,6 +14,7 @@ export interface ScopeSource {
 export function createContextFactory(sources: ReadonlyArray<ScopeSource | Connector>): (requestId?: string) => RequestContext {
   return (requestId = randomUUID()) => ({
     requestId,
+    freshness: new FreshnessLog(),
     scopes: new Map(sources.map((source) => [source.name, source.createRequestScope()])),
   });
 }

@@ -1,25 +1,29 @@
 import type { FastifyInstance } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
 import { builtInConnectors } from '../connectors';
-import type { Connector, ConnectorFactory } from '../connectors/kit';
+import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
 import { createHubSubschema } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
 import { IdentityRepository, openStore, type StoreConnection } from '../store';
 import { createConnectors } from './connectors';
 import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
+import { HubMetrics } from './metrics';
+import { ApolloServerPluginFreshness } from './plugins/freshness';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { buildGatewaySchema } from './stitch';
-import type { GraphQLSchema } from 'graphql';
+import { registerWebhooks } from './webhooks';
 
 /** A running hub. */
 export interface Hub {
-  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  /** The GraphQL endpoint, e.g. `http://localhost:4000/graphql`. */
   readonly url: string;
   readonly schema: GraphQLSchema;
   readonly app: FastifyInstance;
   readonly store: StoreConnection;
   readonly connectors: readonly Connector[];
+  readonly metrics: HubMetrics;
   /** Re-reads every system's directory and rewrites the identity map. */
   syncIdentities(onProgress?: (progress: SyncProgress) => void): Promise<SyncReport>;
   close(): Promise<void>;
@@ -32,20 +36,29 @@ export interface StartHubOptions {
   connectorFactories?: readonly ConnectorFactory[];
   /** Listen on HTTP (default true); false builds everything but serves nothing (tests). */
   listen?: boolean;
+  /** The clock freshness is judged by (tests move it). */
+  now?: () => Date;
 }
 
 /**
  * Starts the hub: connects the repository (embedded MongoDB unless `mongodb.uri` is set), builds
- * the configured connectors, syncs identities when the map is empty (per `identity.syncOnStart`),
- * stitches the graph and serves it.
+ * the configured connectors over it, syncs identities when the map is empty (per
+ * `identity.syncOnStart`), stitches the graph and serves it with metrics and change notices.
  */
 export async function startHub(config: SwitchboardConfig, options: StartHubOptions = {}): Promise<Hub> {
   const logger = options.logger ?? consoleLogger;
-  const connectors = createConnectors(config, options.connectorFactories ?? builtInConnectors);
-  const store = await openStore(config.mongodb);
+  const metrics = new HubMetrics();
+  const store = await openStore(config.mongodb, { onCommand: (name) => metrics.storeCommand(name) });
   try {
+    const runtime: ConnectorRuntime = {
+      db: config.cache.enabled ? store.db : null,
+      metrics,
+      now: options.now ?? (() => new Date()),
+      warn: (message) => logger.warn(message),
+    };
+    const connectors = createConnectors(config, options.connectorFactories ?? builtInConnectors, runtime);
     const repository = new IdentityRepository(store.db);
-    await repository.ensureIndexes();
+    await Promise.all([repository.ensureIndexes(), ...connectors.map((c) => c.ensureIndexes())]);
     const sync = (onProgress?: (progress: SyncProgress) => void) =>
       syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress });
 
@@ -60,14 +73,31 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       }
     }
 
-    const hub = createHubSubschema({ repository, defaultCountry: config.identity.defaultCountry });
+    const byName = new Map(connectors.map((c) => [c.name, c]));
+    const hub = createHubSubschema({
+      repository,
+      defaultCountry: config.identity.defaultCountry,
+      refresh: async (system, key) => {
+        const connector = byName.get(system);
+        if (!connector) throw new Error(`The ${system} connector is not running`);
+        await connector.refresh([key]);
+      },
+    });
     const schema = buildGatewaySchema(hub, connectors);
     let examplePhone: string | null = null;
+    const secrets = Object.fromEntries(connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]));
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
       logger,
       examplePhone: () => examplePhone,
+      plugins: [ApolloServerPluginFreshness()],
+      routes: [
+        (server) => {
+          server.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+        },
+        (server) => registerWebhooks(server, connectors, secrets, logger),
+      ],
       health: async () => {
         const checks: Record<string, { ok: boolean; detail?: string }> = {};
         const results = await Promise.all(connectors.map((c) => c.health()));
@@ -96,6 +126,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       app,
       store,
       connectors,
+      metrics,
       syncIdentities: sync,
       async close() {
         await app.close();

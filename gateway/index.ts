@@ -10,3 +10,7 @@ export { consoleLogger, silentLogger } from './logger';
 export type { HubLogger } from './logger';
 export { SCREEN_POP_QUERY } from './query-page';
 export { buildDefaultGatewaySchema, renderSchemaFile, SCHEMA_FILE } from './schema-file';
+export { HubMetrics } from './metrics';
+export { ApolloServerPluginFreshness } from './plugins/freshness';
+export type { FreshnessPluginOptions } from './plugins/freshness';
+export { signNotice, SIGNATURE_HEADER, MAX_NOTICE_KEYS } from './webhooks';

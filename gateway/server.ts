@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -19,6 +19,10 @@ export interface GatewayServerOptions {
   health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
   /** A phone number to prefill in the query page's variables. */
   examplePhone: () => string | null;
+  /** Apollo plugins beyond the server's own. */
+  plugins?: ApolloServerPlugin<RequestContext>[];
+  /** Registers the hub's other routes (metrics, change notices...). */
+  routes?: Array<(app: FastifyInstance) => Promise<void> | void>;
 }
 
 /**
@@ -33,7 +37,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     includeStacktraceInErrorResponses: false,
     // Introspection stays on: the typed, described schema is how frontend teams discover the graph.
     introspection: true,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), ...(options.plugins ?? [])],
   });
   await apollo.start();
 
@@ -47,6 +51,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   });
   await app.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, method: ['POST', 'OPTIONS'], context });
 
+  for (const register of options.routes ?? []) await register(app);
   app.get('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH));
   app.get('/health', async (_request, reply) => {
     const health = await options.health();

@@ -12,6 +12,12 @@ export interface StoreOptions {
   memory: boolean;
 }
 
+/** Callbacks on the connection's traffic. */
+export interface StoreHooks {
+  /** Called with each command's name as the driver sends it: one call per round trip. */
+  onCommand?: (commandName: string) => void;
+}
+
 /** An open connection to the repository, through the official driver either way. */
 export interface StoreConnection {
   readonly client: MongoClient;
@@ -27,7 +33,7 @@ export interface StoreConnection {
  * Connects to MongoDB at `uri`, or starts the embedded MongoDB-compatible server and connects
  * to that, so the hub's code is the same against both.
  */
-export async function openStore(options: StoreOptions): Promise<StoreConnection> {
+export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): Promise<StoreConnection> {
   let server: EmbeddedMongo | null = null;
   if (options.uri === null) {
     server = await startEmbeddedMongo(options.memory ? { memory: true } : { dataDir: options.dataDir });
@@ -38,7 +44,12 @@ export async function openStore(options: StoreOptions): Promise<StoreConnection>
     writeConcern: { w: 'majority', journal: true },
     serverSelectionTimeoutMS: 5_000,
     appName: 'switchboard',
+    monitorCommands: hooks.onCommand !== undefined,
   });
+  if (hooks.onCommand) {
+    const onCommand = hooks.onCommand;
+    client.on('commandStarted', (event) => onCommand(event.commandName));
+  }
   try {
     await client.connect();
   } catch (error) {

@@ -40,8 +40,8 @@ function toPayment(record: PaymentRecord): Payment {
   };
 }
 
-/** Maps accounting's account record to the graph's `AccountingAccount`. */
-export function toAccountingAccount(record: AccountRecord): AccountingAccount {
+/** Maps accounting's account record to the graph's `AccountingAccount` (freshness added by the resolver). */
+export function toAccountingAccount(record: AccountRecord): Omit<AccountingAccount, 'freshness'> {
   return {
     accountNumber: record.accountNumber,
     currency: record.currency,

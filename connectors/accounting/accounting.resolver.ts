@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
+import { loadRecord, stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
 import { accountingScope } from './accounting.loader';
 import { toAccountingAccount } from './accounting.mapper';
 import { AccountingAccount, AccountingCustomer, Invoice, InvoiceStatus, Payment } from './accounting.types';
@@ -15,9 +15,8 @@ export class AccountingCustomerResolver {
 
   @FieldResolver(() => AccountingAccount, { nullable: true })
   async accounting(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<AccountingAccount | null> {
-    if (customer.key === null) return null;
-    const record = await accountingScope.from(ctx).accounts.load(customer.key);
-    return record ? toAccountingAccount(record) : null;
+    const fetched = await loadRecord(ctx, accountingScope, customer.key);
+    return fetched && { ...toAccountingAccount(fetched.value), freshness: fetched.freshness };
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorConfig } from '../../config';
-import { createSiloClient, type DirectoryEntry, type ConnectorHealth } from '../kit';
+import { createSiloClient, type ConnectorTransport } from '../kit';
 
 // The accounting system's payloads, as its OpenAPI document describes them. Checked on arrival.
 const accountSummarySchema = z.object({
@@ -46,19 +46,11 @@ export type InvoiceRecord = z.infer<typeof invoiceSchema>;
 /** A payment as the accounting system sends it. */
 export type PaymentRecord = z.infer<typeof paymentSchema>;
 
-/** The only code that talks to the accounting system. */
-export interface AccountingTransport {
-  /** One request for many account numbers; unknown numbers are absent from the map. */
-  fetchAccounts(accountNumbers: readonly string[]): Promise<Map<string, AccountRecord>>;
-  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
-  health(): Promise<ConnectorHealth>;
-}
-
-/** Creates the accounting transport from the connector's configuration. */
-export function createAccountingTransport(config: ConnectorConfig): AccountingTransport {
+/** Creates the only code that talks to the accounting system: accounts by account number. */
+export function createAccountingTransport(config: ConnectorConfig): ConnectorTransport<AccountRecord> {
   const client = createSiloClient('accounting', config);
   return {
-    async fetchAccounts(accountNumbers) {
+    async fetch(accountNumbers) {
       const answer = await client.post('/accounts/batch', { accountNumbers }, batchAnswer);
       return new Map(answer.accounts.map((account) => [account.accountNumber, account]));
     },

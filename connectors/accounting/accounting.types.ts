@@ -1,5 +1,6 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
+import { Freshness } from '../kit';
 
 /** Where an invoice stands. */
 export enum InvoiceStatus {
@@ -90,6 +91,9 @@ export class AccountingAccount {
 
   @Field(() => Float, { description: 'The part of the balance that is past due.' })
   overdueAmount!: number;
+
+  @Field(() => Freshness, { description: 'When this account was fetched from accounting, and whether it is stale.' })
+  freshness!: Freshness;
 
   // Resolved by AccountingAccountResolver (arguments `last` and `status`).
   allInvoices!: Invoice[];

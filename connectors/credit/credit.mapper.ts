@@ -17,7 +17,7 @@ const paymentTerms: Record<ProfileRecord['paymentTerms'], PaymentTerms> = {
 };
 
 /** Maps the credit bureau's profile record to the graph's `CreditProfile`. */
-export function toCreditProfile(record: ProfileRecord): CreditProfile {
+export function toCreditProfile(record: ProfileRecord): Omit<CreditProfile, 'freshness'> {
   return {
     taxNumber: record.taxNumber,
     legalName: record.legalName,

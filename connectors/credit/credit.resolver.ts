@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { stubsForKeys, type CustomerStub, type RequestContext } from '../kit';
+import { loadRecord, stubsForKeys, type CustomerStub, type RequestContext } from '../kit';
 import { creditScope } from './credit.loader';
 import { toCreditProfile } from './credit.mapper';
 import { CreditCustomer, CreditProfile } from './credit.types';
@@ -15,8 +15,7 @@ export class CreditCustomerResolver {
 
   @FieldResolver(() => CreditProfile, { nullable: true })
   async credit(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<CreditProfile | null> {
-    if (customer.key === null) return null;
-    const record = await creditScope.from(ctx).profiles.load(customer.key);
-    return record ? toCreditProfile(record) : null;
+    const fetched = await loadRecord(ctx, creditScope, customer.key);
+    return fetched && { ...toCreditProfile(fetched.value), freshness: fetched.freshness };
   }
 }

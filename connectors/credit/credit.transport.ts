@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorConfig } from '../../config';
-import { createSiloClient, type ConnectorHealth, type DirectoryEntry } from '../kit';
+import { createSiloClient, type ConnectorTransport } from '../kit';
 
 // The credit bureau's payloads, as its OpenAPI document describes them. Checked on arrival.
 const profileSummarySchema = z.object({
@@ -30,19 +30,11 @@ const directoryAnswer = z.object({
 /** A credit profile as the credit bureau sends it (whole currency units). */
 export type ProfileRecord = z.infer<typeof profileSchema>;
 
-/** The only code that talks to the credit bureau. */
-export interface CreditTransport {
-  /** One request for many tax numbers; unknown numbers are absent from the map. */
-  fetchProfiles(taxNumbers: readonly string[]): Promise<Map<string, ProfileRecord>>;
-  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
-  health(): Promise<ConnectorHealth>;
-}
-
 /** Creates the credit transport from the connector's configuration. */
-export function createCreditTransport(config: ConnectorConfig): CreditTransport {
+export function createCreditTransport(config: ConnectorConfig): ConnectorTransport<ProfileRecord> {
   const client = createSiloClient('credit', config);
   return {
-    async fetchProfiles(taxNumbers) {
+    async fetch(taxNumbers) {
       const answer = await client.post('/profiles/lookup', { taxNumbers }, lookupAnswer);
       return new Map(answer.results.map((profile) => [profile.taxNumber, profile]));
     },

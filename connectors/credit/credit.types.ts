@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Freshness } from '../kit';
 
 /** The credit bureau's risk grade. */
 export enum RiskBand {
@@ -71,6 +72,9 @@ export class CreditProfile {
 
   @Field(() => Date, { description: 'When the credit bureau last reviewed the profile.' })
   reviewedAt!: Date;
+
+  @Field(() => Freshness, { description: 'When this profile was fetched from the credit bureau, and whether it is stale.' })
+  freshness!: Freshness;
 }
 
 @ObjectType('Customer', { description: 'A customer, as the credit bureau contributes to it.' })

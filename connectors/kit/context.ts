@@ -1,9 +1,13 @@
+import type { FreshnessLog } from './freshness';
+
 /**
  * The per-request context every resolver receives. The gateway's context factory creates it,
  * with a fresh scope (DataLoaders) for every connector, so nothing is shared across requests.
  */
 export interface RequestContext {
   readonly requestId: string;
+  /** What this request served stale, reported in the response's extensions. */
+  readonly freshness: FreshnessLog;
   /** Each connector's request scope, by connector name. */
   readonly scopes: ReadonlyMap<string, unknown>;
 }

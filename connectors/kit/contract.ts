@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { ConnectorConfig } from '../../config';
+import type { ConnectorRuntime } from './runtime';
 
 /**
  * One customer record as a department system's directory lists it, with identifiers written
@@ -13,6 +14,21 @@ export interface DirectoryEntry {
   phones: string[];
   taxNumbers: string[];
 }
+
+/** The kind of a summary figure: what filters and sorts it supports. */
+export type FigureType = 'Float' | 'Int' | 'DateTime' | 'String';
+
+/** A summary figure a connector contributes to the customer-360 snapshot (e.g. overdueAmount). */
+export interface FigureDefinition {
+  /** camelCase; unique within the connector. */
+  name: string;
+  type: FigureType;
+  /** One sentence, shown in the schema. */
+  description: string;
+}
+
+/** One customer's figures from one connector, by figure name. */
+export type FigureValues = Record<string, number | string | Date | null>;
 
 /** The outcome of a connector's health check. */
 export interface ConnectorHealth {
@@ -40,6 +56,19 @@ export interface Connector<TScope = unknown> {
   readonly mergeFieldName: string;
   /** Creates this request's loaders; called once per GraphQL request by the context factory. */
   createRequestScope(): TScope;
+  /** Creates the connector's repository indexes (its cache's TTL index). Idempotent. */
+  ensureIndexes(): Promise<void>;
+  /** Re-reads these keys from the system now and stores the answers (change notices, refreshCustomer). */
+  refresh(keys: readonly string[]): Promise<void>;
+  /** Forgets the repository's copies of these keys; the next read asks the system. */
+  evict(keys: readonly string[]): Promise<number>;
+  /** The summary figures this connector contributes to customer-360 snapshots. */
+  readonly figures: readonly FigureDefinition[];
+  /**
+   * Reads these keys from the system in one request (refreshing the repository's copies) and
+   * returns each known key's figures. Rejects with a hub error when the system fails.
+   */
+  summarize(keys: readonly string[]): Promise<Map<string, FigureValues>>;
   /** Pages through the system's customer directory, for the identity sync. */
   directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
   /** Asks the system whether it is up. Never throws. */
@@ -49,5 +78,5 @@ export interface Connector<TScope = unknown> {
 /** What the registry holds: how to build a connector from its configuration. */
 export interface ConnectorFactory {
   readonly name: string;
-  create(config: ConnectorConfig): Connector;
+  create(config: ConnectorConfig, runtime: ConnectorRuntime): Connector;
 }

@@ -1,20 +1,7 @@
-import type DataLoader from 'dataloader';
-import type { ConnectorConfig } from '../../config';
-import { createBatchLoader, ScopeKey } from '../kit';
-import type { ContactRecord, SalesTransport } from './sales.transport';
+import { ScopeKey, type RecordScope } from '../kit';
+import type { ContactRecord } from './sales.transport';
 
-/** Sales' per-request loaders. */
-export interface SalesScope {
-  /** Contacts by contact id, batched into one `POST /contacts/batch` per tick. */
-  contacts: DataLoader<string, ContactRecord | null>;
-}
-
-/** How resolvers find this request's sales loaders in the context. */
-export const salesScope = new ScopeKey<SalesScope>('sales');
-
-/** Creates one request's loaders; the gateway calls this in its context factory. */
-export function createSalesScope(transport: SalesTransport, config: ConnectorConfig): SalesScope {
-  return {
-    contacts: createBatchLoader({ fetch: (keys) => transport.fetchContacts(keys), maxBatchSize: config.maxBatchSize }),
-  };
-}
+/**
+ * How resolvers find this request's sales loader in the context: contacts by contact id, one repository read and at most one `POST /contacts/batch` per tick.
+ */
+export const salesScope = new ScopeKey<RecordScope<ContactRecord>>('sales');

@@ -45,7 +45,7 @@ function toOpportunity(record: OpportunityRecord): Opportunity {
 }
 
 /** Maps the CRM's contact record to the graph's `SalesProfile`. */
-export function toSalesProfile(record: ContactRecord): SalesProfile {
+export function toSalesProfile(record: ContactRecord): Omit<SalesProfile, 'freshness'> {
   const orders = record.orders.map(toOrder);
   // The CRM lists opportunities in no stated order; `last` needs one, so: by expected close date.
   // ISO dates compare correctly as strings, and Array.prototype.sort is stable.

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
+import { loadRecord, stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
 import { salesScope } from './sales.loader';
 import { isOpenStage, toSalesProfile } from './sales.mapper';
 import { Opportunity, OpportunityStage, Order, SalesCustomer, SalesProfile } from './sales.types';
@@ -15,9 +15,8 @@ export class SalesCustomerResolver {
 
   @FieldResolver(() => SalesProfile, { nullable: true })
   async sales(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<SalesProfile | null> {
-    if (customer.key === null) return null;
-    const record = await salesScope.from(ctx).contacts.load(customer.key);
-    return record ? toSalesProfile(record) : null;
+    const fetched = await loadRecord(ctx, salesScope, customer.key);
+    return fetched && { ...toSalesProfile(fetched.value), freshness: fetched.freshness };
   }
 }
 

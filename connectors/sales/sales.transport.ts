@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorConfig } from '../../config';
-import { createSiloClient, type ConnectorHealth, type DirectoryEntry } from '../kit';
+import { createSiloClient, type ConnectorTransport } from '../kit';
 
 // The sales CRM's payloads, as its OpenAPI document describes them. Checked on arrival.
 const contactSummarySchema = z.object({
@@ -54,19 +54,11 @@ export type OrderRecord = z.infer<typeof orderSchema>;
 /** An opportunity as the sales CRM sends it. */
 export type OpportunityRecord = z.infer<typeof opportunitySchema>;
 
-/** The only code that talks to the sales CRM. */
-export interface SalesTransport {
-  /** One request for many contact ids; unknown ids are absent from the map. */
-  fetchContacts(ids: readonly string[]): Promise<Map<string, ContactRecord>>;
-  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
-  health(): Promise<ConnectorHealth>;
-}
-
 /** Creates the sales transport from the connector's configuration. */
-export function createSalesTransport(config: ConnectorConfig): SalesTransport {
+export function createSalesTransport(config: ConnectorConfig): ConnectorTransport<ContactRecord> {
   const client = createSiloClient('sales', config);
   return {
-    async fetchContacts(ids) {
+    async fetch(ids) {
       const answer = await client.post('/contacts/batch', { ids }, batchAnswer);
       return new Map(answer.data.map((contact) => [contact.id, contact]));
     },

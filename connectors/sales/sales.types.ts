@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Freshness } from '../kit';
 import { LocalDateResolver } from 'graphql-scalars';
 
 /** How far a sales opportunity has come. */
@@ -88,6 +89,9 @@ export class SalesProfile {
 
   @Field(() => Date, { nullable: true, description: 'When the most recent order was placed; null when there is none.' })
   lastOrderAt!: Date | null;
+
+  @Field(() => Freshness, { description: 'When this contact was fetched from the sales CRM, and whether it is stale.' })
+  freshness!: Freshness;
 
   // Resolved by SalesProfileResolver (argument `last`).
   allOrders!: Order[];

@@ -48,7 +48,7 @@ function toCall(record: CallRecord): Call {
 }
 
 /** Maps the help desk's requester record to the graph's `SupportProfile`. */
-export function toSupportProfile(record: RequesterRecord): SupportProfile {
+export function toSupportProfile(record: RequesterRecord): Omit<SupportProfile, 'freshness'> {
   const tickets = record.tickets.map(toTicket);
   const calls = record.calls.map(toCall);
   return {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
+import { loadRecord, stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
 import { supportScope } from './support.loader';
 import { toSupportProfile } from './support.mapper';
 import { Call, SupportCustomer, SupportProfile, Ticket, TicketStatus } from './support.types';
@@ -15,9 +15,8 @@ export class SupportCustomerResolver {
 
   @FieldResolver(() => SupportProfile, { nullable: true })
   async support(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<SupportProfile | null> {
-    if (customer.key === null) return null;
-    const record = await supportScope.from(ctx).requesters.load(customer.key);
-    return record ? toSupportProfile(record) : null;
+    const fetched = await loadRecord(ctx, supportScope, customer.key);
+    return fetched && { ...toSupportProfile(fetched.value), freshness: fetched.freshness };
   }
 }
 

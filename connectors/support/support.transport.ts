@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorConfig } from '../../config';
-import { createSiloClient, type ConnectorHealth, type DirectoryEntry } from '../kit';
+import { createSiloClient, type ConnectorTransport } from '../kit';
 
 // The help desk's payloads, as its OpenAPI document describes them. Checked on arrival.
 const requesterSummarySchema = z.object({
@@ -48,19 +48,11 @@ export type CallRecord = z.infer<typeof callSchema>;
 /** The form the help desk compares e-mails in; the loader normalises keys the same way. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
-/** The only code that talks to the help desk. */
-export interface SupportTransport {
-  /** One request for many e-mails; the map is keyed by normalised e-mail, unknown ones absent. */
-  fetchRequesters(emails: readonly string[]): Promise<Map<string, RequesterRecord>>;
-  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
-  health(): Promise<ConnectorHealth>;
-}
-
 /** Creates the support transport from the connector's configuration. */
-export function createSupportTransport(config: ConnectorConfig): SupportTransport {
+export function createSupportTransport(config: ConnectorConfig): ConnectorTransport<RequesterRecord> {
   const client = createSiloClient('support', config);
   return {
-    async fetchRequesters(emails) {
+    async fetch(emails) {
       const answer = await client.post('/requesters/batch', { emails }, batchAnswer);
       return new Map(answer.requesters.map((requester) => [normalizeEmail(requester.email), requester]));
     },

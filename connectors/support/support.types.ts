@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Freshness } from '../kit';
 
 /** Where a support ticket stands. */
 export enum TicketStatus {
@@ -107,6 +108,9 @@ export class SupportProfile {
 
   @Field(() => Date, { nullable: true, description: 'When the most recent call started; null when there is none.' })
   lastCallAt!: Date | null;
+
+  @Field(() => Freshness, { description: 'When this requester was fetched from the help desk, and whether it is stale.' })
+  freshness!: Freshness;
 
   // Resolved by SupportProfileResolver (arguments `status` and `last`).
   allTickets!: Ticket[];

@@ -1,11 +1,11 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../connectors/kit';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import { badUserInput } from '../errors';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import { decodeCursor, encodeCursor } from './cursor';
 import { hubScope } from './hub.loader';
-import { Customer, CustomerConnection } from './hub.types';
+import { Customer, CustomerConnection, RefreshCustomerPayload } from './hub.types';
 
 /** The most customers one page may hold. */
 export const MAX_PAGE_SIZE = 500;
@@ -14,6 +14,8 @@ export const MAX_PAGE_SIZE = 500;
 export interface HubResolverDeps {
   repository: IdentityRepository;
   defaultCountry: string;
+  /** Re-reads one customer's record from one system into the repository. */
+  refresh(system: string, key: string): Promise<void>;
 }
 
 function toCustomer(doc: StoredIdentity): Customer {
@@ -72,6 +74,24 @@ export function createHubResolver(deps: HubResolverDeps): Function {
         nodes,
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
         totalCount,
+      };
+    }
+
+    @Mutation(() => RefreshCustomerPayload, {
+      description:
+        'Re-reads one customer from every department system that knows them, now, and stores the answers in ' +
+        'the repository. Departments selected under `customer` then show the fresh data.',
+    })
+    async refreshCustomer(@Arg('id', () => ID, { description: 'A hub customer id (`cus_...`).' }) id: string, @Ctx() ctx: RequestContext): Promise<RefreshCustomerPayload> {
+      const doc = await hubScope.from(ctx).customers.load(id);
+      if (!doc) return { customer: null, systems: [] };
+      const outcomes = await Promise.allSettled(doc.links.map((link) => deps.refresh(link.system, link.key)));
+      return {
+        customer: toCustomer(doc),
+        systems: doc.links.map((link, index) => {
+          const outcome = outcomes[index]!;
+          return { system: link.system, ok: outcome.status === 'fulfilled', error: outcome.status === 'rejected' ? (outcome.reason as Error).message : null };
+        }),
       };
     }
   }

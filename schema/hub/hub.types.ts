@@ -63,3 +63,24 @@ export class CustomerConnection {
   @Field(() => Int, { description: 'How many customers the hub knows in all.' })
   totalCount!: number;
 }
+
+@ObjectType({ description: 'How re-reading a customer from one department system went.' })
+export class SystemRefresh {
+  @Field({ description: 'The department system (connector) name.' })
+  system!: string;
+
+  @Field({ description: 'True when the system answered and the repository now holds its fresh copy.' })
+  ok!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the refresh failed; null when it worked.' })
+  error!: string | null;
+}
+
+@ObjectType({ description: 'The result of `refreshCustomer`.' })
+export class RefreshCustomerPayload {
+  @Field(() => Customer, { nullable: true, description: 'The customer, read after the refresh; null when the id is unknown.' })
+  customer!: Customer | null;
+
+  @Field(() => [SystemRefresh], { description: 'One entry per department system that knows the customer.' })
+  systems!: SystemRefresh[];
+}

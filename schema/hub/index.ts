@@ -1,11 +1,11 @@
 // Public API of schema/hub/: the hub's own subschema (identity, look-ups, the customer list).
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
-import type { IdentityRepository } from '../../store/identity.repository';
 import { createHubScope, type HubScope } from './hub.loader';
-import { createHubResolver } from './hub.resolver';
+import { createHubResolver, type HubResolverDeps } from './hub.resolver';
 
 export { MAX_PAGE_SIZE } from './hub.resolver';
+export type { HubResolverDeps } from './hub.resolver';
 export { encodeCursor, decodeCursor } from './cursor';
 
 /** The hub's subschema and its per-request scope factory. */
@@ -17,7 +17,7 @@ export interface HubSubschema {
 }
 
 /** Builds the hub's subschema: `Customer` identity and the root look-ups. */
-export function createHubSubschema(deps: { repository: IdentityRepository; defaultCountry: string }): HubSubschema {
+export function createHubSubschema(deps: HubResolverDeps): HubSubschema {
   const resolver = createHubResolver(deps);
   return {
     name: 'hub',

@@ -6,7 +6,7 @@ import { ConfigError, enabledConnectorNames, loadConfig } from '../../config';
 describe('loadConfig', () => {
   it('gives the documented defaults when nothing is set', () => {
     const config = loadConfig({ env: {} });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(config.server).toEqual({ host: 'localhost', port: 4000 });
     expect(config.mongodb.uri).toBeNull();
     expect(Object.fromEntries(Object.entries(config.connectors).map(([n, c]) => [n, c.url]))).toEqual({
       accounting: 'http://127.0.0.1:4101',

@@ -1,6 +1,6 @@
 import { graphql, type ExecutionResult, type GraphQLError } from 'graphql';
 import { connectorConfigSchema, type ConnectorConfig } from '../../config';
-import type { Connector, ConnectorFactory, RequestContext } from '../../connectors';
+import { bareRuntime, FreshnessLog, type Connector, type ConnectorFactory, type RequestContext } from '../../connectors';
 import { generateWorld, startSilos, type World } from '../../silos';
 import { undocumentedElements } from './connector-schema';
 import { closedPortUrl, siloRequestCount, withChaos } from './connector-silo';
@@ -61,9 +61,9 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
     get world() { return ready().world; },
     get url() { return ready().url; },
     get connector() { return ready().connector; },
-    create: (overrides = {}) => factory.create(connectorConfigSchema.parse({ url: ready().url, ...overrides })),
+    create: (overrides = {}) => factory.create(connectorConfigSchema.parse({ url: ready().url, ...overrides }), bareRuntime()),
     async execute(source, variables, connector = ready().connector) {
-      const contextValue: RequestContext = { requestId: 't', scopes: new Map([[name, connector.createRequestScope()]]) };
+      const contextValue: RequestContext = { requestId: 't', freshness: new FreshnessLog(), scopes: new Map([[name, connector.createRequestScope()]]) };
       return graphql({ schema: connector.schema, source, variableValues: variables, contextValue });
     },
     async profiles<T>(keys: Array<string | null>, selection: string) {
@@ -77,7 +77,7 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
     silos = await startSilos({ ...WORLD, ports: { accounting: 0, sales: 0, credit: 0, support: 0 } });
     const url = silos.urls[name as keyof typeof silos.urls];
     if (!url) throw new TypeError(`No silo named "${name}" was started`);
-    state = { world: generateWorld(WORLD), url, connector: factory.create(connectorConfigSchema.parse({ url })) };
+    state = { world: generateWorld(WORLD), url, connector: factory.create(connectorConfigSchema.parse({ url }), bareRuntime()) };
   });
   afterAll(async () => {
     await silos?.close();
@@ -160,7 +160,7 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
     });
 
     it('reports unhealthy, without throwing, when nothing listens on its port', async () => {
-      const offline = factory.create(connectorConfigSchema.parse({ url: await closedPortUrl() }));
+      const offline = factory.create(connectorConfigSchema.parse({ url: await closedPortUrl() }), bareRuntime());
       await expect(offline.health()).resolves.toMatchObject({ ok: false, detail: expect.any(String) });
     });
 

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config';
+import { loadConfig, type ConnectorConfig } from '../../config';
 import { startHub, silentLogger, type Hub } from '../../gateway';
 import { startSilos, type RunningSilos } from '../../silos';
 
@@ -26,7 +26,11 @@ export interface TestHubOptions {
   scale?: number;
   seed?: number;
   /** Per-connector settings on top of the systems' URLs (e.g. a short `timeoutMs`). */
-  connectors?: Record<string, { timeoutMs?: number; maxBatchSize?: number }>;
+  connectors?: Record<string, Partial<Omit<ConnectorConfig, 'url'>>>;
+  /** The clock the hub judges freshness by. */
+  now?: () => Date;
+  /** Keep department data in the repository (default true). */
+  cache?: boolean;
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -42,16 +46,17 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const config = loadConfig({
     env: {},
     overrides: {
-      server: { port: 0 },
+      server: { host: '127.0.0.1', port: 0 },
       mongodb: { memory: true },
       demo: { enabled: false },
       identity: { syncOnStart: 'always' },
+      cache: { enabled: options.cache ?? true },
       connectors,
     },
   });
   let hub: Hub;
   try {
-    hub = await startHub(config, { logger: silentLogger });
+    hub = await startHub(config, { logger: silentLogger, now: options.now });
   } catch (error) {
     await silos.close();
     throw error;

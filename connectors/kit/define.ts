@@ -1,0 +1,98 @@
+import type DataLoader from 'dataloader';
+import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import type { ConnectorConfig } from '../../config';
+import { CachedSource, type Fetched } from './cached-source';
+import type { RequestContext } from './context';
+import { ScopeKey } from './context';
+import type { Connector, ConnectorHealth, DirectoryEntry, FigureDefinition, FigureValues } from './contract';
+import { noteFreshness } from './freshness';
+import { createSourceLoader } from './loader';
+import type { ConnectorRuntime } from './runtime';
+
+/** The only code that talks to a system, as `createConnector` needs it. */
+export interface ConnectorTransport<V> {
+  /** One request for many keys; the map is keyed by normalised key, unknown keys absent. */
+  fetch(keys: readonly string[]): Promise<ReadonlyMap<string, V>>;
+  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
+  health(): Promise<ConnectorHealth>;
+}
+
+/** A connector described as data: what `createConnector` turns into a running connector. */
+export interface ConnectorDefinition<V> {
+  name: string;
+  description: string;
+  /** The type-graphql resolver classes of the connector's subschema. */
+  resolvers: NonEmptyArray<Function>;
+  mergeFieldName: string;
+  transport: ConnectorTransport<V>;
+  /** The form the system compares keys in (e-mails: lower case). Default: as is. */
+  normalizeKey?: (key: string) => string;
+  figures: readonly FigureDefinition[];
+  /** One record's summary figures, by figure name. */
+  summarize(record: V): FigureValues;
+}
+
+/** A connector's per-request loaders: its records by key. */
+export interface RecordScope<V> {
+  records: DataLoader<string, Fetched<V> | null>;
+}
+
+/**
+ * Builds a running connector from its definition: the subschema, a cached source over the
+ * repository shared by all requests (so concurrent misses share one upstream call), a fresh
+ * DataLoader per request, and the refresh, evict and snapshot operations.
+ */
+export function createConnector<V>(definition: ConnectorDefinition<V>, config: ConnectorConfig, runtime: ConnectorRuntime): Connector<RecordScope<V>> {
+  const source = new CachedSource<V>({
+    connector: definition.name,
+    fetch: (keys) => definition.transport.fetch(keys),
+    normalizeKey: definition.normalizeKey,
+    freshness: config.freshness,
+    breaker: config.breaker,
+    runtime,
+  });
+  const schema = buildSchemaSync({ resolvers: definition.resolvers, validate: false });
+  return {
+    name: definition.name,
+    description: definition.description,
+    schema,
+    mergeFieldName: definition.mergeFieldName,
+    figures: definition.figures,
+    createRequestScope: () => ({
+      records: createSourceLoader(source, { maxBatchSize: config.maxBatchSize, normalizeKey: definition.normalizeKey }),
+    }),
+    ensureIndexes: () => source.ensureIndexes(),
+    async refresh(keys) {
+      const results = await source.load(keys, { refresh: true });
+      const failure = results.find((result): result is Error => result instanceof Error);
+      if (failure) throw failure;
+    },
+    evict: (keys) => source.evict(keys),
+    async summarize(keys) {
+      const results = await source.load(keys, { refresh: true });
+      const figures = new Map<string, FigureValues>();
+      results.forEach((result, index) => {
+        if (result instanceof Error) throw result;
+        if (result) figures.set(keys[index]!, definition.summarize(result.value));
+      });
+      return figures;
+    },
+    directory: (pageSize) => definition.transport.directory(pageSize),
+    health: () => definition.transport.health(),
+  };
+}
+
+/**
+ * Loads the record behind a merged customer's key for a department field resolver, noting in
+ * the request's log when it was served stale. Null for a customer the system does not know.
+ *
+ * @example
+ * const fetched = await loadRecord(ctx, accountingScope, customer.key);
+ * return fetched && { ...toAccountingAccount(fetched.value), freshness: fetched.freshness };
+ */
+export async function loadRecord<V>(ctx: RequestContext, scope: ScopeKey<RecordScope<V>>, key: string | null): Promise<Fetched<V> | null> {
+  if (key === null) return null;
+  const fetched = await scope.from(ctx).records.load(key);
+  if (fetched) noteFreshness(ctx, scope.connector, key, fetched.freshness);
+  return fetched;
+}

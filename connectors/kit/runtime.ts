@@ -1,0 +1,38 @@
+import type { Db } from 'mongodb';
+
+/** How an upstream request ended, for metrics. */
+export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'breaker_open';
+
+/** What connectors count; the gateway implements it with Prometheus counters. */
+export interface ConnectorMetrics {
+  cacheHits(connector: string, count: number): void;
+  cacheMisses(connector: string, count: number): void;
+  staleServed(connector: string, count: number): void;
+  upstreamRequest(connector: string, outcome: UpstreamOutcome, seconds: number): void;
+  cacheWriteFailed(connector: string): void;
+}
+
+/** Metrics that count nothing (tests, tools). */
+export const noMetrics: ConnectorMetrics = {
+  cacheHits: () => undefined,
+  cacheMisses: () => undefined,
+  staleServed: () => undefined,
+  upstreamRequest: () => undefined,
+  cacheWriteFailed: () => undefined,
+};
+
+/** What the hub gives every connector it creates. */
+export interface ConnectorRuntime {
+  /** The repository's database for the connector's cache; null runs without a cache. */
+  readonly db: Db | null;
+  readonly metrics: ConnectorMetrics;
+  /** The clock freshness is judged by (tests move it). */
+  now(): Date;
+  /** Where the connector reports trouble it survives (a failed cache write). */
+  warn(message: string): void;
+}
+
+/** A runtime without cache, metrics or clock tricks. */
+export function bareRuntime(): ConnectorRuntime {
+  return { db: null, metrics: noMetrics, now: () => new Date(), warn: () => undefined };
+}

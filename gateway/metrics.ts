@@ -1,0 +1,58 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConnectorMetrics, UpstreamOutcome } from '../connectors/kit';
+
+/**
+ * The hub's Prometheus metrics, served at `GET /metrics`: per connector cache hits, misses and
+ * stale serves, upstream requests and their latency; MongoDB commands the hub sent; and Node's
+ * own process metrics. One registry per hub, so tests running several hubs don't mix counts.
+ */
+export class HubMetrics implements ConnectorMetrics {
+  readonly registry = new Registry();
+  private readonly hits = new Counter({ name: 'switchboard_cache_hits_total', help: 'Department records served fresh from the repository.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly misses = new Counter({ name: 'switchboard_cache_misses_total', help: 'Department records missing or expired in the repository.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly stale = new Counter({ name: 'switchboard_stale_served_total', help: 'Department records served stale because the system failed.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly writeFailures = new Counter({ name: 'switchboard_cache_write_failures_total', help: 'Failed write-backs of fetched records to the repository.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly upstreamTotal = new Counter({ name: 'switchboard_upstream_requests_total', help: 'Requests to department systems, by outcome.', labelNames: ['connector', 'outcome'], registers: [this.registry] });
+  private readonly upstreamSeconds = new Histogram({
+    name: 'switchboard_upstream_request_duration_seconds',
+    help: 'Latency of requests to department systems.',
+    labelNames: ['connector', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  private readonly storeCommands = new Counter({ name: 'switchboard_store_commands_total', help: 'Commands the hub sent to MongoDB (round trips).', labelNames: ['command'], registers: [this.registry] });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
+  }
+
+  cacheHits(connector: string, count: number): void {
+    if (count > 0) this.hits.inc({ connector }, count);
+  }
+  cacheMisses(connector: string, count: number): void {
+    if (count > 0) this.misses.inc({ connector }, count);
+  }
+  staleServed(connector: string, count: number): void {
+    if (count > 0) this.stale.inc({ connector }, count);
+  }
+  cacheWriteFailed(connector: string): void {
+    this.writeFailures.inc({ connector });
+  }
+  upstreamRequest(connector: string, outcome: UpstreamOutcome, seconds: number): void {
+    this.upstreamTotal.inc({ connector, outcome });
+    this.upstreamSeconds.observe({ connector, outcome }, seconds);
+  }
+  /** Counts one MongoDB command (from the driver's command monitoring). */
+  storeCommand(command: string): void {
+    this.storeCommands.inc({ command });
+  }
+
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,89 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Connector } from '../connectors/kit';
+import type { HubLogger } from './logger';
+
+/** The header a system signs its change notice with: `sha256=<hex HMAC of the raw body>`. */
+export const SIGNATURE_HEADER = 'x-switchboard-signature';
+
+/** The most keys one change notice may name. */
+export const MAX_NOTICE_KEYS = 1_000;
+
+/** A change notice as a system sends it. */
+interface ChangeNotice {
+  keys: string[];
+  action: 'refresh' | 'evict';
+}
+
+/** The signature a body should carry for `secret`. */
+export function signNotice(secret: string, body: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function signatureMatches(secret: string, body: Buffer, header: string | string[] | undefined): boolean {
+  if (typeof header !== 'string') return false;
+  const expected = Buffer.from(signNotice(secret, body));
+  const given = Buffer.from(header);
+  // Constant-time comparison, so the signature cannot be guessed byte by byte from timings.
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseNotice(body: Buffer): ChangeNotice | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return 'the body is not JSON';
+  }
+  if (typeof parsed !== 'object' || parsed === null) return 'expected a JSON object';
+  const { keys, action = 'refresh' } = parsed as { keys?: unknown; action?: unknown };
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string' && k.length > 0)) {
+    return '"keys" must be a non-empty array of strings';
+  }
+  if (keys.length > MAX_NOTICE_KEYS) return `"keys" may name at most ${MAX_NOTICE_KEYS} keys, found ${keys.length}`;
+  if (action !== 'refresh' && action !== 'evict') return `"action" must be "refresh" or "evict", found ${JSON.stringify(action)}`;
+  return { keys: keys as string[], action };
+}
+
+const problem = (code: string, message: string) => ({ error: { code, message } });
+
+/**
+ * `POST /hooks/<connector>`: a system tells the hub which of its customers changed. The notice
+ * is verified with an HMAC-SHA256 signature over the raw body with the connector's secret
+ * (`connectors.<name>.webhookSecret`); a bad or missing signature is 401 and changes nothing.
+ * `refresh` (the default) re-reads the keys from the system now; `evict` drops the repository's
+ * copies so the next read asks the system.
+ */
+export async function registerWebhooks(
+  app: FastifyInstance,
+  connectors: readonly Connector[],
+  secrets: Readonly<Record<string, string | null>>,
+  logger: HubLogger,
+): Promise<void> {
+  await app.register(async (hooks) => {
+    // The signature covers the exact bytes sent, so the body must reach us unparsed.
+    hooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    hooks.post<{ Params: { connector: string } }>('/hooks/:connector', async (request, reply) => {
+      const connector = connectors.find((c) => c.name === request.params.connector);
+      if (!connector) return reply.code(404).send(problem('NOT_FOUND', `No connector named "${request.params.connector}"`));
+      const secret = secrets[connector.name] ?? null;
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      if (secret === null) {
+        return reply.code(401).send(problem('UNAUTHORIZED', `Change notices for ${connector.name} are refused: no webhook secret is configured`));
+      }
+      if (!signatureMatches(secret, body, request.headers[SIGNATURE_HEADER])) {
+        logger.warn(`Refused a change notice for ${connector.name}: bad or missing ${SIGNATURE_HEADER}`);
+        return reply.code(401).send(problem('UNAUTHORIZED', `Bad or missing ${SIGNATURE_HEADER} signature`));
+      }
+      const notice = parseNotice(body);
+      if (typeof notice === 'string') return reply.code(400).send(problem('BAD_REQUEST', notice));
+      if (notice.action === 'evict') return { action: 'evict', keys: notice.keys.length, evicted: await connector.evict(notice.keys) };
+      try {
+        await connector.refresh(notice.keys);
+      } catch (error) {
+        return reply.code(502).send(problem('UPSTREAM_UNAVAILABLE', (error as Error).message));
+      }
+      return { action: 'refresh', keys: notice.keys.length, refreshed: notice.keys.length };
+    });
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Write commands: insert, update and delete batches. Each batch is one SQLite transaction
+ * committed before the reply; each statement (document) is a savepoint inside it, so a refused
+ * one (E11000, immutable `_id`...) becomes a `writeErrors` entry and, for an ordered batch,
+ * stops the batch while everything before it stays written — MongoDB's batch semantics.
+ */
+import { BSON } from 'mongodb';
+import { CommandError } from '../errors';
+import { findStored, newStats, parseSort } from '../query';
+import { applyUpdate, isOperatorUpdate, parseUpdateSpec, upsertDocument } from '../update';
+import { docOption, Doc, intOption, isPlainObject, withIdFirst } from '../values';
+import { collectionArg, CommandContext, CommandHandler, docsArg, wantsJournal } from './context';
+
+/** A `writeErrors` entry as MongoDB reports it. */
+function writeError(index: number, err: CommandError): Doc {
+  return { index, code: err.code, errmsg: err.message, ...err.details };
+}
+
+/**
+ * Runs each statement in its own savepoint inside one transaction, collecting write errors.
+ * Errors other than CommandError are bugs: they abort the whole command.
+ */
+function runBatch<T>(cmd: Doc, ctx: CommandContext, statements: T[], run: (statement: T, index: number) => void): Doc[] {
+  const ordered = cmd.ordered !== false;
+  const writeErrors: Doc[] = [];
+  ctx.engine.write(() => {
+    for (let i = 0; i < statements.length; i++) {
+      try {
+        ctx.engine.write(() => run(statements[i], i));
+      } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        writeErrors.push(writeError(i, err));
+        if (ordered) break;
+      }
+    }
+  }, wantsJournal(cmd));
+  return writeErrors;
+}
+
+const insert: CommandHandler = (cmd, ctx) => {
+  const name = collectionArg(cmd, 'insert', ctx);
+  const documents = docsArg(cmd, 'documents');
+  let n = 0;
+  const writeErrors = runBatch(cmd, ctx, documents, (doc) => {
+    const coll = ctx.engine.catalog.get(ctx.db, name) ?? ctx.engine.catalog.create(ctx.db, name);
+    const withId = doc._id === undefined ? { _id: new BSON.ObjectId(), ...doc } : withIdFirst(doc);
+    ctx.engine.store.insert(coll, withId);
+    n++;
+  });
+  return { n, ...(writeErrors.length ? { writeErrors } : {}) };
+};
+
+/** The outcome of one update statement. */
+export interface UpdateOutcome {
+  n: number;
+  nModified: number;
+  upsertedId?: unknown;
+}
+
+/** Applies one `updates` entry: every match (multi) or the first, else the upsert. */
+function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables: Doc | undefined): UpdateOutcome {
+  const filter = docOption(stmt, 'q') ?? {};
+  const spec = parseUpdateSpec(stmt.u);
+  const multi = stmt.multi === true;
+  if (multi && !Array.isArray(spec) && !isOperatorUpdate(spec)) {
+    throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
+  }
+  const arrayFilters = Array.isArray(stmt.arrayFilters) ? stmt.arrayFilters.filter(isPlainObject) : undefined;
+  const coll = ctx.engine.catalog.get(ctx.db, name);
+  const matched = [...findStored(ctx.engine.sql, coll, {
+    filter,
+    limit: multi ? 0 : 1,
+    sort: parseSort(stmt.sort),
+    collation: docOption(stmt, 'collation'),
+    variables,
+  }, newStats())];
+  if (coll && matched.length > 0) {
+    let nModified = 0;
+    for (const stored of matched) {
+      const next = applyUpdate(stored.doc, spec, { arrayFilters, filter });
+      if (ctx.engine.store.replace(coll, stored, next).modified) nModified++;
+    }
+    return { n: matched.length, nModified };
+  }
+  if (stmt.upsert !== true) return { n: 0, nModified: 0 };
+  const target = ctx.engine.catalog.ensure(ctx.db, name).coll;
+  const doc = upsertDocument(filter, spec, arrayFilters);
+  ctx.engine.store.insert(target, doc);
+  return { n: 1, nModified: 0, upsertedId: doc._id };
+}
+
+const update: CommandHandler = (cmd, ctx) => {
+  const name = collectionArg(cmd, 'update', ctx);
+  const statements = docsArg(cmd, 'updates');
+  const variables = docOption(cmd, 'let');
+  let n = 0;
+  let nModified = 0;
+  const upserted: Doc[] = [];
+  const writeErrors = runBatch(cmd, ctx, statements, (stmt, index) => {
+    const outcome = updateStatement(ctx, name, stmt, variables);
+    n += outcome.n;
+    nModified += outcome.nModified;
+    if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
+  });
+  return { n, nModified, ...(upserted.length ? { upserted } : {}), ...(writeErrors.length ? { writeErrors } : {}) };
+};
+
+const del: CommandHandler = (cmd, ctx) => {
+  const name = collectionArg(cmd, 'delete', ctx);
+  const statements = docsArg(cmd, 'deletes');
+  const variables = docOption(cmd, 'let');
+  let n = 0;
+  const writeErrors = runBatch(cmd, ctx, statements, (stmt) => {
+    const limit = intOption(stmt, 'limit', 0);
+    if (limit !== 0 && limit !== 1) {
+      throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+    }
+    const coll = ctx.engine.catalog.get(ctx.db, name);
+    if (!coll) return;
+    const filter = docOption(stmt, 'q') ?? {};
+    const matched = [...findStored(ctx.engine.sql, coll, { filter, limit, collation: docOption(stmt, 'collation'), variables }, newStats())];
+    for (const stored of matched) ctx.engine.store.remove(coll, stored);
+    n += matched.length;
+  });
+  return { n, ...(writeErrors.length ? { writeErrors } : {}) };
+};
+
+/** The write commands, by name. */
+export const writeCommands: Record<string, CommandHandler> = { insert, update, delete: del };

@@ -1,0 +1,130 @@
+/**
+ * Writing documents: every insert, replace and delete keeps the `_id` index and the secondary
+ * indexes in step, and enforces uniqueness before anything is written, so a refused document
+ * leaves no trace. Callers run these inside a transaction (`Engine.write`).
+ */
+import type { Catalog, CollectionInfo } from './catalog';
+import { CommandError } from './errors';
+import { ID_INDEX_NAME, idKey, IndexInfo, IndexKey, indexKeys, keyPatternDoc } from './indexes';
+import { scan, StoredDoc, toStored } from './scan';
+import type { Statements } from './sqlite';
+import { expiryTest } from './ttl';
+import { Doc, formatValue, serializeDoc } from './values';
+
+/** MongoDB's document size limit. */
+export const MAX_BSON_SIZE = 16 * 1024 * 1024;
+
+/** Inserts, replaces and removes documents with their index entries. */
+export class DocumentStore {
+  constructor(private readonly sql: Statements, private readonly catalog: Catalog) {}
+
+  /** Stores a new document (which must have its `_id`); E11000 if a unique key is taken. */
+  insert(coll: CollectionInfo, doc: Doc): StoredDoc {
+    const blob = checkedBlob(doc);
+    const key = idKey(doc._id);
+    this.claimId(coll, key, doc._id, -1);
+    const plans = coll.indexes.map((index) => this.claimKeys(coll, index, doc, -1));
+    const seq = Number(this.sql.insertDoc.run(coll.id, key, blob).lastInsertRowid);
+    plans.forEach((keys, i) => keys.forEach((k) => this.sql.insertEntry.run(coll.indexes[i].id, k.bytes, seq)));
+    return { seq, blob, doc };
+  }
+
+  /**
+   * Replaces a stored document with a new version (same `_id`, checked by the caller). Returns
+   * the stored result and whether any byte changed (MongoDB's `nModified`).
+   */
+  replace(coll: CollectionInfo, old: StoredDoc, doc: Doc): { stored: StoredDoc; modified: boolean } {
+    const blob = checkedBlob(doc);
+    if (blob.equals(old.blob)) return { stored: old, modified: false };
+    const changes = coll.indexes.map((index) => {
+      const before = indexKeys(index, old.doc)?.keys ?? [];
+      const after = this.claimKeys(coll, index, doc, old.seq);
+      const had = new Set(before.map((k) => k.bytes.toString('latin1')));
+      const has = new Set(after.map((k) => k.bytes.toString('latin1')));
+      return {
+        index,
+        removed: before.filter((k) => !has.has(k.bytes.toString('latin1'))),
+        added: after.filter((k) => !had.has(k.bytes.toString('latin1'))),
+      };
+    });
+    for (const { index, removed, added } of changes) {
+      removed.forEach((k) => this.sql.deleteEntry.run(index.id, k.bytes, old.seq));
+      added.forEach((k) => this.sql.insertEntry.run(index.id, k.bytes, old.seq));
+    }
+    this.sql.updateDoc.run(blob, old.seq);
+    return { stored: { seq: old.seq, blob, doc }, modified: true };
+  }
+
+  /** Deletes a stored document and its index entries. */
+  remove(coll: CollectionInfo, old: StoredDoc): void {
+    for (const index of coll.indexes) {
+      for (const k of indexKeys(index, old.doc)?.keys ?? []) this.sql.deleteEntry.run(index.id, k.bytes, old.seq);
+    }
+    this.sql.deleteDoc.run(old.seq);
+  }
+
+  /** Fills a new index from the collection's documents, enforcing uniqueness as it goes. */
+  buildIndex(coll: CollectionInfo, index: IndexInfo): void {
+    const stats = { keysExamined: 0, docsExamined: 0 };
+    for (const stored of scan(this.sql, coll, { kind: 'collscan', direction: 1 }, stats, 1000)) {
+      for (const k of this.claimKeys(coll, index, stored.doc, stored.seq)) this.sql.insertEntry.run(index.id, k.bytes, stored.seq);
+    }
+  }
+
+  /** How many documents the collection physically holds (expired ones included). */
+  count(coll: CollectionInfo): number {
+    return this.sql.countDocs.get(coll.id)?.n ?? 0;
+  }
+
+  /** Fails with E11000 if another live document has this `_id`; an expired holder is purged. */
+  private claimId(coll: CollectionInfo, key: Buffer, id: unknown, self: number): void {
+    const row = this.sql.docById.get(coll.id, key);
+    if (!row || row.seq === self) return;
+    if (this.purgeIfExpired(coll, toStored(row))) return;
+    throw duplicateKey(coll, ID_INDEX_NAME, { _id: 1 }, { _id: id });
+  }
+
+  /** The document's keys for one index, after checking none collides in a unique index. */
+  private claimKeys(coll: CollectionInfo, index: IndexInfo, doc: Doc, self: number): IndexKey[] {
+    const result = indexKeys(index, doc);
+    if (!result) return [];
+    if (result.multikey) this.catalog.markMultikey(index);
+    if (index.unique) {
+      for (const key of result.keys) {
+        const owner = this.sql.entryOwner.get(index.id, key.bytes, self);
+        if (!owner) continue;
+        const row = this.sql.docBySeq.get(owner.seq);
+        if (row && this.purgeIfExpired(coll, toStored(row))) continue;
+        const keyValue = Object.fromEntries(index.key.map(([field], i) => [field, key.values[i] ?? null]));
+        throw duplicateKey(coll, index.name, keyPatternDoc(index.key), keyValue);
+      }
+    }
+    return result.keys;
+  }
+
+  /** A TTL-expired document no longer exists for readers, so it mustn't block a unique key. */
+  private purgeIfExpired(coll: CollectionInfo, stored: StoredDoc): boolean {
+    const expired = expiryTest(coll);
+    if (!expired || !expired(stored.doc)) return false;
+    this.remove(coll, stored);
+    return true;
+  }
+}
+
+function checkedBlob(doc: Doc): Buffer {
+  const blob = serializeDoc(doc);
+  if (blob.length > MAX_BSON_SIZE) {
+    throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${blob.length}, max size: ${MAX_BSON_SIZE}`);
+  }
+  return blob;
+}
+
+/** MongoDB's E11000 error, worded as the server words it (users and drivers match on it). */
+export function duplicateKey(coll: CollectionInfo, indexName: string, keyPattern: Doc, keyValue: Doc): CommandError {
+  const shown = Object.entries(keyValue).map(([field, value]) => `${field}: ${formatValue(value)}`).join(', ');
+  return new CommandError(
+    'DuplicateKey',
+    `E11000 duplicate key error collection: ${coll.db}.${coll.name} index: ${indexName} dup key: { ${shown} }`,
+    { keyPattern, keyValue },
+  );
+}

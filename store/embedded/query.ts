@@ -1,0 +1,152 @@
+/**
+ * Runs a query: plan (`planner.ts`), scan the candidates (`scan.ts`), drop expired and
+ * non-matching documents (mingo applies the full filter), sort in memory unless the index
+ * already delivers the order, then skip / limit / project — all lazily, so a cursor reads only
+ * what its batches need.
+ */
+import { Aggregator, Query } from 'mingo';
+import type { CollectionInfo } from './catalog';
+import { badValue } from './errors';
+import { Plan, planQuery } from './planner';
+import { scan, ScanStats, StoredDoc } from './scan';
+import type { Statements } from './sqlite';
+import { expiryTest } from './ttl';
+import { Doc, isPlainObject, numericView, SortSpec, toNumber } from './values';
+
+/** What to find. */
+export interface FindSpec {
+  filter?: Doc;
+  sort?: SortSpec | null;
+  projection?: Doc | null;
+  skip?: number;
+  /** 0 or absent: no limit. */
+  limit?: number;
+  collation?: Doc;
+  /** `let` variables for `$expr`. */
+  variables?: Doc;
+  /** Roughly how many documents the caller will consume (sizes the first read). */
+  expected?: number;
+}
+
+/** Counters and the chosen plan, for `explain`. */
+export interface ExecStats extends ScanStats {
+  nReturned: number;
+  plan: Plan | null;
+}
+
+/** Fresh counters. */
+export function newStats(): ExecStats {
+  return { keysExamined: 0, docsExamined: 0, nReturned: 0, plan: null };
+}
+
+/** mingo's options type (not exported by name under CommonJS resolution). */
+export type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
+
+/** mingo options for a command's collation and `let`. */
+export function mingoOptions(spec: Pick<FindSpec, 'collation' | 'variables'>): MingoOptions {
+  const options: { -readonly [K in keyof MingoOptions]: MingoOptions[K] } = {};
+  if (spec.collation && spec.collation.locale !== 'simple') options.collation = spec.collation as unknown as MingoOptions['collation'];
+  if (spec.variables) options.variables = spec.variables;
+  return options;
+}
+
+/** Compiles a filter into a predicate over stored documents (BSON numbers compared as numbers). */
+export function compileFilter(filter: Doc, spec: Pick<FindSpec, 'collation' | 'variables'> = {}): (doc: Doc) => boolean {
+  if (Object.keys(filter).length === 0) return () => true;
+  try {
+    const query = new Query(numericView(filter), mingoOptions(spec));
+    return (doc) => {
+      try {
+        return query.test(numericView(doc));
+      } catch (err) {
+        throw badValue(err);
+      }
+    };
+  } catch (err) {
+    throw badValue(err);
+  }
+}
+
+/** Streams the stored documents a query selects, in order, after skip and limit. */
+export function* findStored(sql: Statements, coll: CollectionInfo | undefined, spec: FindSpec, stats: ExecStats): Generator<StoredDoc> {
+  if (!coll) return;
+  const filter = spec.filter ?? {};
+  const matches = compileFilter(filter, spec);
+  const expired = expiryTest(coll);
+  const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : null;
+  const collated = mingoOptions(spec).collation !== undefined;
+  const plan = planQuery(coll, filter, sort, !collated);
+  stats.plan = plan;
+  const skip = Math.max(0, spec.skip ?? 0);
+  const limit = Math.abs(spec.limit ?? 0);
+  const inMemorySort = sort !== null && !plan.providesSort;
+  const expected = inMemorySort ? Number.MAX_SAFE_INTEGER : limit ? skip + limit : (spec.expected ?? 101);
+
+  function* candidates(): Generator<StoredDoc> {
+    for (const stored of scan(sql, coll as CollectionInfo, plan.source, stats, expected)) {
+      if (expired?.(stored.doc)) continue;
+      if (matches(stored.doc)) yield stored;
+    }
+  }
+  const ordered = inMemorySort ? sortStored([...candidates()], sort, spec) : candidates();
+  let skipped = 0;
+  let returned = 0;
+  for (const stored of ordered) {
+    if (skipped < skip) {
+      skipped++;
+      continue;
+    }
+    returned++;
+    stats.nReturned++;
+    yield stored;
+    if (limit && returned >= limit) return; // stop before reading one document too many
+  }
+}
+
+/** Streams the documents a query returns (projection applied). */
+export function* findDocs(sql: Statements, coll: CollectionInfo | undefined, spec: FindSpec, stats: ExecStats): Generator<Doc> {
+  const project = projector(spec.projection ?? null);
+  for (const stored of findStored(sql, coll, spec, stats)) yield project(stored.doc);
+}
+
+/** Sorts stored documents with MongoDB's sort semantics (mingo's `$sort`, over numeric views). */
+export function sortStored(docs: StoredDoc[], sort: SortSpec, spec: Pick<FindSpec, 'collation'> = {}): StoredDoc[] {
+  const byView = new Map<unknown, StoredDoc>();
+  const views = docs.map((stored) => {
+    const view = numericView(stored.doc);
+    byView.set(view, stored);
+    return view;
+  });
+  try {
+    const sorted = new Aggregator([{ $sort: sort }], mingoOptions(spec)).run(views);
+    return sorted.map((view) => byView.get(view) as StoredDoc);
+  } catch (err) {
+    throw badValue(err);
+  }
+}
+
+/** Builds a projection function; MongoDB keeps the document's own field order, so we do too. */
+export function projector(projection: Doc | null): (doc: Doc) => Doc {
+  if (!projection || Object.keys(projection).length === 0) return (doc) => doc;
+  const query = new Query({});
+  return (doc) => {
+    let projected: Doc;
+    try {
+      projected = query.find<Doc>([doc], projection).all()[0] ?? {};
+    } catch (err) {
+      throw badValue(err);
+    }
+    const out: Doc = {};
+    for (const key of Object.keys(doc)) if (key in projected) out[key] = projected[key];
+    for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
+    return out;
+  };
+}
+
+/** Reads a command's `sort` option into a SortSpec (1 / -1 per field, `$natural` kept). */
+export function parseSort(raw: unknown): SortSpec | null {
+  if (!isPlainObject(raw) || Object.keys(raw).length === 0) return null;
+  const sort: SortSpec = {};
+  for (const [field, dir] of Object.entries(raw)) sort[field] = (toNumber(dir) ?? 1) < 0 ? -1 : 1;
+  return sort;
+}

@@ -1,0 +1,80 @@
+/**
+ * The TCP side: accepts driver connections, frames their messages, runs each command and writes
+ * the answer. Commands run synchronously (SQLite is synchronous), so replies on a connection
+ * leave in request order, and a write's transaction has committed before its reply is written.
+ */
+import net from 'node:net';
+import { runCommand, errorReply } from './commands/dispatch';
+import type { Engine } from './engine';
+import { CommandError } from './errors';
+import { encodeMsg, encodeReply, MessageFramer, parseMessage, WireError, WireRequest } from './wire';
+
+/** A listening server. */
+export interface WireServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts listening on host:port (0 = any free port) and serves the engine. */
+export function listen(engine: Engine, host: string, port: number): Promise<WireServer> {
+  const sockets = new Set<net.Socket>();
+  const connections = { current: 0, totalCreated: 0 };
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    connections.current++;
+    const connectionId = ++connections.totalCreated;
+    const framer = new MessageFramer();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        for (const message of framer.push(chunk)) {
+          const reply = answer(engine, parseMessage(message), connectionId, connections);
+          if (reply) socket.write(reply);
+        }
+      } catch (err) {
+        // Only a broken stream gets here (bad framing, unknown opcode): MongoDB hangs up too.
+        if (!(err instanceof WireError)) process.emitWarning(`embedded MongoDB connection error: ${(err as Error).message}`);
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => socket.destroy()); // a client vanishing is not our failure
+    socket.on('close', () => {
+      sockets.delete(socket);
+      connections.current--;
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as net.AddressInfo;
+      resolve({
+        port: address.port,
+        close: () => new Promise<void>((done) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
+
+/** Runs one request; returns the bytes to send, or null when the client asked for no reply. */
+function answer(engine: Engine, request: WireRequest, connectionId: number, connections: { current: number; totalCreated: number }): Buffer | null {
+  if (request.op === 'query') {
+    const dot = request.collection.indexOf('.');
+    const db = request.collection.slice(0, dot);
+    if (request.collection.slice(dot + 1) !== '$cmd') {
+      // Legacy queries on collections predate wire version 6; drivers never send them to us.
+      return encodeReply(request.requestId, { $err: 'OP_QUERY is only supported for commands', code: 352, ok: 0 }, true);
+    }
+    return encodeReply(request.requestId, runCommand(request.command, { engine, db, connectionId, connections }));
+  }
+  const db = request.command.$db;
+  const reply = typeof db === 'string'
+    ? runCommand(request.command, { engine, db, connectionId, connections })
+    : errorReply(new CommandError('FailedToParse', 'OP_MSG requests require a $db argument'));
+  return request.moreToCome ? null : encodeMsg(request.requestId, reply);
+}

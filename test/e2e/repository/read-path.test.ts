@@ -1,0 +1,145 @@
+import { encodeCursor } from '../../../schema/hub';
+import type { Person } from '../../../silos';
+import { countByCollection, recordCommands } from '../../helpers/store-commands';
+import { requestsBetween, startTestHub, type TestHub } from '../../helpers/hub';
+
+const PAGE = /* GraphQL */ `
+  query Page($first: Int!) {
+    customers(first: $first) {
+      nodes {
+        id
+        accounting { balance freshness { source stale } }
+        sales { lifetimeValue freshness { source stale } }
+        credit { score freshness { source stale } }
+        support { openTickets freshness { source stale } }
+      }
+    }
+  }
+`;
+
+const SYSTEMS = ['accounting', 'sales', 'credit', 'support'];
+
+describe('the repository read path', () => {
+  let t: TestHub;
+  // Starts at the real time: the repository's TTL index expires copies by the real clock.
+  let clock = new Date();
+
+  beforeAll(async () => {
+    t = await startTestHub({
+      scale: 300,
+      now: () => clock,
+      connectors: Object.fromEntries(SYSTEMS.map((s) => [s, { freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 }, breaker: { failureThreshold: 3, resetSeconds: 30 } }])),
+    });
+  });
+  afterEach(async () => {
+    for (const system of SYSTEMS) await t.chaos(system, {});
+  });
+  afterAll(() => t.close());
+
+  it('reads a cold page with one repository read, one upstream request and one write-back per connector', async () => {
+    const commands = recordCommands(t.hub.store.client);
+    const before = await t.siloRequests();
+    const result = await t.query<{ customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> } }>(PAGE, { first: 100 });
+    const counts = countByCollection(commands.take());
+    commands.stop();
+    expect(result.errors).toBeUndefined();
+    expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 1, sales: 1, credit: 1, support: 1 });
+    for (const system of SYSTEMS) {
+      expect(counts[`find cache.${system}`]).toBe(1);
+      expect(counts[`update cache.${system}`]).toBe(1);
+      const served = result.data!.customers.nodes.map((n) => n[system]).filter((d) => d !== null);
+      expect(served.length).toBeGreaterThan(0);
+      expect(served.every((d) => d!.freshness.source === 'SYSTEM')).toBe(true);
+    }
+  });
+
+  it('serves the same page warm from the repository: one read per connector, no upstream request, no write', async () => {
+    const commands = recordCommands(t.hub.store.client);
+    const before = await t.siloRequests();
+    const result = await t.query<{ customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> } }>(PAGE, { first: 100 });
+    const counts = countByCollection(commands.take());
+    commands.stop();
+    expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 0, sales: 0, credit: 0, support: 0 });
+    for (const system of SYSTEMS) {
+      expect(counts[`find cache.${system}`]).toBe(1);
+      expect(counts[`update cache.${system}`]).toBeUndefined();
+      expect(result.data!.customers.nodes.every((n) => n[system] === null || n[system]!.freshness.source === 'REPOSITORY')).toBe(true);
+    }
+  });
+
+  it('asks the system again once the TTL has passed', async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const before = await t.siloRequests();
+    await t.query(PAGE, { first: 100 });
+    expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 1, sales: 1, credit: 1, support: 1 });
+  });
+
+  it('serves the last known copy, marked stale, when the system is down after the TTL', async () => {
+    clock = new Date(clock.getTime() + 120_000);
+    await t.chaos('sales', { failRate: 1 });
+    const result = await t.query<{ customers: { nodes: Array<{ sales: { freshness: { stale: boolean; source: string } } | null }> } }>(PAGE, { first: 100 });
+    expect(result.errors).toBeUndefined();
+    const sales = result.data!.customers.nodes.map((n) => n.sales).filter((s) => s !== null);
+    expect(sales.length).toBeGreaterThan(30);
+    expect(sales.every((s) => s!.freshness.stale && s!.freshness.source === 'REPOSITORY')).toBe(true);
+    const extensions = (result as { extensions?: { freshness?: { stale: Array<{ connector: string; records: number }> } } }).extensions;
+    expect(extensions?.freshness?.stale).toEqual([expect.objectContaining({ connector: 'sales', records: sales.length })]);
+  });
+
+  it('gives an error, not data, once the copy is older than staleIfError', async () => {
+    clock = new Date(clock.getTime() + 3_600_000);
+    await t.chaos('credit', { failRate: 1 });
+    const result = await t.query<{ customers: { nodes: Array<{ credit: unknown }> } }>(`{ customers(first: 10) { nodes { credit { score } } } }`);
+    expect(result.data!.customers.nodes.every((n) => n.credit === null)).toBe(true);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'credit' });
+  });
+
+  it('stops calling a failing system once its breaker opens, and still serves stale copies', async () => {
+    clock = new Date(clock.getTime() + 1_000);
+    // Fresh copies first, then let them expire with the system down.
+    await t.query(`{ customers(first: 5) { nodes { support { openTickets } } } }`);
+    clock = new Date(clock.getTime() + 61_000);
+    await t.chaos('support', { failRate: 1 });
+    for (let i = 0; i < 3; i += 1) await t.query(`{ customers(first: 5) { nodes { support { openTickets } } } }`);
+    const before = await t.siloRequests();
+    const result = await t.query<{ customers: { nodes: Array<{ support: { freshness: { stale: boolean } } | null }> } }>(
+      `{ customers(first: 5) { nodes { support { freshness { stale } } } } }`,
+    );
+    expect(requestsBetween(before, await t.siloRequests()).support).toBe(0);
+    const served = result.data!.customers.nodes.map((n) => n.support).filter((s) => s !== null);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.every((s) => s!.freshness.stale)).toBe(true);
+  });
+
+  it('shares one upstream request between a screen pop and a list asking for the same customer at once', async () => {
+    clock = new Date(clock.getTime() + 600_000);
+    const person: Person = t.silos.world.people.find((p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit)!;
+    const id = (await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: person.phone })).data!
+      .customerByPhone.id;
+    // A cursor just before this customer's id, so the list's first entry is this customer.
+    const after = encodeCursor(id.slice(0, -1));
+    await t.chaos('accounting', { latencyMs: 300 });
+    const before = await t.siloRequests();
+    const [pop, list] = await Promise.all([
+      t.query<{ customerByPhone: { accounting: { balance: number } } }>(`query($p: String!) { customerByPhone(phone: $p) { accounting { balance } } }`, { p: person.phone }),
+      t.query<{ customers: { nodes: Array<{ id: string; accounting: { balance: number } }> } }>(
+        `query($after: String) { customers(first: 1, after: $after) { nodes { id accounting { balance } } } }`,
+        { after },
+      ),
+    ]);
+    expect(list.data!.customers.nodes[0]!.id).toBe(id);
+    expect(requestsBetween(before, await t.siloRequests()).accounting).toBe(1);
+    expect(list.data!.customers.nodes[0]!.accounting.balance).toBe(pop.data!.customerByPhone.accounting.balance);
+  });
+
+  it('counts hits, misses, stale serves and upstream latency per connector at /metrics', async () => {
+    const text = await (await fetch(t.hub.url.replace('/graphql', '/metrics'))).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(value(/switchboard_cache_hits_total\{connector="sales"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/switchboard_cache_misses_total\{connector="sales"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/switchboard_stale_served_total\{connector="sales"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/switchboard_upstream_requests_total\{connector="support",outcome="breaker_open"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/switchboard_upstream_request_duration_seconds_count\{connector="accounting",outcome="ok"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/switchboard_store_commands_total\{command="find"\} (\d+)/)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,19 @@
+import { MongoClient } from 'mongodb';
+import { startEmbeddedMongo } from '../../store/embedded';
+import { defineMongoSuite } from '../helpers/embedded-suite';
+
+defineMongoSuite('the embedded MongoDB-compatible server', async () => {
+  const server = await startEmbeddedMongo({ memory: true, ttlSweepMs: 100 });
+  return { uri: server.uri, ttlDeadlineMs: 10_000, close: () => server.close() };
+});
+
+const realUri = process.env.MONGODB_URI;
+if (realUri) {
+  // The same contract against real MongoDB, whose TTL monitor runs once a minute. The suite uses
+  // its own uniquely named database and drops it afterwards.
+  defineMongoSuite('a real MongoDB at MONGODB_URI', async () => {
+    const probe = await new MongoClient(realUri, { serverSelectionTimeoutMS: 5_000 }).connect();
+    await probe.close();
+    return { uri: realUri, ttlDeadlineMs: 150_000, close: async () => undefined };
+  });
+}
