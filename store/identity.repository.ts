@@ -32,7 +32,7 @@ export class IdentityRepository {
       { key: { phones: 1 }, name: 'phones' },
       { key: { emails: 1 }, name: 'emails' },
       { key: { aliases: 1 }, name: 'aliases' },
-      { key: { 'links.key': 1 }, name: 'links_key' },
+      { key: { 'links.system': 1, 'links.key': 1 }, name: 'links' },
     ]);
   }
 

@@ -107,11 +107,13 @@ export interface PathValues {
   present: boolean;
   /** Whether an array was expanded on the way (the index becomes multikey). */
   multikey: boolean;
+  /** The sub-paths at which arrays were expanded (`links` for `links.key`). */
+  arrayPaths: Set<string>;
 }
 
 /** Collects the values at `path`; a missing path yields `[null]`, as MongoDB indexes it. */
 export function pathValues(doc: Doc, path: string): PathValues {
-  const state: PathValues = { values: [], present: false, multikey: false };
+  const state: PathValues = { values: [], present: false, multikey: false, arrayPaths: new Set() };
   collect(doc, path.split('.'), 0, state);
   if (state.values.length === 0) state.values.push(null);
   return state;
@@ -123,6 +125,7 @@ function collect(value: unknown, parts: string[], i: number, state: PathValues):
     state.present = true;
     if (Array.isArray(value)) {
       state.multikey = true;
+      state.arrayPaths.add(parts.join('.'));
       // An empty array still indexes (as itself) so the document stays findable by the index.
       if (value.length === 0) state.values.push([]);
       else state.values.push(...value);
@@ -134,6 +137,7 @@ function collect(value: unknown, parts: string[], i: number, state: PathValues):
   const part = parts[i];
   if (Array.isArray(value)) {
     state.multikey = true;
+    state.arrayPaths.add(parts.slice(0, i).join('.'));
     if (/^\d+$/.test(part)) return collect(value[Number(part)], parts, i + 1, state);
     for (const item of value) if (isPlainObject(item)) collect(item[part], parts, i + 1, state);
     return;
@@ -152,8 +156,12 @@ export function indexKeys(index: IndexSpec, doc: Doc): DocumentKeys | null {
   const fields = index.key.map(([path]) => pathValues(doc, path));
   if (index.sparse && fields.every((f) => !f.present)) return null;
   if (index.partialFilterExpression && !new Query(numericView(index.partialFilterExpression)).test(numericView(doc))) return null;
-  const arrays = index.key.filter((_, i) => fields[i].multikey).map(([path]) => `[${path}]`);
-  if (arrays.length > 1) {
+  // As in MongoDB: two indexed fields may both run through arrays only if it is the same array
+  // ({ 'links.system': 1, 'links.key': 1 } over links: [...]); different arrays are "parallel".
+  const multikeyFields = index.key.map((_, i) => i).filter((i) => fields[i].multikey);
+  const arraySets = new Set(multikeyFields.map((i) => [...fields[i].arrayPaths].sort().join('|')));
+  if (arraySets.size > 1) {
+    const arrays = multikeyFields.map((i) => `[${index.key[i][0]}]`);
     throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays ${arrays.join(' ')}`);
   }
   let keys: IndexKey[] = [{ bytes: Buffer.alloc(0), values: [] }];

@@ -214,6 +214,17 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
       expect((await c.indexes()).map((i) => i.name).sort()).toEqual(['_id_', 'email_1']);
     });
 
+    it('indexes two fields of the same array of sub-documents, but refuses parallel arrays', async () => {
+      const c = coll('multikey_compound');
+      await c.createIndex({ 'links.system': 1, 'links.key': 1 });
+      await c.insertOne({ _id: 'x' as never, links: [{ system: 'sales', key: 'c-1' }, { system: 'support', key: 'a@x.com' }] });
+      expect(await c.countDocuments({ links: { $elemMatch: { system: 'sales', key: 'c-1' } } })).toBe(1);
+      const parallel = coll('parallel');
+      await parallel.createIndex({ a: 1, b: 1 });
+      const err = await serverError(parallel.insertOne({ a: [1, 2], b: [3, 4] }));
+      expect(err.code).toBe(171);
+    });
+
     it('lists collections and forgets a dropped one', async () => {
       await coll('list_a').insertOne({ x: 1 });
       await db.createCollection('c_list_b');
