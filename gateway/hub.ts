@@ -111,7 +111,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         return { ok: Object.values(checks).every((check) => check.ok), checks };
       },
     });
-    examplePhone = (await repository.page(1, null)).items[0]?.phones[0] ?? null;
+    examplePhone = (await repository.example(connectors.length))?.phones[0] ?? null;
 
     let url = '';
     if (options.listen !== false) {

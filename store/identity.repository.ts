@@ -66,6 +66,15 @@ export class IdentityRepository {
     return { items: items.slice(0, first), hasNextPage: items.length > first };
   }
 
+  /**
+   * A customer known to at least `systems` systems (the query page's example), or the first
+   * customer when none is. Stops at the first match rather than scanning the map.
+   */
+  async example(systems: number): Promise<StoredIdentity | null> {
+    const linked = await this.collection.findOne({ [`links.${systems - 1}`]: { $exists: true } }, { sort: { _id: 1 } });
+    return linked ?? (await this.collection.findOne({}, { sort: { _id: 1 } }));
+  }
+
   /** How many customers the map holds. */
   count(): Promise<number> {
     return this.collection.countDocuments({});
