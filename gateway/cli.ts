@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
-import { bareRuntime, builtInConnectors } from '../connectors';
-import { syncIdentities, SyncError } from '../schema/identity';
-import { IdentityRepository, openStore } from '../store';
+import { builtInConnectors } from '../connectors';
+import { noMetrics } from '../connectors/kit';
+import { syncIdentities, SyncError, type SyncReport } from '../schema/identity';
+import { buildSnapshots, figureCatalog, SnapshotError, type SnapshotReport } from '../schema/snapshot';
+import { DataDirInUseError, IdentityRepository, openStore, SnapshotRepository, type StoreConnection } from '../store';
+import type { FullSyncReport } from './admin';
 import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
 import { startHub } from './hub';
 import { consoleLogger } from './logger';
 import { writeSchemaFile } from './schema-file';
+import { snapshotProgressView } from './sync-progress';
 
 const USAGE = `Usage: switchboard <command>
 
 Commands:
   start   serve the customer graph (with the demo department systems unless SWITCHBOARD_DEMO=0)
-  sync    re-read every department's customer directory and rebuild the identity map
+  sync    rebuild the identity map from every department's directory, then the customer-360
+          snapshots (resuming a run that did not finish)
   schema  write the stitched schema to schema/switchboard.graphql
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
@@ -40,15 +45,59 @@ async function start(config: SwitchboardConfig): Promise<void> {
   }
 }
 
-async function sync(config: SwitchboardConfig): Promise<void> {
-  const connectors = createConnectors(config, builtInConnectors, bareRuntime());
-  const health = await Promise.all(connectors.map((c) => c.health()));
-  // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
-  const silos = config.demo.enabled && health.some((h) => !h.ok) ? await startDemoSilos(config) : null;
-  const store = await openStore(config.mongodb);
+function printIdentityReport(report: SyncReport): void {
+  console.log(
+    `Identity sync done in ${report.durationMs} ms: ${report.customers} customers ` +
+      `(${report.linkedAcrossSystems} known to several systems), records ${JSON.stringify(report.records)}, ` +
+      `${report.conflicts} conflicting links refused, ${report.removed} removed`,
+  );
+}
+
+function printSnapshotReport(snapshot: SnapshotReport): void {
+  console.log(
+    `Snapshots done in ${snapshot.durationMs} ms: ${snapshot.customers} customers, ${snapshot.batches} batches` +
+      `${snapshot.resumedFrom ? ` (resumed after ${snapshot.resumedFrom})` : ''}, ${snapshot.removed} removed`,
+  );
+}
+
+/**
+ * The embedded store's data file belongs to one process. When a running hub holds it, the
+ * sync runs inside that hub, through its loopback-only admin route.
+ */
+async function syncThroughRunningHub(config: SwitchboardConfig, error: DataDirInUseError): Promise<void> {
+  const url = `http://127.0.0.1:${config.server.port}/admin/sync`;
+  console.log(`The data directory is in use by a running hub; syncing through it (${url})...`);
+  let response: Response;
   try {
+    response = await fetch(url, { method: 'POST' });
+  } catch {
+    throw new SyncError(`${error.message} No hub answers at ${url}: stop the process that holds ${error.file} and run the sync again.`);
+  }
+  const body = (await response.json()) as FullSyncReport | { error: { message: string } };
+  if ('error' in body) throw new SyncError(`The running hub's sync failed: ${body.error.message}`);
+  printIdentityReport(body.identity);
+  printSnapshotReport(body.snapshots);
+}
+
+async function sync(config: SwitchboardConfig): Promise<void> {
+  let store: StoreConnection;
+  try {
+    store = await openStore(config.mongodb);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) return syncThroughRunningHub(config, error);
+    throw error;
+  }
+  let silos: DemoSilos | null = null;
+  try {
+    // With the cache on, the snapshot's reads also refresh the repository's copies, as in the hub.
+    const runtime = { db: config.cache.enabled ? store.db : null, metrics: noMetrics, now: () => new Date(), warn: (m: string) => consoleLogger.warn(m) };
+    const connectors = createConnectors(config, builtInConnectors, runtime);
+    const health = await Promise.all(connectors.map((c) => c.health()));
+    // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
+    if (config.demo.enabled && health.some((h) => !h.ok)) silos = await startDemoSilos(config);
     const repository = new IdentityRepository(store.db);
-    await repository.ensureIndexes();
+    const snapshots = new SnapshotRepository(store.db);
+    await Promise.all([repository.ensureIndexes(), snapshots.ensureIndexes(figureCatalog(connectors)), ...connectors.map((c) => c.ensureIndexes())]);
     const counts: Record<string, number> = {};
     const report = await syncIdentities({
       connectors,
@@ -63,11 +112,16 @@ async function sync(config: SwitchboardConfig): Promise<void> {
         : undefined,
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    console.log(
-      `Identity sync done in ${report.durationMs} ms: ${report.customers} customers ` +
-        `(${report.linkedAcrossSystems} known to several systems), records ${JSON.stringify(report.records)}, ` +
-        `${report.conflicts} conflicting links refused, ${report.removed} removed`,
-    );
+    printIdentityReport(report);
+
+    const view = snapshotProgressView();
+    try {
+      const snapshot = await buildSnapshots({ connectors, identities: repository, snapshots, batchSize: config.snapshot.batchSize, onProgress: view.update });
+      view.stop(); // before the summary line, so it does not land on the bar's line
+      printSnapshotReport(snapshot);
+    } finally {
+      view.stop();
+    }
   } finally {
     await store.close();
     await silos?.close();
@@ -99,7 +153,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof SyncError) consoleLogger.error(error.message);
+    if (error instanceof ConfigError || error instanceof SyncError || error instanceof SnapshotError) consoleLogger.error(error.message);
     else consoleLogger.error('Switchboard stopped', error);
     process.exit(1);
   },

@@ -5,15 +5,18 @@ import { builtInConnectors } from '../connectors';
 import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
 import { createHubSubschema } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
-import { IdentityRepository, openStore, type StoreConnection } from '../store';
+import { buildSnapshots, figureCatalog, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
+import { IdentityRepository, openStore, SnapshotRepository, type StoreConnection } from '../store';
 import { createConnectors } from './connectors';
 import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
+import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
 import { registerWebhooks } from './webhooks';
+import { registerAdminRoutes } from './admin';
 
 /** A running hub. */
 export interface Hub {
@@ -26,6 +29,12 @@ export interface Hub {
   readonly metrics: HubMetrics;
   /** Re-reads every system's directory and rewrites the identity map. */
   syncIdentities(onProgress?: (progress: SyncProgress) => void): Promise<SyncReport>;
+  /**
+   * Builds the customer-360 snapshots (resuming an unfinished run), or joins the run under way.
+   * Rejects, keeping the run's state for a resume, when a system fails.
+   */
+  buildSnapshots(onProgress?: (progress: SnapshotProgress) => void | Promise<void>): Promise<SnapshotReport>;
+  /** Stops the snapshot schedule (a run under way stops after its batch), the server and the store. */
   close(): Promise<void>;
 }
 
@@ -58,7 +67,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     };
     const connectors = createConnectors(config, options.connectorFactories ?? builtInConnectors, runtime);
     const repository = new IdentityRepository(store.db);
-    await Promise.all([repository.ensureIndexes(), ...connectors.map((c) => c.ensureIndexes())]);
+    const snapshots = new SnapshotRepository(store.db);
+    await Promise.all([
+      repository.ensureIndexes(),
+      snapshots.ensureIndexes(figureCatalog(connectors)),
+      ...connectors.map((c) => c.ensureIndexes()),
+    ]);
     const sync = (onProgress?: (progress: SyncProgress) => void) =>
       syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress });
 
@@ -76,6 +90,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const byName = new Map(connectors.map((c) => [c.name, c]));
     const hub = createHubSubschema({
       repository,
+      snapshots,
+      figureSources: connectors,
       defaultCountry: config.identity.defaultCountry,
       refresh: async (system, key) => {
         const connector = byName.get(system);
@@ -84,6 +100,15 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
+    const snapshotState = await snapshots.readState();
+    const snapshotRunner = createSnapshotRunner({
+      run: ({ onProgress, shouldStop }) =>
+        buildSnapshots({ connectors, identities: repository, snapshots, batchSize: config.snapshot.batchSize, onProgress, shouldStop, now: runtime.now }),
+      intervalMinutes: config.snapshot.intervalMinutes,
+      // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
+      runAtStart: config.snapshot.intervalMinutes !== null && !(snapshotState?.finishedAt),
+      logger,
+    });
     let examplePhone: string | null = null;
     const secrets = Object.fromEntries(connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]));
     const { app } = await createGatewayServer({
@@ -97,6 +122,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           server.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
         },
         (server) => registerWebhooks(server, connectors, secrets, logger),
+        (server) => registerAdminRoutes(server, async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() })),
       ],
       health: async () => {
         const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -128,7 +154,9 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       connectors,
       metrics,
       syncIdentities: sync,
+      buildSnapshots: (onProgress) => snapshotRunner.run(onProgress),
       async close() {
+        await snapshotRunner.stop();
         await app.close();
         await store.close();
       },

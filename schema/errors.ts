@@ -11,6 +11,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** A department system did not answer within its configured timeout. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** A filtered or ordered customer list was asked for, but no customer-360 snapshot run has finished yet. */
+  SNAPSHOT_UNAVAILABLE: 'SNAPSHOT_UNAVAILABLE',
   /** The caller may not do this. */
   FORBIDDEN: 'FORBIDDEN',
   /** Something failed inside the hub itself; details are in the hub's log, not the response. */
@@ -54,6 +56,15 @@ export function upstreamTimeout(connector: string, timeoutMs: number, cause?: Er
     `The ${connector} system did not answer within ${timeoutMs} ms`,
     { code: ErrorCode.UPSTREAM_TIMEOUT, connector, http: { status: 504 } },
     cause,
+  );
+}
+
+/** No snapshot to filter or order customers by yet: one must be built first. */
+export function snapshotUnavailable(): GraphQLError {
+  return hubError(
+    'Customers can be filtered and ordered only from a customer-360 snapshot, and none has been built yet: run `npm run sync` ' +
+      '(or set snapshot.intervalMinutes), then ask again. Without filter and orderBy, customers lists every customer.',
+    { code: ErrorCode.SNAPSHOT_UNAVAILABLE, http: { status: 503 } },
   );
 }
 

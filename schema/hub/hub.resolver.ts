@@ -1,9 +1,13 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../connectors/kit';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
-import { badUserInput } from '../errors';
+import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.repository';
+import { badUserInput, snapshotUnavailable } from '../errors';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
+import type { CatalogFigure } from '../snapshot/figures';
 import { decodeCursor, encodeCursor } from './cursor';
+import { oldestFigure, snapshotCursor, toSnapshotQuery } from './filter.query';
+import type { CustomerFilterInput, CustomerFilterTypes, CustomerOrderInput } from './filter.types';
 import { hubScope } from './hub.loader';
 import { Customer, CustomerConnection, RefreshCustomerPayload } from './hub.types';
 
@@ -16,14 +20,36 @@ export interface HubResolverDeps {
   defaultCountry: string;
   /** Re-reads one customer's record from one system into the repository. */
   refresh(system: string, key: string): Promise<void>;
+  /** The customer-360 snapshots that filtered and ordered lists read. */
+  snapshots: SnapshotRepository;
 }
 
-function toCustomer(doc: StoredIdentity): Customer {
+/** What `customers` filters and orders by: the figure catalog and the input types built from it (null: no figures). */
+export interface CustomerListing {
+  catalog: readonly CatalogFigure[];
+  types: CustomerFilterTypes | null;
+}
+
+function toCustomer(doc: StoredIdentity | SnapshotDocument): Customer {
   return { id: doc._id, name: doc.name, emails: doc.emails, phones: doc.phones, links: doc.links };
 }
 
-/** Builds the hub's root resolvers over an identity repository. */
-export function createHubResolver(deps: HubResolverDeps): Function {
+function connection(nodes: Customer[], cursors: string[], hasNextPage: boolean, asOf: Date | null, count: () => Promise<number>): CustomerConnection {
+  const edges = nodes.map((node, index) => ({ cursor: cursors[index]!, node }));
+  return { edges, nodes, pageInfo: { hasNextPage, endCursor: cursors.at(-1) ?? null }, asOf, count };
+}
+
+/** Counts a connection's whole list, only when a client selects `totalCount`. */
+@Resolver(() => CustomerConnection)
+export class CustomerConnectionResolver {
+  @FieldResolver(() => Int, { description: 'How many customers the whole list holds: every customer, or every one the filter selects.' })
+  totalCount(@Root() list: CustomerConnection): Promise<number> {
+    return list.count();
+  }
+}
+
+/** Builds the hub's root resolvers over the identity repository and the snapshots. */
+export function createHubResolver(deps: HubResolverDeps, listing: CustomerListing): Function {
   @Resolver(() => Customer)
   class HubResolver {
     @Query(() => Customer, { nullable: true, description: 'The customer with this hub id; null when there is none.' })
@@ -56,25 +82,40 @@ export function createHubResolver(deps: HubResolverDeps): Function {
       return doc ? toCustomer(doc) : null;
     }
 
-    @Query(() => CustomerConnection, { description: 'Every customer, a page at a time, in hub-id order.' })
+    @Query(() => CustomerConnection, {
+      description:
+        'Every customer, a page at a time, in hub-id order. With `filter` or `orderBy`, the customers the latest ' +
+        'customer-360 snapshot selects, in that order (`asOf` says how old it is); before any snapshot exists that is ' +
+        'SNAPSHOT_UNAVAILABLE. Department fields under each customer are read as usual, not from the snapshot.',
+    })
     async customers(
       @Arg('first', () => Int, { defaultValue: 20, description: `How many customers (1 to ${MAX_PAGE_SIZE}).` }) first: number,
-      @Arg('after', () => String, { nullable: true, description: 'A cursor from a previous page: start after it.' }) after?: string | null,
+      @Arg('after', () => String, { nullable: true, description: 'A cursor from a previous page of the same list: start after it.' }) after?: string | null,
+      // Declared below, only when some connector has figures: an input type needs fields.
+      filter?: CustomerFilterInput | null,
+      orderBy?: CustomerOrderInput | null,
     ): Promise<CustomerConnection> {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`Argument "first" must be an integer from 1 to ${MAX_PAGE_SIZE}, found ${first}`, 'first');
       }
-      // An omitted argument arrives as undefined, an explicit null as null: both mean the first page.
-      const afterId = after === null || after === undefined ? null : decodeCursor(after);
-      const [page, totalCount] = await Promise.all([deps.repository.page(first, afterId), deps.repository.count()]);
-      const nodes = page.items.map(toCustomer);
-      const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-      return {
-        edges,
-        nodes,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-        totalCount,
-      };
+      // An omitted argument arrives as undefined, an explicit null as null: both mean "not given".
+      if ((filter === null || filter === undefined) && (orderBy === null || orderBy === undefined)) {
+        const afterId = after === null || after === undefined ? null : decodeCursor(after);
+        const page = await deps.repository.page(first, afterId);
+        const nodes = page.items.map(toCustomer);
+        return connection(nodes, nodes.map((node) => encodeCursor(node.id)), page.hasNextPage, null, () => deps.repository.count());
+      }
+      const query = toSnapshotQuery(listing.catalog, { first, after, filter, orderBy });
+      const [state, page] = await Promise.all([deps.snapshots.readState(), deps.snapshots.query(query)]);
+      // Before the first run finishes, the snapshot is partial or empty: refusing beats a silently short list.
+      if (!state?.completed) throw snapshotUnavailable();
+      return connection(
+        page.items.map(toCustomer),
+        page.items.map((doc) => snapshotCursor(doc, query.sort)),
+        page.hasNextPage,
+        oldestFigure(page.items) ?? state.completed.startedAt,
+        () => deps.snapshots.count(query.conditions),
+      );
     }
 
     @Mutation(() => RefreshCustomerPayload, {
@@ -94,6 +135,17 @@ export function createHubResolver(deps: HubResolverDeps): Function {
         }),
       };
     }
+  }
+  if (listing.types) {
+    const { CustomerFilter, CustomerOrder } = listing.types;
+    Arg('filter', () => CustomerFilter, {
+      nullable: true,
+      description: "Only customers whose snapshot figures meet these conditions, e.g. `{ accounting: { overdueAmount: { gt: 1000 } } }`.",
+    })(HubResolver.prototype, 'customers', 2);
+    Arg('orderBy', () => CustomerOrder, {
+      nullable: true,
+      description: 'Order by one snapshot figure instead of hub id, e.g. `{ field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }`.',
+    })(HubResolver.prototype, 'customers', 3);
   }
   return HubResolver;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: "Where a customer lives in one department system: that system's name and its key for them." })
 export class SystemLink {
@@ -49,7 +49,11 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType({ description: 'A page of customers, in hub-id order (a Relay cursor connection).' })
+@ObjectType({
+  description:
+    'A page of customers (a Relay cursor connection): every customer in hub-id order, or, with `filter` or `orderBy`, ' +
+    'the customers the customer-360 snapshot selects, in the order asked for.',
+})
 export class CustomerConnection {
   @Field(() => [CustomerEdge], { description: 'The customers on this page, each with its cursor.' })
   edges!: CustomerEdge[];
@@ -60,8 +64,16 @@ export class CustomerConnection {
   @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursor to ask for the next.' })
   pageInfo!: PageInfo;
 
-  @Field(() => Int, { description: 'How many customers the hub knows in all.' })
-  totalCount!: number;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'For a filtered or ordered list: when the oldest department figure behind this page was read from its system ' +
+      '(the customer-360 snapshot is that old at most). Null for the plain list, which reads the identity map as it is now.',
+  })
+  asOf!: Date | null;
+
+  /** Counts the whole list; run only when a client selects `totalCount` (see CustomerConnectionResolver). */
+  count!: () => Promise<number>;
 }
 
 @ObjectType({ description: 'How re-reading a customer from one department system went.' })

@@ -1,12 +1,18 @@
 // Public API of schema/hub/: the hub's own subschema (identity, look-ups, the customer list).
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { figureCatalog, type FigureSource } from '../snapshot/figures';
+import { buildCustomerFilterTypes } from './filter.types';
 import { createHubScope, type HubScope } from './hub.loader';
-import { createHubResolver, type HubResolverDeps } from './hub.resolver';
+import { createHubResolver, CustomerConnectionResolver, type HubResolverDeps } from './hub.resolver';
 
 export { MAX_PAGE_SIZE } from './hub.resolver';
 export type { HubResolverDeps } from './hub.resolver';
 export { encodeCursor, decodeCursor } from './cursor';
+export { MAX_IN_VALUES, SortDirection } from './filter.types';
+export type { CustomerFilterInput, CustomerOrderInput, ScalarFilterInput } from './filter.types';
+export { toSnapshotQuery, toConditions, toSort, toPosition, snapshotCursor } from './filter.query';
+export type { FigureSort } from './filter.query';
 
 /** The hub's subschema and its per-request scope factory. */
 export interface HubSubschema {
@@ -16,12 +22,22 @@ export interface HubSubschema {
   createRequestScope(): HubScope;
 }
 
-/** Builds the hub's subschema: `Customer` identity and the root look-ups. */
-export function createHubSubschema(deps: HubResolverDeps): HubSubschema {
-  const resolver = createHubResolver(deps);
+/** What the hub subschema is built from. */
+export interface HubSubschemaOptions extends HubResolverDeps {
+  /** The running connectors' figures (a `Connector` is one): what `customers` can filter and order by. */
+  figureSources: readonly FigureSource[];
+}
+
+/**
+ * Builds the hub's subschema: `Customer` identity, the root look-ups, and `customers` with the
+ * filter and order inputs generated from the connectors' figures.
+ */
+export function createHubSubschema(options: HubSubschemaOptions): HubSubschema {
+  const catalog = figureCatalog(options.figureSources);
+  const resolver = createHubResolver(options, { catalog, types: buildCustomerFilterTypes(catalog) });
   return {
     name: 'hub',
-    schema: buildSchemaSync({ resolvers: [resolver], validate: false }),
-    createRequestScope: () => createHubScope(deps.repository),
+    schema: buildSchemaSync({ resolvers: [resolver, CustomerConnectionResolver], validate: false }),
+    createRequestScope: () => createHubScope(options.repository),
   };
 }

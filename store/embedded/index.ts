@@ -3,6 +3,8 @@ import { Engine } from './engine';
 import { resolveOptions } from './options';
 import { listen } from './server';
 
+export { DataDirInUseError } from './sqlite';
+
 /** How to start the embedded server. Either `dataDir` or `memory: true` is required. */
 export interface EmbeddedMongoOptions {
   /** Directory holding the data file (`switchboard.sqlite`); created if missing. Ignored when `memory` is true. */

@@ -50,7 +50,6 @@ export function planQuery(coll: CollectionInfo, filter: Doc, sort: SortSpec | nu
   const byField = new Map<string, Constraint[]>();
   collectConstraints(filter, byField);
   const sortKeys = Object.entries(sort ?? {});
-  const sortField = sortKeys.length === 1 ? sortKeys[0] : null;
 
   let best: { plan: Plan; rank: number; count: number } | null = null;
   for (const access of accesses) {
@@ -58,7 +57,9 @@ export function planQuery(coll: CollectionInfo, filter: Doc, sort: SortSpec | nu
       if (c.kind !== 'points' || (access.sparse && c.values.some((v) => v === null))) continue;
       const intervals = pointIntervals(c.values, access.direction);
       if (!best || access.rank < best.rank || (access.rank === best.rank && intervals.length < best.count)) {
-        best = { plan: makePlan(access, intervals, 1, false), rank: access.rank, count: intervals.length };
+        // Within one value of the leading field, the index is in the order of its other fields.
+        const walk = intervals.length === 1 ? sortWalk(sortKeys, access, true) : null;
+        best = { plan: makePlan(access, intervals, walk ?? 1, walk !== null), rank: access.rank, count: intervals.length };
       }
     }
   }
@@ -72,19 +73,38 @@ export function planQuery(coll: CollectionInfo, filter: Doc, sort: SortSpec | nu
       const upper = access.multikey && c.lower ? undefined : c.upper;
       const interval = rangeInterval(c.lower, upper, access.direction);
       if (!interval) continue;
-      const sorted = sortField !== null && sortField[0] === access.field && !access.multikey;
-      const plan = makePlan(access, [interval], sorted ? scanDirection(sortField[1], access.direction) : 1, sorted);
-      if (sorted) return plan;
+      const walk = sortWalk(sortKeys, access, false);
+      const plan = makePlan(access, [interval], walk ?? 1, walk !== null);
+      if (walk !== null) return plan;
       ranged ??= plan;
     }
   }
   if (ranged) return ranged;
 
-  if (sortField) {
-    const access = accesses.find((a) => a.field === sortField[0] && !a.multikey && !a.sparse);
-    if (access) return makePlan(access, [{ lo: null, hi: null }], scanDirection(sortField[1], access.direction), true);
+  if (sortKeys.length > 0) {
+    for (const access of accesses) {
+      const walk = access.sparse ? null : sortWalk(sortKeys, access, false);
+      if (walk !== null) return makePlan(access, [{ lo: null, hi: null }], walk, true);
+    }
   }
   return collscan;
+}
+
+/**
+ * The direction to walk `access` so documents arrive in `sortKeys` order, or null when it can't
+ * deliver that order. The sort must be a prefix of the index's key pattern, every field in the
+ * same relation to the index's direction (`{ a: -1, _id: -1 }` walks `{ a: 1, _id: 1 }`
+ * backwards). `pinned` means the scan covers one value of the leading field, so the sort may
+ * also leave that field out (`{ _id: 1 }` on `{ a: 1, _id: 1 }` for `a: null`).
+ */
+function sortWalk(sortKeys: Array<[string, number]>, access: Access, pinned: boolean): 1 | -1 | null {
+  if (sortKeys.length === 0 || access.multikey) return null;
+  const pattern = Object.entries(access.keyPattern) as Array<[string, number]>;
+  const fields = pinned && sortKeys[0]![0] !== access.field ? pattern.slice(1) : pattern;
+  if (sortKeys.length > fields.length) return null;
+  const walk = scanDirection(sortKeys[0]![1], fields[0]![1] < 0 ? -1 : 1);
+  const agrees = sortKeys.every(([field, dir], i) => fields[i]![0] === field && scanDirection(dir, fields[i]![1] < 0 ? -1 : 1) === walk);
+  return agrees ? walk : null;
 }
 
 function listAccesses(coll: CollectionInfo): Access[] {

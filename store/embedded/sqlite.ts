@@ -62,6 +62,14 @@ export interface KeyedDocRow extends DocRow {
   key: Buffer;
 }
 
+/** The data file is open in another process: one embedded server owns a data directory at a time. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+  constructor(readonly file: string) {
+    super(`startEmbeddedMongo expected exclusive use of ${file}, but another process (or another embedded server) has it open.`);
+  }
+}
+
 /**
  * Opens (creating if needed) the database. On disk it runs in WAL mode with
  * `synchronous = NORMAL`: a commit is in the WAL file (the OS page cache) before the reply
@@ -92,7 +100,7 @@ export function openDatabase(dataDir: string | null): Database.Database {
     db.close();
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new Error(`startEmbeddedMongo expected exclusive use of ${file}, but another process (or another embedded server) has it open.`);
+      throw new DataDirInUseError(file);
     }
     throw err;
   }

@@ -31,6 +31,8 @@ export interface TestHubOptions {
   now?: () => Date;
   /** Keep department data in the repository (default true). */
   cache?: boolean;
+  /** Customers per snapshot batch (default the config's). */
+  snapshotBatchSize?: number;
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -51,6 +53,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       demo: { enabled: false },
       identity: { syncOnStart: 'always' },
       cache: { enabled: options.cache ?? true },
+      ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
       connectors,
     },
   });

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Connector, FigureValues } from '../../connectors/kit';
+import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
+import type { SnapshotDocument, SnapshotRepository, SnapshotState } from '../../store/snapshot.repository';
+
+/** Progress of a snapshot run: once at its start (`batches: 0`), then after each batch. */
+export interface SnapshotProgress {
+  runId: string;
+  /** Customers written by this run so far, including those done before a resume. */
+  customersDone: number;
+  /** Customers in the identity map. */
+  customersTotal: number;
+  /** Batches this call has written. */
+  batches: number;
+}
+
+/** What a snapshot run did. */
+export interface SnapshotReport {
+  runId: string;
+  /** False when the run was asked to stop between batches; it resumes next time. */
+  completed: boolean;
+  /** Customers in the finished snapshot (written by this run, before and after any resume). */
+  customers: number;
+  /** Batches this call wrote (each: one request per connector, one bulk write). */
+  batches: number;
+  /** The hub id an unfinished run was resumed after; null for a fresh run. */
+  resumedFrom: string | null;
+  /** Snapshots removed at the end: customers the identity map no longer has. */
+  removed: number;
+  durationMs: number;
+}
+
+/** Thrown when a system fails during a run; the state is kept, so the next run resumes. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+}
+
+/** What a run needs. */
+export interface SnapshotBuildOptions {
+  /** Only `name` and `summarize` are used. */
+  connectors: ReadonlyArray<Pick<Connector, 'name' | 'summarize'>>;
+  identities: IdentityRepository;
+  snapshots: SnapshotRepository;
+  /** Customers per batch: per batch, one request to each system and one bulk write. */
+  batchSize: number;
+  /** Called at the start and after each batch is written and recorded; awaited, so a caller can hold the run there. */
+  onProgress?: (progress: SnapshotProgress) => void | Promise<void>;
+  now?: () => Date;
+  /** Asked between batches; true stops the run where it is (the hub closing). */
+  shouldStop?: () => boolean;
+}
+
+function keyIn(customer: StoredIdentity, system: string): string | null {
+  return customer.links.find((link) => link.system === system)?.key ?? null;
+}
+
+/**
+ * One batch: every connector's figures for these customers, read in parallel (one request to
+ * each system that knows any of them), then one bulk write of their documents.
+ */
+async function writeBatch(options: SnapshotBuildOptions, runId: string, customers: readonly StoredIdentity[], now: Date): Promise<void> {
+  const outcomes = await Promise.allSettled(
+    options.connectors.map(async (connector) => {
+      const keys = [...new Set(customers.map((c) => keyIn(c, connector.name)).filter((key): key is string => key !== null))];
+      return keys.length === 0 ? new Map<string, FigureValues>() : connector.summarize(keys);
+    }),
+  );
+  const figures = outcomes.map((outcome, index) => {
+    if (outcome.status === 'fulfilled') return outcome.value;
+    const name = options.connectors[index]!.name;
+    throw new SnapshotError(
+      `Snapshot run stopped at the batch starting with ${customers[0]?._id}: cannot read the ${name} system: ` +
+        `${(outcome.reason as Error).message}. Run it again to resume from there.`,
+    );
+  });
+  const docs = customers.map((customer): SnapshotDocument => {
+    const doc: SnapshotDocument = {
+      _id: customer._id,
+      name: customer.name,
+      emails: customer.emails,
+      phones: customer.phones,
+      links: customer.links,
+      figures: {},
+      asOf: {},
+      runId,
+      syncedAt: now,
+    };
+    options.connectors.forEach((connector, index) => {
+      const key = keyIn(customer, connector.name);
+      const values = key === null ? undefined : figures[index]!.get(key);
+      if (values) {
+        doc.figures[connector.name] = values;
+        doc.asOf[connector.name] = now;
+      }
+    });
+    return doc;
+  });
+  await options.snapshots.writeBatch(docs);
+}
+
+/**
+ * Builds customer-360 snapshots: walks the identity map in hub-id order, `batchSize` customers
+ * at a time, and writes each batch with the department figures read for it; after each batch it
+ * records the last hub id done. A run that did not finish (a system failed, the process died)
+ * is resumed by the next call with the same run id, after that hub id, with no upstream work for
+ * the batches already written. At the end, documents of customers no longer in the identity map
+ * are removed and the run is marked finished, which makes it the snapshot queries read.
+ *
+ * @example
+ * const report = await buildSnapshots({ connectors, identities, snapshots, batchSize: 500 });
+ * // → { runId, completed: true, customers: 1000, batches: 2, resumedFrom: null, removed: 0, durationMs }
+ */
+export async function buildSnapshots(options: SnapshotBuildOptions): Promise<SnapshotReport> {
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const previous = await options.snapshots.readState();
+  const resuming = previous !== null && previous.finishedAt === null;
+  const state: SnapshotState = resuming
+    ? { ...previous }
+    : { _id: 'snapshot', runId: randomUUID(), after: null, startedAt: now(), finishedAt: null, customersDone: 0, completed: previous?.completed ?? null };
+  if (!resuming) await options.snapshots.writeState(state);
+  const resumedFrom = resuming ? state.after : null;
+  const customersTotal = await options.identities.count();
+  let batches = 0;
+  const report = (completed: boolean, removed: number): SnapshotReport => ({
+    runId: state.runId,
+    completed,
+    customers: state.customersDone,
+    batches,
+    resumedFrom,
+    removed,
+    durationMs: Date.now() - started,
+  });
+
+  const progress = () => options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
+  await progress();
+  for (;;) {
+    if (options.shouldStop?.()) return report(false, 0);
+    const page = await options.identities.page(options.batchSize, state.after);
+    if (page.items.length === 0) break;
+    await writeBatch(options, state.runId, page.items, now());
+    batches += 1;
+    state.after = page.items.at(-1)!._id;
+    state.customersDone += page.items.length;
+    await options.snapshots.writeState(state);
+    await progress();
+    if (!page.hasNextPage) break;
+  }
+
+  // An identity sync between a failure and the resume may have added customers before the
+  // resume point; a second pass finds them (reads only) and writes just those.
+  if (resuming && (await options.snapshots.countRun(state.runId)) < customersTotal) {
+    batches += await catchUp(options, state, now);
+  }
+  const removed = await options.snapshots.removeOtherRuns(state.runId);
+  const finishedAt = now();
+  state.finishedAt = finishedAt;
+  state.customersDone = await options.snapshots.countRun(state.runId);
+  state.completed = { runId: state.runId, startedAt: state.startedAt, finishedAt, customers: state.customersDone };
+  await options.snapshots.writeState(state);
+  return report(true, removed);
+}
+
+/** Writes the customers the run has no document for yet; returns how many batches it wrote. */
+async function catchUp(options: SnapshotBuildOptions, state: SnapshotState, now: () => Date): Promise<number> {
+  let after: string | null = null;
+  let batches = 0;
+  for (;;) {
+    const page = await options.identities.page(options.batchSize, after);
+    if (page.items.length === 0) break;
+    const written = await options.snapshots.idsWrittenBy(state.runId, page.items.map((c) => c._id));
+    const missing = page.items.filter((c) => !written.has(c._id));
+    if (missing.length > 0) {
+      await writeBatch(options, state.runId, missing, now());
+      batches += 1;
+      state.customersDone += missing.length;
+    }
+    after = page.items.at(-1)!._id;
+    if (!page.hasNextPage) break;
+  }
+  return batches;
+}

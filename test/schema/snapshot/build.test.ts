@@ -1,0 +1,79 @@
+import type { FigureValues } from '../../../connectors/kit';
+import type { CustomerIdentity } from '../../../schema/identity';
+import { buildSnapshots, type SnapshotBuildOptions } from '../../../schema/snapshot';
+import { IdentityRepository, openStore, SnapshotRepository, type SnapshotDocument, type StoreConnection } from '../../../store';
+
+function identity(id: string): CustomerIdentity {
+  return { _id: id, name: id, emails: [], phones: [], taxNumbers: [], links: [{ system: 'ledger', key: `k-${id}` }], aliases: [] };
+}
+
+describe('building snapshots over the repository', () => {
+  let store: StoreConnection;
+  let identities: IdentityRepository;
+  let snapshots: SnapshotRepository;
+  /** Keys asked of the fake system, per call; `failOn` makes the call with that key fail. */
+  const asked: string[][] = [];
+  let failOn: string | null = null;
+
+  const options = (extra: Partial<SnapshotBuildOptions> = {}): SnapshotBuildOptions => ({
+    connectors: [
+      {
+        name: 'ledger',
+        async summarize(keys: readonly string[]) {
+          asked.push([...keys]);
+          if (failOn !== null && keys.includes(failOn)) throw new Error('the ledger answered HTTP 503');
+          return new Map<string, FigureValues>(keys.map((key) => [key, { owed: key.length }]));
+        },
+      },
+    ],
+    identities,
+    snapshots,
+    batchSize: 2,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    store = await openStore({ uri: null, database: 'build', dataDir: '', memory: true });
+    identities = new IdentityRepository(store.db);
+    snapshots = new SnapshotRepository(store.db);
+  });
+  afterAll(() => store.close());
+  beforeEach(async () => {
+    asked.length = 0;
+    failOn = null;
+    await store.db.dropDatabase();
+  });
+
+  it('catches up, on resume, with customers an identity sync added before the resume point', async () => {
+    await identities.replaceAll(['c1', 'c3', 'c5', 'c7'].map(identity), new Date());
+    failOn = 'k-c5';
+    await expect(buildSnapshots(options())).rejects.toThrow(/batch starting with c5: cannot read the ledger system/);
+    failOn = null;
+    // A sync between the failure and the resume finds c2, before the resume point c3.
+    await identities.replaceAll(['c1', 'c2', 'c3', 'c5', 'c7'].map(identity), new Date());
+    asked.length = 0;
+    const report = await buildSnapshots(options());
+    expect(report).toMatchObject({ completed: true, resumedFrom: 'c3', customers: 5 });
+    expect(asked).toEqual([['k-c5', 'k-c7'], ['k-c2']]);
+    const docs = await store.db.collection<SnapshotDocument>('snapshots').find({}).sort({ _id: 1 }).toArray();
+    expect(docs.map((d) => [d._id, d.figures.ledger?.owed])).toEqual([['c1', 4], ['c2', 4], ['c3', 4], ['c5', 4], ['c7', 4]]);
+  });
+
+  it('stops between batches when asked, and the next call goes on from there', async () => {
+    await identities.replaceAll(['c1', 'c2', 'c3', 'c4', 'c5'].map(identity), new Date());
+    let stop = false;
+    const paused = await buildSnapshots(
+      options({
+        onProgress: (progress) => {
+          if (progress.batches === 1) stop = true;
+        },
+        shouldStop: () => stop,
+      }),
+    );
+    expect(paused).toMatchObject({ completed: false, batches: 1 });
+    expect((await snapshots.readState())?.completed).toBeNull();
+    const report = await buildSnapshots(options());
+    expect(report).toMatchObject({ completed: true, resumedFrom: 'c2', batches: 2, customers: 5 });
+    expect(asked).toEqual([['k-c1', 'k-c2'], ['k-c3', 'k-c4'], ['k-c5']]);
+  });
+});
