@@ -1,0 +1,137 @@
+import type { LoadResult } from './load';
+import { countsBetween, readCpuMs, readStoreCommands, sampleRss, settle, sum, type SiloCounts } from './metrics';
+import type { HubProcess } from './processes';
+
+/** One row of the results: a scenario or a baseline, measured or skipped. */
+export interface MeasuredRow {
+  /** Stable identifier (`screenPopCold`, `floor`...), for code that reads results.json. */
+  id: string;
+  /** What people read in the table. */
+  name: string;
+  status: 'ok' | 'skipped';
+  /** Why it was skipped, or what to know about the numbers; null when nothing. */
+  note: string | null;
+  rps: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Requests the silos served per operation (their own `/_stats`). */
+  upstreamPerOp: number | null;
+  /** Departments the operation selects (counted from its document). */
+  connectorsTouched: number | null;
+  /** MongoDB commands the hub sent per operation (its `/metrics`); null when not measurable. */
+  storeRoundTripsPerOp: number | null;
+  /** The same by command name (`find`, `update`...), to see which kind of round trip it is. */
+  storeCommandsPerOp: Record<string, number> | null;
+  /** CPU time the hub process used per operation (user + system), ms: what bounds its throughput. */
+  hubCpuMsPerOp: number | null;
+  /** Largest RSS sample of the process under test during the run, MB. */
+  peakRssMb: number | null;
+  /** Operations sent and how many failed (errors, non-2xx, GraphQL errors, customer not found). */
+  operations: number | null;
+  failed: number | null;
+  elapsedS: number | null;
+  /** Upstream requests per silo over the whole run. */
+  upstreamBySilo: SiloCounts | null;
+}
+
+/** Where a row's load goes and what it touches. */
+export interface RowSpec {
+  id: string;
+  name: string;
+  /** Departments the operation selects. */
+  connectorsTouched: number;
+  /** The hub under test; null for the floor, which has no hub. */
+  hub: HubProcess | null;
+  siloUrls: Record<string, string>;
+  note?: string;
+}
+
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** A row for a scenario that cannot run yet, with the reason. */
+export function skippedRow(id: string, name: string, reason: string): MeasuredRow {
+  return {
+    id,
+    name,
+    status: 'skipped',
+    note: reason,
+    rps: null,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    upstreamPerOp: null,
+    connectorsTouched: null,
+    storeRoundTripsPerOp: null,
+    storeCommandsPerOp: null,
+    hubCpuMsPerOp: null,
+    peakRssMb: null,
+    operations: null,
+    failed: null,
+    elapsedS: null,
+    upstreamBySilo: null,
+  };
+}
+
+/**
+ * Runs one load and reads every counter around it: the silos' request counts (after they settle,
+ * so requests still in flight at the deadline are counted), the hub's store commands, and the
+ * hub's RSS sampled every 100 ms. Per-operation figures divide by operations sent, since the hub
+ * finishes each one it received.
+ */
+export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>): Promise<MeasuredRow> {
+  const siloBefore = await settle(spec.siloUrls);
+  const storeBefore = spec.hub ? await readStoreCommands(spec.hub.origin) : null;
+  const cpuBefore = spec.hub ? await readCpuMs(spec.hub.pid) : null;
+  const rss = spec.hub ? sampleRss(spec.hub.pid) : null;
+  const outcome = await load().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const peakRssMb = rss ? await rss.stop() : null;
+  if ('error' in outcome) throw outcome.error;
+  const result = outcome.value;
+  // Quiet for as long as the slowest requests took (at least 300 ms, at most 10 s): see settle().
+  const siloAfter = await settle(spec.siloUrls, Math.min(10_000, Math.max(300, result.p99Ms)));
+  const storeAfter = spec.hub ? await readStoreCommands(spec.hub.origin) : null;
+  const cpuAfter = spec.hub ? await readCpuMs(spec.hub.pid) : null;
+  const upstream = countsBetween(siloBefore, siloAfter);
+  const ops = result.sent;
+  const notes: string[] = spec.note ? [spec.note] : [];
+  let storePerOp: number | null = null;
+  let storeByCommand: Record<string, number> | null = null;
+  if (storeBefore !== null && storeAfter !== null && ops > 0) {
+    // Reading /metrics sends no store command, so the difference is the load's own.
+    storeByCommand = {};
+    for (const [command, count] of Object.entries(storeAfter)) {
+      const perOp = round((count - (storeBefore[command] ?? 0)) / ops);
+      if (perOp > 0) storeByCommand[command] = perOp;
+    }
+    storePerOp = round((sum(storeAfter) - sum(storeBefore)) / ops);
+  } else if (spec.hub) {
+    notes.push('store round trips: the hub has no switchboard_store_commands_total counter at /metrics yet');
+  }
+  if (result.repeats > 0) notes.push(`${result.repeats} inputs were reused (ran out of distinct ones)`);
+  if (result.failed > 0) notes.push(`${result.failed} of ${result.completed} answers failed; the first: ${result.firstFailure}`);
+  return {
+    id: spec.id,
+    name: spec.name,
+    status: 'ok',
+    note: notes.length > 0 ? notes.join('; ') : null,
+    rps: result.rps,
+    p50Ms: result.p50Ms,
+    p95Ms: result.p95Ms,
+    p99Ms: result.p99Ms,
+    upstreamPerOp: ops > 0 ? round(sum(upstream) / ops) : null,
+    connectorsTouched: spec.connectorsTouched,
+    storeRoundTripsPerOp: storePerOp,
+    storeCommandsPerOp: storeByCommand,
+    // Includes the settle wait and two /metrics reads: idle, or a few ms over a whole run.
+    hubCpuMsPerOp: cpuBefore !== null && cpuAfter !== null && ops > 0 ? Number(((cpuAfter - cpuBefore) / ops).toPrecision(3)) : null,
+    peakRssMb: peakRssMb === null ? null : round(peakRssMb, 1),
+    operations: ops,
+    failed: result.failed,
+    elapsedS: result.elapsedS,
+    upstreamBySilo: upstream,
+  };
+}

@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { MeasuredRow } from './measure';
+import type { BenchOptions } from './options';
+import type { ProfileSummary } from './profile';
+import type { Ratios, TargetResult } from './targets';
+
+/** The machine the numbers come from. */
+export interface MachineInfo {
+  cpus: number;
+  model: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+}
+
+/** Everything results.json holds. */
+export interface BenchResults {
+  machine: MachineInfo;
+  /** `git rev-parse --short HEAD`, with `-dirty` when the working tree had changes. */
+  commit: string;
+  date: string;
+  command: string;
+  options: Omit<BenchOptions, 'outDir'>;
+  hub: { store: string; vmHwmMb: number | null; naiveVmHwmMb: number | null };
+  scenarios: MeasuredRow[];
+  baselines: MeasuredRow[];
+  /** Runs that explain the others (one connection: latency without queueing). */
+  diagnostics: MeasuredRow[];
+  ratios: Ratios;
+  targets: TargetResult[];
+  profiles: ProfileSummary[];
+  notes: string[];
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+/** The commit measured; read-only git commands (no index refresh, so no lock is taken). */
+export function commitId(root: string): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['--no-optional-locks', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const head = git('rev-parse', '--short', 'HEAD').trim();
+    return git('status', '--porcelain').trim() === '' ? head : `${head}-dirty`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const cell = (value: number | string | null | undefined): string => (value === null || value === undefined ? '–' : String(value));
+const mark = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'met' : '**missed**');
+
+function rowsTable(rows: readonly MeasuredRow[]): string[] {
+  const lines = [
+    '| scenario | status | req/s | p50 ms | p95 ms | p99 ms | upstream/op | connectors | store/op | hub CPU ms/op | peak RSS MB | ops |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.name} | ${r.status} | ${cell(r.rps)} | ${cell(r.p50Ms)} | ${cell(r.p95Ms)} | ${cell(r.p99Ms)} | ${cell(r.upstreamPerOp)} | ` +
+        `${cell(r.connectorsTouched)} | ${cell(r.storeRoundTripsPerOp)} | ${cell(r.hubCpuMsPerOp)} | ${cell(r.peakRssMb)} | ${cell(r.operations)} |`,
+    );
+  }
+  return lines;
+}
+
+function rowNotes(rows: readonly MeasuredRow[]): string[] {
+  return rows.filter((r) => r.note).map((r) => `- *${r.name}* (\`${r.id}\`): ${r.note}`);
+}
+
+function profileSection(profiles: readonly ProfileSummary[]): string[] {
+  if (profiles.length === 0) return ['No target was missed, so no profile was taken.'];
+  const lines: string[] = [];
+  for (const p of profiles) {
+    lines.push(
+      `### ${p.scenario}`,
+      '',
+      `\`${p.file}\`: ${p.durationMs} ms profiled, ${p.busyMs} ms busy (${p.idlePct}% idle: waiting for the silos, or for load).`,
+      '',
+      'Busy time by layer: ' + p.byLayer.map((l) => `${l.layer} ${l.pct}%`).join(', ') + '.',
+      '',
+      '| self ms | % busy | function | where |',
+      '| ---: | ---: | --- | --- |',
+      ...p.top.map((f) => `| ${f.selfMs} | ${f.selfPct} | \`${f.function}\` | ${f.location || '(V8/Node internals)'} |`),
+      '',
+      'Self time by area: ' + p.byArea.map((a) => `${a.area} ${a.selfPct}%`).join(', ') + '.',
+      '',
+      'Busy time with the area anywhere on the stack (inclusive, overlapping): ' +
+        p.inclusiveByArea.map((a) => `${a.area} ${a.pct}%`).join(', ') +
+        '.',
+      '',
+    );
+  }
+  return lines;
+}
+
+/** results.md: the tables, the machine and the commit, the targets, and the profiles. */
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const o = results.options;
+  return [
+    '# Switchboard benchmark results',
+    '',
+    `Measured ${results.date} on commit \`${results.commit}\` with \`${results.command}\`.`,
+    '',
+    `Machine: ${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}. Hub store: ${results.hub.store}.`,
+    `Settings: ${o.scale} customers (seed ${o.seed}), silo latency ${o.latencyMs} ms + up to ${o.jitterMs} ms jitter, ` +
+      `${o.durationS} s per scenario at most, ${o.connections} connections${o.quick ? ', **quick mode** (checks that the benchmark works; the numbers mean nothing)' : ''}.`,
+    '',
+    '## Scenarios',
+    '',
+    ...rowsTable(results.scenarios),
+    '',
+    '## Baselines',
+    '',
+    ...rowsTable(results.baselines),
+    '',
+    '## Diagnostics (one connection: latency without queueing)',
+    '',
+    ...rowsTable(results.diagnostics),
+    '',
+    ...rowNotes([...results.scenarios, ...results.baselines, ...results.diagnostics]),
+    '',
+    'Store commands per operation, by command:',
+    '',
+    ...[...results.scenarios, ...results.baselines, ...results.diagnostics]
+      .filter((r) => r.storeCommandsPerOp && Object.keys(r.storeCommandsPerOp).length > 0)
+      .map((r) => `- ${r.name}: ${Object.entries(r.storeCommandsPerOp!).map(([c, n]) => `${c} ${n}`).join(', ')}`),
+    '',
+    '## Targets',
+    '',
+    '| target | measured | result | missed by |',
+    '| --- | --- | --- | --- |',
+    ...results.targets.map((t) => `| ${t.description} | ${t.measured} | ${mark(t.met)} | ${cell(t.missedBy)} |`),
+    '',
+    `Ratios: coldVsFloor ${cell(results.ratios.coldVsFloor)} (with one connection: ${cell(results.ratios.coldVsFloorUnloaded)}), ` +
+      `warmVsCeiling ${cell(results.ratios.warmVsCeiling)}, ` +
+      `naive/batched page of 100: ${cell(results.ratios.naiveVsBatchedPageUpstream)}x the upstream requests, ` +
+      `${cell(results.ratios.naiveVsBatchedPageP50)}x the p50.`,
+    '',
+    `Hub peak RSS over the whole run (VmHWM): ${cell(results.hub.vmHwmMb)} MB; naive hub: ${cell(results.hub.naiveVmHwmMb)} MB.`,
+    '',
+    '## Where the time goes (CPU profiles of the hub, for missed targets)',
+    '',
+    ...profileSection(results.profiles),
+    '## Notes',
+    '',
+    ...results.notes.map((n) => `- ${n}`),
+    '',
+    'How each number is measured: [bench/README.md](README.md).',
+    '',
+  ].join('\n');
+}
+
+/** Writes results.json and results.md into `outDir`; returns their paths. */
+export function writeResults(outDir: string, results: BenchResults): { json: string; markdown: string } {
+  const json = path.join(outDir, 'results.json');
+  const markdown = path.join(outDir, 'results.md');
+  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(markdown, renderMarkdown(results));
+  return { json, markdown };
+}

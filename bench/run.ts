@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// `npm run bench`: the hub against the baselines that bound it, in one run (issue 4; see README.md).
+import 'reflect-metadata'; // documents.ts reads SCREEN_POP_QUERY from the gateway's public API.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { SILO_NAMES } from '../silos';
+import { ceiling, floor } from './baselines';
+import type { LoadResult } from './load';
+import type { MeasuredRow } from './measure';
+import { readRssMb } from './metrics';
+import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
+import { startHubProcess, startSilosProcess, type ChildHandle, type HubProcess } from './processes';
+import { summarizeProfile, type ProfileSummary } from './profile';
+import { commitId, machineInfo, writeResults, type BenchResults } from './report';
+import {
+  crossDepartmentFilter,
+  csvExport,
+  pageOf100,
+  primeWarmSet,
+  screenPopCold,
+  screenPopColdLoad,
+  screenPopWarm,
+  screenPopWarmLoad,
+  type ScenarioContext,
+} from './scenarios';
+import { computeRatios, judgeTargets } from './targets';
+import { discoverCustomers, planWorkload } from './workload';
+
+// Compiled, this file is dist/bench/run.js; from source (the quick test), bench/run.ts.
+const FROM_DIST = path.basename(path.dirname(__dirname)) === 'dist';
+const ROOT = path.resolve(__dirname, FROM_DIST ? '../..' : '..');
+const ENTRY_ROOT = path.dirname(__dirname); // dist/ or the repository: where silos/cli.(js|ts) is
+
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+function describe(row: MeasuredRow): string {
+  if (row.status === 'skipped') return `${row.name}: skipped (${row.note})`;
+  return (
+    `${row.name}: ${row.rps} req/s, p50 ${row.p50Ms} ms, p95 ${row.p95Ms} ms, p99 ${row.p99Ms} ms, ` +
+    `upstream/op ${row.upstreamPerOp}, store/op ${row.storeRoundTripsPerOp ?? '–'}, peak RSS ${row.peakRssMb ?? '–'} MB, ${row.operations} ops`
+  );
+}
+
+/** The config overrides of the hub under test, and of the naive graph (no batching, no cache). */
+function hubOverrides(siloUrls: Record<string, string>, naive: boolean): Record<string, unknown> {
+  const connectors = Object.fromEntries(
+    Object.entries(siloUrls).map(([name, url]) => [name, naive ? { url, enabled: true, maxBatchSize: 1 } : { url, enabled: true }]),
+  );
+  return {
+    server: { host: '127.0.0.1', port: 0 },
+    // The embedded store, in memory, unless MONGODB_URI names a real one (read by loadConfig).
+    mongodb: process.env.MONGODB_URI ? {} : { memory: true },
+    demo: { enabled: false },
+    identity: { syncOnStart: 'always' },
+    ...(naive ? { cache: { enabled: false } } : {}),
+    connectors,
+  };
+}
+
+/** A real MongoDB keeps data between runs: each hub gets a database of its own, dropped at exit. */
+function hubEnv(label: string): Record<string, string> {
+  if (!process.env.MONGODB_URI) return {};
+  return { MONGODB_DB: `switchboard_bench_${process.pid}_${label}`, BENCH_DROP_DATABASE: '1' };
+}
+
+/**
+ * Re-runs a scenario's load with the hub's CPU profiler on, after the measured run, so the
+ * profiler's overhead never touches the reported numbers; returns the profile's summary.
+ */
+async function profilePass(hub: HubProcess, outDir: string, scenario: string, load: () => Promise<LoadResult>): Promise<ProfileSummary> {
+  const dir = path.join(outDir, 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${scenario}.cpuprofile`);
+  await hub.startProfile();
+  try {
+    await load();
+  } finally {
+    await hub.stopProfile(file);
+  }
+  return summarizeProfile(file, scenario, ROOT, outDir);
+}
+
+/** Every measured row by id, logged as it arrives. */
+class Rows {
+  private readonly byId = new Map<string, MeasuredRow>();
+  add(row: MeasuredRow): MeasuredRow {
+    this.byId.set(row.id, row);
+    log(describe(row));
+    return row;
+  }
+  get = (id: string): MeasuredRow | undefined => this.byId.get(id);
+  pick(ids: readonly string[]): MeasuredRow[] {
+    return ids.map((id) => this.byId.get(id)).filter((row): row is MeasuredRow => row !== undefined);
+  }
+}
+
+async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Promise<BenchResults> {
+  log(`starting the silos (${options.scale} customers, ${options.latencyMs} ms + up to ${options.jitterMs} ms)`);
+  const silos = await startSilosProcess(ENTRY_ROOT, { ...options, names: SILO_NAMES });
+  started.push(silos);
+  const connectorNames = Object.keys(silos.urls);
+  log('starting the hub and the naive hub (identity sync at start)');
+  // Both start together (start-up is not measured); the naive hub idles until its turn.
+  const [hub, naive] = await Promise.all([
+    startHubProcess(__dirname, { label: 'hub', overrides: hubOverrides(silos.urls, false), env: hubEnv('hub') }),
+    startHubProcess(__dirname, { label: 'naive hub', overrides: hubOverrides(silos.urls, true), env: hubEnv('naive') }),
+  ]);
+  started.push(hub, naive);
+
+  const workload = planWorkload(await discoverCustomers(hub.url), connectorNames);
+  log(`${workload.customers.length} customers, ${workload.pageCursors.length} pages; screen pops: ${workload.cold.length} cold, ${workload.warm.length} warm`);
+  const base = { siloUrls: silos.urls, connectorNames, durationS: options.durationS, connections: options.connections };
+  const ctx: ScenarioContext = { ...base, hub };
+  const short = { durationS: Math.min(options.durationS, 5) };
+  const rows = new Rows();
+  const profiles: ProfileSummary[] = [];
+
+  rows.add(await floor({ ...base, customers: workload.cold }));
+  rows.add(await ceiling(hub, silos.urls, options.durationS, options.connections));
+  rows.add(await screenPopCold(ctx, workload.cold));
+  if (computeRatios(rows.get).targets.coldVsFloor.met === false) {
+    log('cold screen pop misses its target: profiling a re-run on customers held back for it');
+    profiles.push(await profilePass(hub, options.outDir, 'screenPopCold', screenPopColdLoad({ ...ctx, ...short }, workload.coldReserve)));
+  }
+  // Diagnostics: the cold comparison again with one connection, where nothing queues for CPU,
+  // so the ratio shows the request's structure (parallel or serial waits), not throughput.
+  const one = { ...short, connections: 1 };
+  rows.add({ ...(await floor({ ...base, ...one, customers: workload.coldUnloaded })), id: 'floorUnloaded', name: 'floor, 1 connection' });
+  const coldUnloaded = await screenPopCold({ ...ctx, ...one }, workload.coldUnloaded, 'Unloaded');
+  rows.add({ ...coldUnloaded, name: `${coldUnloaded.name}, 1 connection` });
+
+  rows.add(await screenPopWarm(ctx, workload.warm));
+  if (computeRatios(rows.get).targets.warmVsCeiling.met === false) {
+    log('warm screen pop misses its target: profiling a re-run');
+    await primeWarmSet(ctx, workload.warm);
+    profiles.push(await profilePass(hub, options.outDir, 'screenPopWarm', screenPopWarmLoad({ ...ctx, ...short }, workload.warm)));
+  }
+  // Last on this hub: its pages include customers the screen pops warmed (see README).
+  rows.add(await pageOf100(ctx, workload.pageCursors));
+  rows.add(await crossDepartmentFilter(ctx));
+  rows.add(csvExport());
+  const vmHwmMb = await readRssMb(hub.pid, 'VmHWM');
+  await hub.stop();
+
+  // The naive graph: the same stitched schema, one key per upstream request, no cache.
+  const naiveWorkload = planWorkload(await discoverCustomers(naive.url), connectorNames);
+  const naiveCtx: ScenarioContext = { ...base, hub: naive };
+  const naiveName = (row: MeasuredRow): MeasuredRow => ({ ...row, name: `naive graph: ${row.name}` });
+  rows.add(naiveName(await screenPopCold(naiveCtx, naiveWorkload.cold, 'Naive')));
+  rows.add(naiveName(await screenPopWarm(naiveCtx, naiveWorkload.warm, 'Naive')));
+  // Last: a hundred one-key requests per department per page can queue past the connectors'
+  // timeouts and open their breakers, which must not spill into another scenario.
+  rows.add(naiveName(await pageOf100(naiveCtx, naiveWorkload.pageCursors, 'Naive')));
+  const naiveVmHwmMb = await readRssMb(naive.pid, 'VmHWM');
+  await naive.stop();
+  await silos.stop();
+
+  const ratios = computeRatios(rows.get);
+  const machine = machineInfo();
+  const mb = (value: number | null) => (value === null ? null : Number(value.toFixed(1)));
+  return {
+    machine,
+    commit: commitId(ROOT),
+    date: new Date().toISOString(),
+    command: options.quick ? 'node bench/run.ts --quick' : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    options: { scale: options.scale, seed: options.seed, latencyMs: options.latencyMs, jitterMs: options.jitterMs, durationS: options.durationS, connections: options.connections, quick: options.quick },
+    hub: {
+      store: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded MongoDB-compatible server, in memory, inside the hub process',
+      vmHwmMb: mb(vmHwmMb),
+      naiveVmHwmMb: mb(naiveVmHwmMb),
+    },
+    scenarios: rows.pick(['screenPopCold', 'screenPopWarm', 'pageOf100', 'crossDepartmentFilter', 'csvExport']),
+    baselines: rows.pick(['floor', 'ceiling', 'pageOf100Naive', 'screenPopColdNaive', 'screenPopWarmNaive']),
+    diagnostics: rows.pick(['floorUnloaded', 'screenPopColdUnloaded']),
+    ratios,
+    targets: judgeTargets(rows.get, ratios),
+    profiles,
+    notes: [
+      `Three processes share the ${machine.cpus} cores: the silos, the hub under test and this load generator. The embedded store runs inside the hub process, so the hub's CPU and RSS include both ends of every store round trip (with a real MongoDB the server's half would be elsewhere).`,
+      'peakRssMb is the largest VmRSS sample (every 100 ms) of the hub process during the scenario; the kernel peak (VmHWM) cannot be reset between scenarios, so it is given once per hub.',
+      "Upstream requests come from the silos' own /_stats counters, store round trips from the hub's switchboard_store_commands_total; both per operation sent, read once the silos have gone quiet.",
+    ],
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchOptions(argv, path.join(ROOT, 'bench'));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message} (see --help)\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  mkdirSync(options.outDir, { recursive: true });
+  const started: ChildHandle[] = [];
+  const abort = () => void Promise.all(started.map((child) => child.stop(2_000))).then(() => process.exit(130));
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    const results = await runBenchmark(options, started);
+    const written = writeResults(options.outDir, results);
+    log(`wrote ${written.json} and ${written.markdown}`);
+    for (const target of results.targets) log(`target ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}: ${target.description}: ${target.measured}`);
+    return 0;
+  } finally {
+    await Promise.all(started.map((child) => child.stop()));
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

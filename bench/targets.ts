@@ -1,0 +1,141 @@
+import type { MeasuredRow } from './measure';
+
+/** The issue's targets (issue 4), the numbers in one place. */
+export const TARGETS = {
+  /** Cold screen pop p50 at most this many times the floor's p50. */
+  coldVsFloorMax: 1.25,
+  /** Warm screen pop throughput at least this share of the trivial-query ceiling's. */
+  warmVsCeilingMin: 0.5,
+  /** CSV export of 100,000 customers under this peak RSS, MB. */
+  csvExportPeakMb: 300,
+} as const;
+
+/** One target, judged. `met` is null when it could not be measured in this run. */
+export interface TargetResult {
+  id: string;
+  description: string;
+  /** The measured value, as a short text (`1.31x`, `4.00 = 4`, `not measured`). */
+  measured: string;
+  met: boolean | null;
+  /** By how much a missed target was missed, in words; null when met or not measured. */
+  missedBy: string | null;
+}
+
+/** The ratios results.json carries at the top level, with their targets. */
+export interface Ratios {
+  coldVsFloor: number | null;
+  warmVsCeiling: number | null;
+  /** Diagnostic: coldVsFloor with one connection, where nothing queues for CPU. */
+  coldVsFloorUnloaded: number | null;
+  /** Naive graph over batched hub, page of 100: upstream requests per operation. */
+  naiveVsBatchedPageUpstream: number | null;
+  /** Naive graph over batched hub, page of 100: p50 latency. */
+  naiveVsBatchedPageP50: number | null;
+  targets: {
+    coldVsFloor: { max: number; met: boolean | null };
+    warmVsCeiling: { min: number; met: boolean | null };
+  };
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? null : Number((a / b).toFixed(2));
+
+/** Finds a measured row by id among scenarios and baselines. */
+export type RowLookup = (id: string) => MeasuredRow | undefined;
+
+/** The ratios, from the rows. */
+export function computeRatios(row: RowLookup): Ratios {
+  const coldVsFloor = ratio(row('screenPopCold')?.p50Ms, row('floor')?.p50Ms);
+  const warmVsCeiling = ratio(row('screenPopWarm')?.rps, row('ceiling')?.rps);
+  return {
+    coldVsFloor,
+    warmVsCeiling,
+    coldVsFloorUnloaded: ratio(row('screenPopColdUnloaded')?.p50Ms, row('floorUnloaded')?.p50Ms),
+    naiveVsBatchedPageUpstream: ratio(row('pageOf100Naive')?.upstreamPerOp, row('pageOf100')?.upstreamPerOp),
+    naiveVsBatchedPageP50: ratio(row('pageOf100Naive')?.p50Ms, row('pageOf100')?.p50Ms),
+    targets: {
+      coldVsFloor: { max: TARGETS.coldVsFloorMax, met: coldVsFloor === null ? null : coldVsFloor <= TARGETS.coldVsFloorMax },
+      warmVsCeiling: { min: TARGETS.warmVsCeilingMin, met: warmVsCeiling === null ? null : warmVsCeiling >= TARGETS.warmVsCeilingMin },
+    },
+  };
+}
+
+/** One upstream-per-operation target: requests per operation equal the departments the query selects. */
+function upstreamTarget(row: MeasuredRow | undefined, id: string, what: string): TargetResult {
+  const description = `${what}: upstream requests per operation = connectors touched (no N+1)`;
+  if (!row || row.status !== 'ok' || row.upstreamPerOp === null || row.connectorsTouched === null) {
+    return { id, description, measured: 'not measured', met: null, missedBy: null };
+  }
+  // Requests still in flight when a run stops are counted but their operations are too; a tiny
+  // rounding slack keeps an exact design from reading as missed.
+  const met = Math.abs(row.upstreamPerOp - row.connectorsTouched) <= 0.05;
+  return {
+    id,
+    description,
+    measured: `${row.upstreamPerOp} per op for ${row.connectorsTouched} connectors`,
+    met,
+    missedBy: met ? null : `${(row.upstreamPerOp - row.connectorsTouched).toFixed(2)} requests per operation too many or too few`,
+  };
+}
+
+/**
+ * The store budget for one page of customers: one identity page query and one count, plus at
+ * most a cache read and a cache write-back per department; anything per customer (N+1) blows it.
+ */
+export function storeBudget(connectorsTouched: number): number {
+  return 2 + 2 * connectorsTouched;
+}
+
+/** Every target of the issue, judged from this run's rows and ratios. */
+export function judgeTargets(row: RowLookup, ratios: Ratios): TargetResult[] {
+  const cold = row('screenPopCold');
+  const floorRow = row('floor');
+  const warm = row('screenPopWarm');
+  const ceilingRow = row('ceiling');
+  const page = row('pageOf100');
+  const results: TargetResult[] = [upstreamTarget(cold, 'upstreamScreenPop', 'cold screen pop'), upstreamTarget(page, 'upstreamPage', 'page of 100')];
+
+  const budget = page?.connectorsTouched == null ? null : storeBudget(page.connectorsTouched);
+  const store = page?.storeRoundTripsPerOp ?? null;
+  results.push({
+    id: 'storePage',
+    description: `page of 100: store round trips per operation independent of list size (at most ${budget ?? '2 + 2 x connectors'})`,
+    measured: store === null ? 'not measured (no store counter at /metrics)' : `${store} per op`,
+    met: store === null || budget === null ? null : store <= budget,
+    missedBy: store !== null && budget !== null && store > budget ? `${(store - budget).toFixed(2)} round trips per operation over` : null,
+  });
+
+  const cvf = ratios.coldVsFloor;
+  results.push({
+    id: 'coldVsFloor',
+    description: `cold screen pop p50 within ${TARGETS.coldVsFloorMax}x of the floor`,
+    measured: cvf === null ? 'not measured' : `${cvf}x (${cold?.p50Ms} ms vs ${floorRow?.p50Ms} ms)`,
+    met: ratios.targets.coldVsFloor.met,
+    missedBy:
+      cvf !== null && cvf > TARGETS.coldVsFloorMax
+        ? `${Math.round((cvf / TARGETS.coldVsFloorMax - 1) * 100)}% over: p50 is ${(cold!.p50Ms! - TARGETS.coldVsFloorMax * floorRow!.p50Ms!).toFixed(1)} ms above ${TARGETS.coldVsFloorMax} x floor`
+        : null,
+  });
+
+  const wvc = ratios.warmVsCeiling;
+  results.push({
+    id: 'warmVsCeiling',
+    description: `warm screen pop throughput at least ${TARGETS.warmVsCeilingMin} of the ceiling`,
+    measured: wvc === null ? 'not measured' : `${wvc} (${warm?.rps} vs ${ceilingRow?.rps} rps)`,
+    met: ratios.targets.warmVsCeiling.met,
+    missedBy:
+      wvc !== null && wvc < TARGETS.warmVsCeilingMin
+        ? `${Math.round((1 - wvc / TARGETS.warmVsCeilingMin) * 100)}% short: needs ${Math.ceil(TARGETS.warmVsCeilingMin * ceilingRow!.rps! - warm!.rps!)} rps more`
+        : null,
+  });
+
+  const csv = row('csvExport');
+  results.push({
+    id: 'csvExportMemory',
+    description: `CSV export of 100,000 customers under ${TARGETS.csvExportPeakMb} MB peak memory`,
+    measured: csv?.status === 'ok' && csv.peakRssMb !== null ? `${csv.peakRssMb} MB` : 'not measured (export not built yet)',
+    met: csv?.status === 'ok' && csv.peakRssMb !== null ? csv.peakRssMb < TARGETS.csvExportPeakMb : null,
+    missedBy: csv?.status === 'ok' && csv.peakRssMb !== null && csv.peakRssMb >= TARGETS.csvExportPeakMb ? `${(csv.peakRssMb - TARGETS.csvExportPeakMb).toFixed(0)} MB over` : null,
+  });
+  return results;
+}
