@@ -21,9 +21,9 @@ export const PAGE_QUERY = /* GraphQL */ `
  * repository. The benchmark runs it only when introspection shows `customers(filter:)`.
  */
 export const FILTER_QUERY = /* GraphQL */ `
-  query Filter {
+  query Filter($overdueAbove: Float!) {
     customers(
-      filter: { accounting: { overdueAmount: { gt: 1000 } }, support: { openTickets: { gte: 2 } } }
+      filter: { accounting: { overdueAmount: { gt: $overdueAbove } }, support: { openTickets: { gte: 2 } } }
       orderBy: { field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }
       first: 50
     ) {

@@ -142,7 +142,8 @@ interface HubReply {
 export async function startHubProcess(benchDir: string, spec: HubSpec): Promise<HubProcess> {
   const child = spawn(process.execPath, nodeEntry(benchDir, 'hub-process'), {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { ...process.env, ...spec.env, BENCH_HUB_CONFIG: JSON.stringify(spec.overrides), BENCH_HUB_LABEL: spec.label },
+    // Production mode, as `npm start` runs the hub (graphql-js skips its development checks).
+    env: { ...process.env, NODE_ENV: 'production', ...spec.env, BENCH_HUB_CONFIG: JSON.stringify(spec.overrides), BENCH_HUB_LABEL: spec.label },
   });
   const base = handle(child);
   const { url } = await readyLine<{ url: string }>(child, 'HUB_READY', spec.label, 300_000);

@@ -165,7 +165,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     command: options.quick ? 'node bench/run.ts --quick' : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     options: { scale: options.scale, seed: options.seed, latencyMs: options.latencyMs, jitterMs: options.jitterMs, durationS: options.durationS, connections: options.connections, quick: options.quick },
     hub: {
-      store: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded MongoDB-compatible server, in memory, inside the hub process',
+      store: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded MongoDB-compatible server, in memory, in a worker thread of the hub process',
       vmHwmMb: mb(vmHwmMb),
       naiveVmHwmMb: mb(naiveVmHwmMb),
     },
@@ -176,7 +176,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     targets: judgeTargets(rows.get, ratios),
     profiles,
     notes: [
-      `Three processes share the ${machine.cpus} cores: the silos, the hub under test and this load generator. The embedded store runs inside the hub process, so the hub's CPU and RSS include both ends of every store round trip (with a real MongoDB the server's half would be elsewhere).`,
+      `Three processes share the ${machine.cpus} cores: the silos, the hub under test and this load generator. The embedded store runs in a worker thread of the hub process, so the hub's CPU time and RSS include both ends of every store round trip (with a real MongoDB the server's half would be elsewhere), though the server's half no longer shares the gateway's event loop.`,
       'peakRssMb is the largest VmRSS sample (every 100 ms) of the hub process during the scenario; the kernel peak (VmHWM) cannot be reset between scenarios, so it is given once per hub.',
       "Upstream requests come from the silos' own /_stats counters, store round trips from the hub's switchboard_store_commands_total; both per operation sent, read once the silos have gone quiet.",
     ],

@@ -55,6 +55,8 @@ export const configSchema = z
         dataDir: z.string().min(1).default('.switchboard/data'),
         /** Keep the embedded store in memory only: nothing survives a restart. */
         memory: z.boolean().default(false),
+        /** Run the embedded server in a worker thread, so its work does not share the gateway's event loop. */
+        embeddedThread: z.boolean().default(true),
       })
       .strict()
       .prefault({}),
@@ -73,6 +75,23 @@ export const configSchema = z
       .object({
         /** Keep department data in the repository (cache-aside). Off: every read goes to the systems. */
         enabled: z.boolean().default(true),
+        /**
+         * Fresh records each connector also keeps decoded in the hub's memory (LRU), so a warm
+         * read costs no repository round trip. 0 turns this off. Never serves past the TTL.
+         */
+        memoryEntries: z.number().int().nonnegative().max(1_000_000).default(5_000),
+        /**
+         * Whole responses to repeated queries, kept while all their data is fresh (never past the
+         * earliest TTL of the records in them, nor `maxAgeSeconds`), cleared on any change notice,
+         * refresh or sync. `maxEntries: 0` turns this off.
+         */
+        responses: z
+          .object({
+            maxEntries: z.number().int().nonnegative().max(1_000_000).default(1_000),
+            maxAgeSeconds: z.number().int().positive().max(3_600).default(30),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

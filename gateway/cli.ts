@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './production-defaults';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
 import { builtInConnectors } from '../connectors';
@@ -90,7 +91,7 @@ async function sync(config: SwitchboardConfig): Promise<void> {
   let silos: DemoSilos | null = null;
   try {
     // With the cache on, the snapshot's reads also refresh the repository's copies, as in the hub.
-    const runtime = { db: config.cache.enabled ? store.db : null, metrics: noMetrics, now: () => new Date(), warn: (m: string) => consoleLogger.warn(m) };
+    const runtime = { db: config.cache.enabled ? store.db : null, memoryEntries: 0, metrics: noMetrics, now: () => new Date(), warn: (m: string) => consoleLogger.warn(m) };
     const connectors = createConnectors(config, builtInConnectors, runtime);
     const health = await Promise.all(connectors.map((c) => c.health()));
     // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.

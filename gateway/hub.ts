@@ -12,6 +12,7 @@ import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
+import { ApolloServerPluginResponseCache } from './plugins/response-cache';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
@@ -34,7 +35,9 @@ export interface Hub {
    * Rejects, keeping the run's state for a resume, when a system fails.
    */
   buildSnapshots(onProgress?: (progress: SnapshotProgress) => void | Promise<void>): Promise<SnapshotReport>;
-  /** Stops the snapshot schedule (a run under way stops after its batch), the server and the store. */
+  /** Resolves once every connector's pending repository write-backs are acknowledged. */
+  settle(): Promise<void>;
+  /** Stops the snapshot schedule (a run under way stops after its batch), the server, then the store once pending writes land. */
   close(): Promise<void>;
 }
 
@@ -61,11 +64,17 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
   try {
     const runtime: ConnectorRuntime = {
       db: config.cache.enabled ? store.db : null,
+      memoryEntries: config.cache.enabled ? config.cache.memoryEntries : 0,
       metrics,
       now: options.now ?? (() => new Date()),
       warn: (message) => logger.warn(message),
     };
     const connectors = createConnectors(config, options.connectorFactories ?? builtInConnectors, runtime);
+    const responses = ApolloServerPluginResponseCache({
+      maxEntries: config.cache.enabled ? config.cache.responses.maxEntries : 0,
+      maxAgeSeconds: config.cache.responses.maxAgeSeconds,
+      now: runtime.now,
+    });
     const repository = new IdentityRepository(store.db);
     const snapshots = new SnapshotRepository(store.db);
     await Promise.all([
@@ -73,8 +82,11 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       snapshots.ensureIndexes(figureCatalog(connectors)),
       ...connectors.map((c) => c.ensureIndexes()),
     ]);
+    // Anything that may change what a query answers clears the response cache.
     const sync = (onProgress?: (progress: SyncProgress) => void) =>
-      syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress });
+      syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress }).finally(
+        () => responses.clear(),
+      );
 
     const mode = config.identity.syncOnStart;
     if (mode === 'always' || (mode === 'ifEmpty' && (await repository.count()) === 0)) {
@@ -96,14 +108,20 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       refresh: async (system, key) => {
         const connector = byName.get(system);
         if (!connector) throw new Error(`The ${system} connector is not running`);
-        await connector.refresh([key]);
+        try {
+          await connector.refresh([key]);
+        } finally {
+          responses.clear();
+        }
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
     const snapshotState = await snapshots.readState();
     const snapshotRunner = createSnapshotRunner({
       run: ({ onProgress, shouldStop }) =>
-        buildSnapshots({ connectors, identities: repository, snapshots, batchSize: config.snapshot.batchSize, onProgress, shouldStop, now: runtime.now }),
+        buildSnapshots({ connectors, identities: repository, snapshots, batchSize: config.snapshot.batchSize, onProgress, shouldStop, now: runtime.now }).finally(
+          () => responses.clear(),
+        ),
       intervalMinutes: config.snapshot.intervalMinutes,
       // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
       runAtStart: config.snapshot.intervalMinutes !== null && !(snapshotState?.finishedAt),
@@ -116,12 +134,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       createContext: createContextFactory([hub, ...connectors]),
       logger,
       examplePhone: () => examplePhone,
-      plugins: [ApolloServerPluginFreshness()],
+      plugins: [ApolloServerPluginFreshness(), responses.plugin],
       routes: [
         (server) => {
           server.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
         },
-        (server) => registerWebhooks(server, connectors, secrets, logger),
+        (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear()),
         (server) => registerAdminRoutes(server, async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() })),
       ],
       health: async () => {
@@ -155,9 +173,14 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       metrics,
       syncIdentities: sync,
       buildSnapshots: (onProgress) => snapshotRunner.run(onProgress),
+      settle: async () => {
+        await Promise.all(connectors.map((c) => c.settle()));
+      },
       async close() {
         await snapshotRunner.stop();
         await app.close();
+        // Write-backs run after their responses: let them land before the store goes away.
+        await Promise.all(connectors.map((c) => c.settle()));
         await store.close();
       },
     };

@@ -59,6 +59,7 @@ export async function registerWebhooks(
   connectors: readonly Connector[],
   secrets: Readonly<Record<string, string | null>>,
   logger: HubLogger,
+  onChange: () => void = () => undefined,
 ): Promise<void> {
   await app.register(async (hooks) => {
     // The signature covers the exact bytes sent, so the body must reach us unparsed.
@@ -77,11 +78,17 @@ export async function registerWebhooks(
       }
       const notice = parseNotice(body);
       if (typeof notice === 'string') return reply.code(400).send(problem('BAD_REQUEST', notice));
-      if (notice.action === 'evict') return { action: 'evict', keys: notice.keys.length, evicted: await connector.evict(notice.keys) };
+      if (notice.action === 'evict') {
+        const evicted = await connector.evict(notice.keys);
+        onChange();
+        return { action: 'evict', keys: notice.keys.length, evicted };
+      }
       try {
         await connector.refresh(notice.keys);
       } catch (error) {
         return reply.code(502).send(problem('UPSTREAM_UNAVAILABLE', (error as Error).message));
+      } finally {
+        onChange();
       }
       return { action: 'refresh', keys: notice.keys.length, refreshed: notice.keys.length };
     });

@@ -1,5 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from './embedded';
+import { startEmbeddedMongo, startEmbeddedMongoThread, type EmbeddedMongo } from './embedded';
 
 /** Where the hub's repository is. */
 export interface StoreOptions {
@@ -10,6 +10,8 @@ export interface StoreOptions {
   dataDir: string;
   /** Keep the embedded server's data in memory only. */
   memory: boolean;
+  /** Run the embedded server in a worker thread (default) rather than on the caller's event loop. */
+  embeddedThread?: boolean;
 }
 
 /** Callbacks on the connection's traffic. */
@@ -36,7 +38,8 @@ export interface StoreConnection {
 export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): Promise<StoreConnection> {
   let server: EmbeddedMongo | null = null;
   if (options.uri === null) {
-    server = await startEmbeddedMongo(options.memory ? { memory: true } : { dataDir: options.dataDir });
+    const start = options.embeddedThread === false ? startEmbeddedMongo : startEmbeddedMongoThread;
+    server = await start(options.memory ? { memory: true } : { dataDir: options.dataDir });
   }
   const uri: string = server?.uri ?? options.uri ?? '';
   // Majority write concern with journaling: a write the hub was told succeeded is on disk.

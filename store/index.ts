@@ -3,7 +3,7 @@ export { openStore } from './connect';
 export type { StoreConnection, StoreOptions, StoreHooks } from './connect';
 export { IdentityRepository, IDENTITY_COLLECTION } from './identity.repository';
 export type { StoredIdentity, IdentityPage } from './identity.repository';
-export { startEmbeddedMongo, DataDirInUseError } from './embedded';
+export { startEmbeddedMongo, startEmbeddedMongoThread, DataDirInUseError } from './embedded';
 export type { EmbeddedMongo, EmbeddedMongoOptions } from './embedded';
 export { SnapshotRepository, SNAPSHOT_COLLECTION, SYNC_STATE_COLLECTION, figurePath, figureIndexName } from './snapshot.repository';
 export type { SnapshotDocument, SnapshotState, CompletedRun, SnapshotPage, SnapshotQuery } from './snapshot.repository';

@@ -1,4 +1,5 @@
 import type { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { SystemBreaker, isBreakerOpenError, type BreakerSettings } from './breaker';
 import { DataSource, type Freshness } from './freshness';
 import { RecordCache, type CachedRecord } from './record-cache';
@@ -36,24 +37,34 @@ function outcomeOf(error: unknown): UpstreamOutcome {
 /**
  * Cache-aside reads of one connector's records through the central repository:
  *
- * 1. the batch's keys are one `find` with `$in` in MongoDB;
- * 2. the missing and expired (older than `ttlSeconds`) are one upstream batch request, shared
+ * 1. fresh records this hub read or fetched lately answer from memory (an LRU of decoded
+ *    records, never past the TTL);
+ * 2. the rest of the batch is one `find` with `$in` in MongoDB;
+ * 3. the missing and expired (older than `ttlSeconds`) are one upstream batch request, shared
  *    with any request already fetching the same keys (no stampede, across requests and paths);
- * 3. the answers are written back in one bulk upsert, acknowledged;
- * 4. when the system fails, times out or its breaker is open, a copy younger than
+ * 4. the answers go back to the repository in one acknowledged bulk upsert. A read does not
+ *    wait for it (the system's answer is already right), but the keys stay "in flight" until it
+ *    lands, so nobody fetches them again meanwhile; `settle()` waits for every pending write and
+ *    a failed one is counted and logged. `refresh` waits for its write.
+ * 5. when the system fails, times out or its breaker is open, a copy younger than
  *    `staleIfErrorSeconds` is served marked stale; without one, the key gets the error.
  *
- * Without a database (cache off) only step 2 happens.
+ * Without a database (cache off) only step 3 happens.
  */
 export class CachedSource<V> {
   private readonly cache: RecordCache<V> | null;
+  private readonly memory: LRUCache<string, CachedRecord<V>> | null;
   private readonly breaker: SystemBreaker;
   private readonly normalize: (key: string) => string;
-  /** Upstream requests under way, by normalised key: how concurrent misses share one call. */
+  /** Upstream requests under way (until their write-back lands), by normalised key. */
   private readonly inFlight = new Map<string, Promise<UpstreamAnswer<V>>>();
+  /** Write-backs not yet acknowledged. */
+  private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(private readonly options: CachedSourceOptions<V>) {
-    this.cache = options.runtime.db ? new RecordCache<V>(options.runtime.db, options.connector) : null;
+    const { db, memoryEntries } = options.runtime;
+    this.cache = db ? new RecordCache<V>(db, options.connector) : null;
+    this.memory = this.cache && memoryEntries > 0 ? new LRUCache<string, CachedRecord<V>>({ max: memoryEntries }) : null;
     this.breaker = new SystemBreaker(options.connector, options.breaker);
     this.normalize = options.normalizeKey ?? ((key) => key);
   }
@@ -63,36 +74,46 @@ export class CachedSource<V> {
     await this.cache?.ensureIndexes();
   }
 
-  /** One result per key, in key order. `refresh` skips the cache read and always asks the system. */
+  /** Resolves once every write-back started so far has been acknowledged (or has failed and been logged). */
+  async settle(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.all([...this.pendingWrites]);
+  }
+
+  /** One result per key, in key order. `refresh` skips both caches, asks the system and waits for the write. */
   async load(keys: readonly string[], options: { refresh?: boolean } = {}): Promise<LoadResult<V>[]> {
     const { connector, runtime } = this.options;
     const normalised = keys.map(this.normalize);
     const unique = [...new Set(normalised)];
     const now = runtime.now();
-    const cached = this.cache && !options.refresh ? await this.cache.read(unique) : new Map<string, CachedRecord<V>>();
-
     const results = new Map<string, LoadResult<V>>();
-    const needed: string[] = [];
-    for (const key of unique) {
-      const copy = cached.get(key);
-      if (copy && now.getTime() - copy.fetchedAt.getTime() < this.options.freshness.ttlSeconds * 1000) {
-        results.set(key, { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: false, source: DataSource.REPOSITORY } });
-      } else {
-        needed.push(key);
-      }
-    }
+    let needed: string[] = unique;
+    let cached = new Map<string, CachedRecord<V>>();
+
     if (!options.refresh) {
+      needed = needed.filter((key) => !this.serveFresh(key, this.memory?.get(key), now, results, DataSource.REPOSITORY));
+      if (this.cache && needed.length > 0) {
+        cached = await this.cache.read(needed);
+        needed = needed.filter((key) => {
+          const copy = cached.get(key);
+          const fresh = this.serveFresh(key, copy, now, results, DataSource.REPOSITORY);
+          if (fresh) this.memory?.set(key, copy!);
+          return !fresh;
+        });
+      }
       runtime.metrics.cacheHits(connector, unique.length - needed.length);
       runtime.metrics.cacheMisses(connector, needed.length);
     }
 
     if (needed.length > 0) {
-      const answers = await Promise.allSettled(this.fetchShared(needed, now));
+      const answers = await Promise.allSettled(this.fetchShared(needed, now, options.refresh === true));
       needed.forEach((key, index) => {
         const answer = answers[index]!;
         if (answer.status === 'fulfilled') {
           const value = answer.value.get(key);
-          results.set(key, value === undefined ? null : { value, freshness: { fetchedAt: now, stale: false, source: DataSource.SYSTEM } });
+          results.set(
+            key,
+            value === undefined ? null : { value, freshness: { fetchedAt: now, stale: false, source: DataSource.SYSTEM, freshUntil: this.freshUntil(now) } },
+          );
         } else {
           results.set(key, this.staleOrError(cached.get(key), answer.reason, now));
         }
@@ -103,56 +124,83 @@ export class CachedSource<V> {
 
   /** Forgets cached copies (a change notice said they changed). */
   async evict(keys: readonly string[]): Promise<number> {
-    return this.cache ? this.cache.evict(keys.map(this.normalize)) : 0;
+    const normalised = keys.map(this.normalize);
+    for (const key of normalised) this.memory?.delete(key);
+    return this.cache ? this.cache.evict(normalised) : 0;
+  }
+
+  /** When a copy fetched at `fetchedAt` stops being fresh. */
+  private freshUntil(fetchedAt: Date): Date {
+    return new Date(fetchedAt.getTime() + this.options.freshness.ttlSeconds * 1000);
+  }
+
+  /** Serves `copy` into `results` when it is younger than the TTL; says whether it did. */
+  private serveFresh(key: string, copy: CachedRecord<V> | undefined, now: Date, results: Map<string, LoadResult<V>>, source: DataSource): boolean {
+    if (!copy || now.getTime() - copy.fetchedAt.getTime() >= this.options.freshness.ttlSeconds * 1000) return false;
+    results.set(key, { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: false, source, freshUntil: this.freshUntil(copy.fetchedAt) } });
+    return true;
   }
 
   /**
    * Per key, a promise of the upstream answer that covers it: keys another request is already
    * fetching join that request; the rest go out together in one new request.
    */
-  private fetchShared(keys: string[], now: Date): Array<Promise<UpstreamAnswer<V>>> {
+  private fetchShared(keys: string[], now: Date, waitForWrite: boolean): Array<Promise<UpstreamAnswer<V>>> {
     const fresh = keys.filter((key) => !this.inFlight.has(key));
     if (fresh.length > 0) {
-      const request = this.fetchAndStore(fresh, now);
-      for (const key of fresh) this.inFlight.set(key, request);
+      const answer = this.fetchUpstream(fresh);
+      const written = answer.then((map) => this.writeBack(fresh, map, now));
+      // Answers resolve before the write lands; the keys stay in flight until it has.
+      const entry = waitForWrite ? written.then(() => answer) : answer;
+      for (const key of fresh) this.inFlight.set(key, entry);
       const release = () => {
-        for (const key of fresh) if (this.inFlight.get(key) === request) this.inFlight.delete(key);
+        for (const key of fresh) if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
       };
-      request.then(release, release);
+      written.then(release, release);
     }
     return keys.map((key) => this.inFlight.get(key)!);
   }
 
-  private async fetchAndStore(keys: string[], now: Date): Promise<UpstreamAnswer<V>> {
-    const { connector, runtime, freshness } = this.options;
+  private async fetchUpstream(keys: string[]): Promise<UpstreamAnswer<V>> {
+    const { connector, runtime } = this.options;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    let answer: UpstreamAnswer<V>;
     try {
-      answer = await this.breaker.execute(() => this.options.fetch(keys));
+      const answer = await this.breaker.execute(() => this.options.fetch(keys));
       runtime.metrics.upstreamRequest(connector, 'ok', seconds());
+      return answer;
     } catch (error) {
       runtime.metrics.upstreamRequest(connector, outcomeOf(error), seconds());
       throw error;
     }
-    if (this.cache) {
-      const gone = keys.filter((key) => !answer.has(key));
-      try {
-        await this.cache.write(answer, gone, now, new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000));
-      } catch (error) {
-        // The answer is still right for this request; the failed write is counted and logged, never silent.
-        runtime.metrics.cacheWriteFailed(connector);
-        runtime.warn(`Could not write ${answer.size} ${connector} records to the repository: ${(error as Error).message}`);
-      }
+  }
+
+  /** Stores an upstream answer in memory and, acknowledged, in the repository. */
+  private writeBack(keys: string[], answer: UpstreamAnswer<V>, now: Date): Promise<void> {
+    const { connector, runtime, freshness } = this.options;
+    const staleUntil = new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000);
+    for (const key of keys) {
+      const value = answer.get(key);
+      if (value === undefined) this.memory?.delete(key);
+      else this.memory?.set(key, { _id: key, value, fetchedAt: now, staleUntil });
     }
-    return answer;
+    if (!this.cache) return Promise.resolve();
+    const gone = keys.filter((key) => !answer.has(key));
+    const write = this.cache.write(answer, gone, now, staleUntil).catch((error: unknown) => {
+      // The answer is still right for the requests that asked; the failed write is counted and logged, never silent.
+      runtime.metrics.cacheWriteFailed(connector);
+      runtime.warn(`Could not write ${answer.size} ${connector} records to the repository: ${(error as Error).message}`);
+    });
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+    return write;
   }
 
   private staleOrError(copy: CachedRecord<V> | undefined, reason: unknown, now: Date): LoadResult<V> {
     const { connector, runtime, freshness } = this.options;
     if (copy && now.getTime() - copy.fetchedAt.getTime() < freshness.staleIfErrorSeconds * 1000) {
       runtime.metrics.staleServed(connector, 1);
-      return { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: true, source: DataSource.REPOSITORY } };
+      return { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: true, source: DataSource.REPOSITORY, freshUntil: this.freshUntil(copy.fetchedAt) } };
     }
     return reason instanceof Error ? reason : new Error(String(reason));
   }

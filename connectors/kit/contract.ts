@@ -60,6 +60,8 @@ export interface Connector<TScope = unknown> {
   ensureIndexes(): Promise<void>;
   /** Re-reads these keys from the system now and stores the answers (change notices, refreshCustomer). */
   refresh(keys: readonly string[]): Promise<void>;
+  /** Resolves once every repository write-back started so far is acknowledged (or failed and logged). */
+  settle(): Promise<void>;
   /** Forgets the repository's copies of these keys; the next read asks the system. */
   evict(keys: readonly string[]): Promise<number>;
   /** The summary figures this connector contributes to customer-360 snapshots. */

@@ -68,6 +68,7 @@ export function createConnector<V>(definition: ConnectorDefinition<V>, config: C
       if (failure) throw failure;
     },
     evict: (keys) => source.evict(keys),
+    settle: () => source.settle(),
     async summarize(keys) {
       const results = await source.load(keys, { refresh: true });
       const figures = new Map<string, FigureValues>();

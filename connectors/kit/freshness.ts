@@ -8,10 +8,13 @@ export enum DataSource {
 }
 registerEnumType(DataSource, {
   name: 'DataSource',
-  description: "Where a department's data in this response came from.",
+  description:
+    "Where the hub read a department's data when it answered this query. A response replayed from the hub's " +
+    'response cache (HTTP header `x-switchboard-cache: hit`) keeps the source of its first answer; `fetchedAt` ' +
+    'and `freshUntil` stay exact either way.',
   valuesConfig: {
-    REPOSITORY: { description: "The hub's central repository (MongoDB), fetched earlier." },
-    SYSTEM: { description: 'The department system itself, during this request.' },
+    REPOSITORY: { description: "The hub's central repository (MongoDB or its in-memory copy), fetched earlier." },
+    SYSTEM: { description: 'The department system itself, while answering.' },
   },
 });
 
@@ -27,8 +30,11 @@ export class Freshness {
   })
   stale!: boolean;
 
-  @Field(() => DataSource, { description: 'Whether this came from the repository or from the system just now.' })
+  @Field(() => DataSource, { description: 'Whether the hub read this from the repository or from the system while answering.' })
   source!: DataSource;
+
+  @Field({ description: "Until when the hub serves this copy without asking the system (fetchedAt plus the connector's TTL)." })
+  freshUntil!: Date;
 }
 
 /** One stale department the request served, for the response's `extensions.freshness`. */
@@ -38,17 +44,20 @@ export interface StaleServe {
   fetchedAt: Date;
 }
 
-/** Remembers what a request served stale. Lives in the request context. */
+/** Remembers how fresh the department data a request served was. Lives in the request context. */
 export class FreshnessLog {
   readonly stale: StaleServe[] = [];
+  /** The earliest `freshUntil` of any record served: when this response's data stops being fresh. */
+  freshUntil: Date | null = null;
 
-  /** Notes a department record served past its TTL because its system failed. */
-  markStale(connector: string, key: string, fetchedAt: Date): void {
-    this.stale.push({ connector, key, fetchedAt });
+  /** Notes one served record. */
+  note(connector: string, key: string, freshness: Freshness): void {
+    if (freshness.stale) this.stale.push({ connector, key, fetchedAt: freshness.fetchedAt });
+    if (this.freshUntil === null || freshness.freshUntil < this.freshUntil) this.freshUntil = freshness.freshUntil;
   }
 }
 
-/** Records a served record's freshness in the request's log when it is stale. */
+/** Records a served record's freshness in the request's log. */
 export function noteFreshness(ctx: RequestContext, connector: string, key: string, freshness: Freshness): void {
-  if (freshness.stale) ctx.freshness.markStale(connector, key, freshness.fetchedAt);
+  ctx.freshness.note(connector, key, freshness);
 }

@@ -25,6 +25,8 @@ export const noMetrics: ConnectorMetrics = {
 export interface ConnectorRuntime {
   /** The repository's database for the connector's cache; null runs without a cache. */
   readonly db: Db | null;
+  /** Fresh records kept decoded in memory per connector, in front of the repository (0: none). */
+  readonly memoryEntries: number;
   readonly metrics: ConnectorMetrics;
   /** The clock freshness is judged by (tests move it). */
   now(): Date;
@@ -34,5 +36,5 @@ export interface ConnectorRuntime {
 
 /** A runtime without cache, metrics or clock tricks. */
 export function bareRuntime(): ConnectorRuntime {
-  return { db: null, metrics: noMetrics, now: () => new Date(), warn: () => undefined };
+  return { db: null, memoryEntries: 0, metrics: noMetrics, now: () => new Date(), warn: () => undefined };
 }

@@ -4,6 +4,7 @@ import { resolveOptions } from './options';
 import { listen } from './server';
 
 export { DataDirInUseError } from './sqlite';
+export { startEmbeddedMongoThread } from './thread';
 
 /** How to start the embedded server. Either `dataDir` or `memory: true` is required. */
 export interface EmbeddedMongoOptions {

@@ -31,6 +31,10 @@ export interface TestHubOptions {
   now?: () => Date;
   /** Keep department data in the repository (default true). */
   cache?: boolean;
+  /** Fresh records each connector keeps in memory (default: the configured default). */
+  memoryEntries?: number;
+  /** The response cache's settings (default: the configured defaults; `maxEntries: 0` turns it off). */
+  responseCache?: { maxEntries?: number; maxAgeSeconds?: number };
   /** Customers per snapshot batch (default the config's). */
   snapshotBatchSize?: number;
 }
@@ -49,10 +53,16 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     env: {},
     overrides: {
       server: { host: '127.0.0.1', port: 0 },
-      mongodb: { memory: true },
+      // In-process store: starting a ts-node worker thread per test hub would only slow the suite;
+      // test/store runs the driver suite against the threaded server.
+      mongodb: { memory: true, embeddedThread: false },
       demo: { enabled: false },
       identity: { syncOnStart: 'always' },
-      cache: { enabled: options.cache ?? true },
+      cache: {
+        enabled: options.cache ?? true,
+        ...(options.memoryEntries === undefined ? {} : { memoryEntries: options.memoryEntries }),
+        ...(options.responseCache === undefined ? {} : { responses: options.responseCache }),
+      },
       ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
       connectors,
     },

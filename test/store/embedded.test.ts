@@ -1,9 +1,15 @@
 import { MongoClient } from 'mongodb';
-import { startEmbeddedMongo } from '../../store/embedded';
+import { startEmbeddedMongo, startEmbeddedMongoThread } from '../../store/embedded';
 import { defineMongoSuite } from '../helpers/embedded-suite';
 
 defineMongoSuite('the embedded MongoDB-compatible server', async () => {
   const server = await startEmbeddedMongo({ memory: true, ttlSweepMs: 100 });
+  return { uri: server.uri, ttlDeadlineMs: 10_000, close: () => server.close() };
+});
+
+// The hub runs the server in a worker thread: the same contract must hold there.
+defineMongoSuite('the embedded server in a worker thread', async () => {
+  const server = await startEmbeddedMongoThread({ memory: true, ttlSweepMs: 100 });
   return { uri: server.uri, ttlDeadlineMs: 10_000, close: () => server.close() };
 });
 

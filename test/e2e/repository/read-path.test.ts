@@ -28,6 +28,9 @@ describe('the repository read path', () => {
     t = await startTestHub({
       scale: 300,
       now: () => clock,
+      // The repository's own round trips are what this suite counts: no in-memory layers in front.
+      memoryEntries: 0,
+      responseCache: { maxEntries: 0 },
       connectors: Object.fromEntries(SYSTEMS.map((s) => [s, { freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 }, breaker: { failureThreshold: 3, resetSeconds: 30 } }])),
     });
   });
@@ -40,6 +43,8 @@ describe('the repository read path', () => {
     const commands = recordCommands(t.hub.store.client);
     const before = await t.siloRequests();
     const result = await t.query<{ customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> } }>(PAGE, { first: 100 });
+    // Write-backs land after the response; wait for them before counting.
+    await t.hub.settle();
     const counts = countByCollection(commands.take());
     commands.stop();
     expect(result.errors).toBeUndefined();
@@ -72,6 +77,7 @@ describe('the repository read path', () => {
     const before = await t.siloRequests();
     await t.query(PAGE, { first: 100 });
     expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 1, sales: 1, credit: 1, support: 1 });
+    await t.hub.settle();
   });
 
   it('serves the last known copy, marked stale, when the system is down after the TTL', async () => {
@@ -141,5 +147,44 @@ describe('the repository read path', () => {
     expect(value(/switchboard_upstream_requests_total\{connector="support",outcome="breaker_open"\} (\d+)/)).toBeGreaterThan(0);
     expect(value(/switchboard_upstream_request_duration_seconds_count\{connector="accounting",outcome="ok"\} (\d+)/)).toBeGreaterThan(0);
     expect(value(/switchboard_store_commands_total\{command="find"\} (\d+)/)).toBeGreaterThan(0);
+  });
+});
+
+describe('the in-memory layer in front of the repository', () => {
+  let t: TestHub;
+  let clock = new Date();
+
+  beforeAll(async () => {
+    t = await startTestHub({
+      scale: 200,
+      now: () => clock,
+      responseCache: { maxEntries: 0 },
+      connectors: { credit: { freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 } } },
+    });
+  });
+  afterAll(() => t.close());
+
+  const CREDIT_PAGE = `{ customers(first: 50) { nodes { credit { score freshness { source } } } } }`;
+
+  it('answers a warm page with no repository read and no upstream request', async () => {
+    await t.query(CREDIT_PAGE);
+    await t.hub.settle();
+    const commands = recordCommands(t.hub.store.client);
+    const before = await t.siloRequests();
+    const result = await t.query<{ customers: { nodes: Array<{ credit: { freshness: { source: string } } | null }> } }>(CREDIT_PAGE);
+    const counts = countByCollection(commands.take());
+    commands.stop();
+    expect(requestsBetween(before, await t.siloRequests()).credit).toBe(0);
+    expect(counts['find cache.credit']).toBeUndefined();
+    const served = result.data!.customers.nodes.filter((n) => n.credit !== null);
+    expect(served.length).toBeGreaterThan(10);
+    expect(served.every((n) => n.credit!.freshness.source === 'REPOSITORY')).toBe(true);
+  });
+
+  it('never serves a memory copy past the TTL', async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const before = await t.siloRequests();
+    await t.query(CREDIT_PAGE);
+    expect(requestsBetween(before, await t.siloRequests()).credit).toBe(1);
   });
 });

@@ -24,7 +24,8 @@ describe('the repository write path', () => {
     });
 
   beforeAll(async () => {
-    t = await startTestHub({ scale: 200, connectors: { sales: { webhookSecret: SECRET }, support: { webhookSecret: SECRET } } });
+    // These tests read `freshness.source` to see what the repository did: no response replays.
+    t = await startTestHub({ scale: 200, responseCache: { maxEntries: 0 }, connectors: { sales: { webhookSecret: SECRET }, support: { webhookSecret: SECRET } } });
     person = t.silos.world.people.find((p) => p.hardCase === null && p.keys.sales && p.keys.support && p.keys.accounting)!;
     hooks = t.hub.url.replace('/graphql', '/hooks');
     await salesFreshness(); // now in the repository

@@ -1,0 +1,24 @@
+// The worker side of startEmbeddedMongoThread: runs one embedded server and answers "close".
+import { parentPort, workerData } from 'node:worker_threads';
+import { startEmbeddedMongo, type EmbeddedMongoOptions } from './index';
+import type { ThreadMessage } from './thread';
+
+const port = parentPort!;
+const send = (message: ThreadMessage) => port.postMessage(message);
+
+startEmbeddedMongo(workerData as EmbeddedMongoOptions).then(
+  (server) => {
+    send({ type: 'ready', uri: server.uri, port: server.port });
+    port.on('message', (message: ThreadMessage) => {
+      if (message.type !== 'close') return;
+      void server.close().then(() => {
+        send({ type: 'closed' });
+        port.close();
+      });
+    });
+  },
+  (error: Error & { file?: string }) => {
+    send({ type: 'error', name: error.name, message: error.message, file: error.file });
+    port.close();
+  },
+);

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EmbeddedMongo, EmbeddedMongoOptions } from './index';
+import { resolveOptions } from './options';
+import { DataDirInUseError } from './sqlite';
+
+/** What the server thread and its owner say to each other. */
+export type ThreadMessage =
+  | { type: 'ready'; uri: string; port: number }
+  | { type: 'error'; name: string; message: string; file?: string }
+  | { type: 'close' }
+  | { type: 'closed' };
+
+/** The worker, compiled (`dist/`) or from source through ts-node (development and tests). */
+function spawnWorker(options: EmbeddedMongoOptions): Worker {
+  const compiled = path.join(__dirname, 'thread-worker.js');
+  if (__filename.endsWith('.js')) return new Worker(compiled, { workerData: options });
+  const source = path.join(__dirname, 'thread-worker.ts');
+  return new Worker(`require('ts-node/register/transpile-only'); require(${JSON.stringify(source)});`, { eval: true, workerData: options });
+}
+
+/** Rebuilds the error the worker reported, keeping the types callers test for. */
+function rebuildError(message: Extract<ThreadMessage, { type: 'error' }>): Error {
+  if (message.name === 'DataDirInUseError' && message.file) return new DataDirInUseError(message.file);
+  const error = new Error(message.message);
+  error.name = message.name;
+  return error;
+}
+
+/**
+ * Starts the embedded server in a worker thread of this process: the same server as
+ * `startEmbeddedMongo`, but its query, storage and encoding work runs on another core instead of
+ * the caller's event loop, as a real MongoDB's would. Options are checked here first, so a bad
+ * option fails the same way.
+ */
+export function startEmbeddedMongoThread(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  resolveOptions(options);
+  const worker = spawnWorker(options);
+  return new Promise<EmbeddedMongo>((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`The embedded server thread stopped (exit code ${code}) before it was ready`));
+    worker.once('exit', onExit);
+    worker.once('error', reject);
+    worker.once('message', (message: ThreadMessage) => {
+      worker.off('exit', onExit);
+      if (message.type === 'error') return reject(rebuildError(message));
+      if (message.type !== 'ready') return reject(new Error(`Unexpected first message from the embedded server thread: ${message.type}`));
+      let closing: Promise<void> | null = null;
+      resolve({
+        uri: message.uri,
+        port: message.port,
+        close: () =>
+          (closing ??= new Promise<void>((done) => {
+            worker.once('exit', () => done());
+            worker.postMessage({ type: 'close' } satisfies ThreadMessage);
+          })),
+      });
+    });
+  });
+}
