@@ -79,6 +79,8 @@ export interface HttpLoadSpec {
   bodies: readonly string[];
   /** False for an answer that is wrong even with status 200 (GraphQL errors, a customer not found). */
   verify?: (body: string) => boolean;
+  /** Extra request headers (e.g. `cache-control: no-cache` to go past the hub's response cache). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -108,7 +110,7 @@ export function runHttpLoad(spec: HttpLoadSpec): Promise<LoadResult> {
       {
         url: spec.url,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...spec.headers },
         connections,
         pipelining: 1,
         duration: spec.durationS,

@@ -125,7 +125,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     ...rowsTable(results.baselines),
     '',
-    '## Diagnostics (one connection: latency without queueing)',
+    '## Diagnostics (the cold comparison on one connection; the warm screen pop executed, past the response cache)',
     '',
     ...rowsTable(results.diagnostics),
     '',

@@ -21,6 +21,7 @@ import {
   screenPopColdLoad,
   screenPopWarm,
   screenPopWarmLoad,
+  screenPopWarmExecuted,
   type ScenarioContext,
 } from './scenarios';
 import { computeRatios, judgeTargets } from './targets';
@@ -130,6 +131,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   rows.add({ ...coldUnloaded, name: `${coldUnloaded.name}, 1 connection` });
 
   rows.add(await screenPopWarm(ctx, workload.warm));
+  rows.add(await screenPopWarmExecuted(ctx, workload.warm));
   if (computeRatios(rows.get).targets.warmVsCeiling.met === false) {
     log('warm screen pop misses its target: profiling a re-run');
     await primeWarmSet(ctx, workload.warm);
@@ -171,7 +173,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     },
     scenarios: rows.pick(['screenPopCold', 'screenPopWarm', 'pageOf100', 'crossDepartmentFilter', 'csvExport']),
     baselines: rows.pick(['floor', 'ceiling', 'pageOf100Naive', 'screenPopColdNaive', 'screenPopWarmNaive']),
-    diagnostics: rows.pick(['floorUnloaded', 'screenPopColdUnloaded']),
+    diagnostics: rows.pick(['floorUnloaded', 'screenPopColdUnloaded', 'screenPopWarmExecuted']),
     ratios,
     targets: judgeTargets(rows.get, ratios),
     profiles,

@@ -78,11 +78,30 @@ export async function primeWarmSet(ctx: ScenarioContext, customers: readonly Kno
 }
 
 /** The warm screen pop load: the same customers over and over (also run under the profiler). */
-export function screenPopWarmLoad(ctx: ScenarioContext, customers: readonly KnownCustomer[]): () => Promise<LoadResult> {
+export function screenPopWarmLoad(ctx: ScenarioContext, customers: readonly KnownCustomer[], headers?: Record<string, string>): () => Promise<LoadResult> {
   const once = screenPopBodies(customers);
   // Enough bodies for the whole duration at any plausible rate; repeats are the point here.
   const bodies = Array.from({ length: ctx.durationS * 20_000 }, (_, i) => once[i % once.length]!);
-  return () => runHttpLoad({ url: ctx.hub.url, connections: ctx.connections, durationS: ctx.durationS, bodies, verify: screenPopOk });
+  return () => runHttpLoad({ url: ctx.hub.url, connections: ctx.connections, durationS: ctx.durationS, bodies, verify: screenPopOk, headers });
+}
+
+/**
+ * Diagnostic: the warm screen pop with `Cache-Control: no-cache`, so every request executes and
+ * reads its (fresh) records through the in-memory layer and the repository rather than being a
+ * replay from the hub's response cache.
+ */
+export function screenPopWarmExecuted(ctx: ScenarioContext, customers: readonly KnownCustomer[]): Promise<MeasuredRow> {
+  return measureRow(
+    {
+      id: 'screenPopWarmExecuted',
+      name: `${SCENARIOS.screenPopWarm}, executed (Cache-Control: no-cache)`,
+      connectorsTouched: connectorsSelected(SCREEN_POP_QUERY, ctx.connectorNames).length,
+      hub: ctx.hub,
+      siloUrls: ctx.siloUrls,
+      note: `${customers.length} customers already warm; every request executed, none replayed from the response cache`,
+    },
+    screenPopWarmLoad(ctx, customers, { 'cache-control': 'no-cache' }),
+  );
 }
 
 /**

@@ -1,3 +1,6 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SyncReport } from '../schema/identity';
 import type { SnapshotReport } from '../schema/snapshot';
@@ -15,15 +18,49 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '::1' || /^127(\.\d{1,3}){3}$/.test(v4);
 }
 
+/** The header `npm run sync` sends the admin token in. */
+export const ADMIN_TOKEN_HEADER = 'x-switchboard-admin-token';
+
+const TOKEN_FILE = 'admin.token';
+
+/**
+ * Creates this run's admin token in the data directory, readable by its owner only: whoever can
+ * read the hub's data may run its admin routes, and nobody else.
+ */
+export function createAdminToken(dataDir: string): { token: string; remove(): void } {
+  const token = randomBytes(32).toString('hex');
+  const file = path.join(dataDir, TOKEN_FILE);
+  writeFileSync(file, token, { mode: 0o600 });
+  return { token, remove: () => rmSync(file, { force: true }) };
+}
+
+/** The admin token of the hub that owns `dataDir`, or null when none is running there. */
+export function readAdminToken(dataDir: string): string | null {
+  try {
+    return readFileSync(path.join(dataDir, TOKEN_FILE), 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
  * `POST /admin/sync`: runs the identity sync and the snapshot build inside the running hub.
  * It exists for `npm run sync` on a machine where the hub owns the embedded store's data file
- * (one process at a time may), so it answers only requests from this machine: 403 otherwise.
+ * (one process at a time may). A request must come from this machine (a reverse proxy on it
+ * still cannot pass: it needs the token too) and carry the token from the data directory in
+ * `x-switchboard-admin-token`, a custom header a cross-site page cannot send: 403 otherwise.
  */
-export function registerAdminRoutes(app: FastifyInstance, sync: () => Promise<FullSyncReport>): void {
+export function registerAdminRoutes(app: FastifyInstance, sync: () => Promise<FullSyncReport>, token: string): void {
   app.post('/admin/sync', async (request, reply) => {
-    if (!isLoopbackAddress(request.socket.remoteAddress)) {
-      return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Admin routes answer only requests from this machine' } });
+    if (!isLoopbackAddress(request.socket.remoteAddress) || !tokenMatches(token, request.headers[ADMIN_TOKEN_HEADER])) {
+      return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Admin routes answer only this machine, with the admin token' } });
     }
     try {
       return await sync();

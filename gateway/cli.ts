@@ -7,7 +7,7 @@ import { noMetrics } from '../connectors/kit';
 import { syncIdentities, SyncError, type SyncReport } from '../schema/identity';
 import { buildSnapshots, figureCatalog, SnapshotError, type SnapshotReport } from '../schema/snapshot';
 import { DataDirInUseError, IdentityRepository, openStore, SnapshotRepository, type StoreConnection } from '../store';
-import type { FullSyncReport } from './admin';
+import { ADMIN_TOKEN_HEADER, readAdminToken, type FullSyncReport } from './admin';
 import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
 import { startHub } from './hub';
@@ -67,14 +67,22 @@ function printSnapshotReport(snapshot: SnapshotReport): void {
  */
 async function syncThroughRunningHub(config: SwitchboardConfig, error: DataDirInUseError): Promise<void> {
   const url = `http://127.0.0.1:${config.server.port}/admin/sync`;
+  const token = readAdminToken(config.mongodb.dataDir);
+  const held = `${error.message} Stop the process that holds ${error.file} and run the sync again.`;
+  if (token === null) throw new SyncError(`${held} (No hub admin token was found in ${config.mongodb.dataDir}.)`);
   console.log(`The data directory is in use by a running hub; syncing through it (${url})...`);
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST' });
+    response = await fetch(url, { method: 'POST', headers: { [ADMIN_TOKEN_HEADER]: token } });
   } catch {
-    throw new SyncError(`${error.message} No hub answers at ${url}: stop the process that holds ${error.file} and run the sync again.`);
+    throw new SyncError(`${held} (No hub answers at ${url}.)`);
   }
-  const body = (await response.json()) as FullSyncReport | { error: { message: string } };
+  let body: FullSyncReport | { error: { message: string } };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new SyncError(`The hub at ${url} answered HTTP ${response.status} with something other than JSON`);
+  }
   if ('error' in body) throw new SyncError(`The running hub's sync failed: ${body.error.message}`);
   printIdentityReport(body.identity);
   printSnapshotReport(body.snapshots);

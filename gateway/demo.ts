@@ -55,7 +55,10 @@ export async function startDemoSilos(config: SwitchboardConfig, timeoutMs = 60_0
   const child: ChildProcess = spawn(command, [...args, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
 
   const urls = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The demo systems did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`The demo systems did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (!line.startsWith('SILOS_READY ')) return;

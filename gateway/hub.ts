@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
 import { builtInConnectors } from '../connectors';
 import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
+import { hasHubCode } from '../schema/errors';
 import { createHubSubschema } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
 import { buildSnapshots, figureCatalog, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
@@ -17,7 +18,7 @@ import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
 import { registerWebhooks } from './webhooks';
-import { registerAdminRoutes } from './admin';
+import { createAdminToken, registerAdminRoutes } from './admin';
 
 /** A running hub. */
 export interface Hub {
@@ -61,6 +62,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
   const logger = options.logger ?? consoleLogger;
   const metrics = new HubMetrics();
   const store = await openStore(config.mongodb, { onCommand: (name) => metrics.storeCommand(name) });
+  // What start-up has created so far, undone in reverse if a later step fails.
+  const undo: Array<() => Promise<void> | void> = [];
   try {
     const runtime: ConnectorRuntime = {
       db: config.cache.enabled ? store.db : null,
@@ -82,11 +85,17 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       snapshots.ensureIndexes(figureCatalog(connectors)),
       ...connectors.map((c) => c.ensureIndexes()),
     ]);
-    // Anything that may change what a query answers clears the response cache.
-    const sync = (onProgress?: (progress: SyncProgress) => void) =>
-      syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress }).finally(
-        () => responses.clear(),
-      );
+    // One identity sync at a time: a second caller joins the run under way, because two runs
+    // interleaving their writes could delete each other's customers. Anything that may change
+    // what a query answers clears the response cache.
+    let syncing: Promise<SyncReport> | null = null;
+    const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
+      (syncing ??= syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress }).finally(
+        () => {
+          syncing = null;
+          responses.clear();
+        },
+      ));
 
     const mode = config.identity.syncOnStart;
     if (mode === 'always' || (mode === 'ifEmpty' && (await repository.count()) === 0)) {
@@ -107,15 +116,22 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       defaultCountry: config.identity.defaultCountry,
       refresh: async (system, key) => {
         const connector = byName.get(system);
-        if (!connector) throw new Error(`The ${system} connector is not running`);
+        if (!connector) throw new Error(`The ${system} system is not connected to this hub`);
         try {
           await connector.refresh([key]);
+        } catch (error) {
+          // The payload is data, past formatError: only a hub error's own sentence is public.
+          if (hasHubCode(error)) throw error;
+          logger.error(`refreshCustomer: ${system} ${key} failed`, error);
+          throw new Error(`The ${system} system could not be refreshed (details are in the hub's log)`);
         } finally {
           responses.clear();
         }
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
+    const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
+    if (adminToken) undo.push(() => adminToken.remove());
     const snapshotState = await snapshots.readState();
     const snapshotRunner = createSnapshotRunner({
       run: ({ onProgress, shouldStop }) =>
@@ -127,6 +143,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       runAtStart: config.snapshot.intervalMinutes !== null && !(snapshotState?.finishedAt),
       logger,
     });
+    undo.push(() => snapshotRunner.stop());
     let examplePhone: string | null = null;
     const secrets = Object.fromEntries(connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]));
     const { app } = await createGatewayServer({
@@ -140,7 +157,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           server.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
         },
         (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear()),
-        (server) => registerAdminRoutes(server, async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() })),
+        (server) => {
+          // Only a hub that owns an embedded data directory needs a way for `npm run sync` in.
+          if (adminToken) registerAdminRoutes(server, async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() }), adminToken.token);
+        },
       ],
       health: async () => {
         const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -155,6 +175,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         return { ok: Object.values(checks).every((check) => check.ok), checks };
       },
     });
+    undo.push(() => app.close());
     examplePhone = (await repository.example(connectors.length))?.phones[0] ?? null;
 
     let url = '';
@@ -181,10 +202,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         await app.close();
         // Write-backs run after their responses: let them land before the store goes away.
         await Promise.all(connectors.map((c) => c.settle()));
+        adminToken?.remove();
         await store.close();
       },
     };
   } catch (error) {
+    for (const step of undo.reverse()) await step();
     await store.close();
     throw error;
   }

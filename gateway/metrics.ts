@@ -12,6 +12,7 @@ export class HubMetrics implements ConnectorMetrics {
   private readonly misses = new Counter({ name: 'switchboard_cache_misses_total', help: 'Department records missing or expired in the repository.', labelNames: ['connector'], registers: [this.registry] });
   private readonly stale = new Counter({ name: 'switchboard_stale_served_total', help: 'Department records served stale because the system failed.', labelNames: ['connector'], registers: [this.registry] });
   private readonly writeFailures = new Counter({ name: 'switchboard_cache_write_failures_total', help: 'Failed write-backs of fetched records to the repository.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly readFailures = new Counter({ name: 'switchboard_cache_read_failures_total', help: 'Failed repository reads (served from the systems instead).', labelNames: ['connector'], registers: [this.registry] });
   private readonly upstreamTotal = new Counter({ name: 'switchboard_upstream_requests_total', help: 'Requests to department systems, by outcome.', labelNames: ['connector', 'outcome'], registers: [this.registry] });
   private readonly upstreamSeconds = new Histogram({
     name: 'switchboard_upstream_request_duration_seconds',
@@ -37,6 +38,9 @@ export class HubMetrics implements ConnectorMetrics {
   }
   cacheWriteFailed(connector: string): void {
     this.writeFailures.inc({ connector });
+  }
+  cacheReadFailed(connector: string): void {
+    this.readFailures.inc({ connector });
   }
   upstreamRequest(connector: string, outcome: UpstreamOutcome, seconds: number): void {
     this.upstreamTotal.inc({ connector, outcome });

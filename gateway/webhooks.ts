@@ -79,9 +79,15 @@ export async function registerWebhooks(
       const notice = parseNotice(body);
       if (typeof notice === 'string') return reply.code(400).send(problem('BAD_REQUEST', notice));
       if (notice.action === 'evict') {
-        const evicted = await connector.evict(notice.keys);
-        onChange();
-        return { action: 'evict', keys: notice.keys.length, evicted };
+        try {
+          const evicted = await connector.evict(notice.keys);
+          return { action: 'evict', keys: notice.keys.length, evicted };
+        } catch (error) {
+          logger.error(`Evicting ${notice.keys.length} ${connector.name} records failed`, error);
+          return reply.code(503).send(problem('STORE_UNAVAILABLE', 'The repository could not be updated; send the notice again'));
+        } finally {
+          onChange();
+        }
       }
       try {
         await connector.refresh(notice.keys);

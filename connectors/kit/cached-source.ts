@@ -28,6 +28,12 @@ export interface CachedSourceOptions<V> {
 
 type UpstreamAnswer<V> = ReadonlyMap<string, V>;
 
+/** An upstream request under way: its answer, and when it was asked (the records' fetchedAt). */
+interface Flight<V> {
+  answer: Promise<UpstreamAnswer<V>>;
+  fetchedAt: Date;
+}
+
 /** Reads the outcome label for metrics from a failure. */
 function outcomeOf(error: unknown): UpstreamOutcome {
   if (isBreakerOpenError(error)) return 'breaker_open';
@@ -57,7 +63,12 @@ export class CachedSource<V> {
   private readonly breaker: SystemBreaker;
   private readonly normalize: (key: string) => string;
   /** Upstream requests under way (until their write-back lands), by normalised key. */
-  private readonly inFlight = new Map<string, Promise<UpstreamAnswer<V>>>();
+  private readonly inFlight = new Map<string, Flight<V>>();
+  /**
+   * Bumped by refresh and evict: a fetch that started before either must not write its (older)
+   * answer back over what they did.
+   */
+  private readonly generations = new Map<string, number>();
   /** Write-backs not yet acknowledged. */
   private readonly pendingWrites = new Set<Promise<void>>();
 
@@ -92,7 +103,7 @@ export class CachedSource<V> {
     if (!options.refresh) {
       needed = needed.filter((key) => !this.serveFresh(key, this.memory?.get(key), now, results, DataSource.REPOSITORY));
       if (this.cache && needed.length > 0) {
-        cached = await this.cache.read(needed);
+        cached = await this.readRepository(needed);
         needed = needed.filter((key) => {
           const copy = cached.get(key);
           const fresh = this.serveFresh(key, copy, now, results, DataSource.REPOSITORY);
@@ -105,14 +116,17 @@ export class CachedSource<V> {
     }
 
     if (needed.length > 0) {
-      const answers = await Promise.allSettled(this.fetchShared(needed, now, options.refresh === true));
+      const flights = this.fetchShared(needed, now, options.refresh === true);
+      const answers = await Promise.allSettled(flights.map((flight) => flight.answer));
       needed.forEach((key, index) => {
         const answer = answers[index]!;
         if (answer.status === 'fulfilled') {
           const value = answer.value.get(key);
+          // A joined request's records were fetched when that request asked, not now.
+          const fetchedAt = flights[index]!.fetchedAt;
           results.set(
             key,
-            value === undefined ? null : { value, freshness: { fetchedAt: now, stale: false, source: DataSource.SYSTEM, freshUntil: this.freshUntil(now) } },
+            value === undefined ? null : { value, freshness: { fetchedAt, stale: false, source: DataSource.SYSTEM, freshUntil: this.freshUntil(fetchedAt) } },
           );
         } else {
           results.set(key, this.staleOrError(cached.get(key), answer.reason, now));
@@ -122,11 +136,32 @@ export class CachedSource<V> {
     return normalised.map((key) => results.get(key) ?? null);
   }
 
-  /** Forgets cached copies (a change notice said they changed). */
+  /** Forgets cached copies (a change notice said they changed); a fetch under way will not restore them. */
   async evict(keys: readonly string[]): Promise<number> {
     const normalised = keys.map(this.normalize);
-    for (const key of normalised) this.memory?.delete(key);
+    for (const key of normalised) {
+      this.bump(key);
+      this.memory?.delete(key);
+    }
     return this.cache ? this.cache.evict(normalised) : 0;
+  }
+
+  private bump(key: string): void {
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * The repository's copies, or none when the repository fails: the systems can still answer,
+   * so a store outage costs freshness checks, not departments. The failure is logged and counted.
+   */
+  private async readRepository(keys: string[]): Promise<Map<string, CachedRecord<V>>> {
+    try {
+      return await this.cache!.read(keys);
+    } catch (error) {
+      this.options.runtime.metrics.cacheReadFailed(this.options.connector);
+      this.options.runtime.warn(`Could not read ${this.options.connector} records from the repository: ${(error as Error).message}`);
+      return new Map();
+    }
   }
 
   /** When a copy fetched at `fetchedAt` stops being fresh. */
@@ -142,21 +177,25 @@ export class CachedSource<V> {
   }
 
   /**
-   * Per key, a promise of the upstream answer that covers it: keys another request is already
-   * fetching join that request; the rest go out together in one new request.
+   * Per key, the upstream request that covers it: keys another request is already fetching join
+   * that request; the rest go out together in one new request. A refresh never joins: the
+   * request under way may have been asked before the change it is refreshing for.
    */
-  private fetchShared(keys: string[], now: Date, waitForWrite: boolean): Array<Promise<UpstreamAnswer<V>>> {
-    const fresh = keys.filter((key) => !this.inFlight.has(key));
+  private fetchShared(keys: string[], now: Date, refresh: boolean): Array<Flight<V>> {
+    const fresh = refresh ? keys : keys.filter((key) => !this.inFlight.has(key));
     if (fresh.length > 0) {
+      if (refresh) for (const key of fresh) this.bump(key);
+      const generations = new Map(fresh.map((key) => [key, this.generations.get(key) ?? 0]));
       const answer = this.fetchUpstream(fresh);
-      const written = answer.then((map) => this.writeBack(fresh, map, now));
-      // Answers resolve before the write lands; the keys stay in flight until it has.
-      const entry = waitForWrite ? written.then(() => answer) : answer;
-      for (const key of fresh) this.inFlight.set(key, entry);
+      const written = answer.then((map) => this.writeBack(fresh, map, now, generations));
+      // Answers resolve before the write lands (a refresh waits); keys stay in flight until it has.
+      const flight: Flight<V> = { answer: refresh ? written.then(() => answer) : answer, fetchedAt: now };
+      for (const key of fresh) this.inFlight.set(key, flight);
       const release = () => {
-        for (const key of fresh) if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+        for (const key of fresh) if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
       };
       written.then(release, release);
+      if (refresh) return keys.map(() => flight);
     }
     return keys.map((key) => this.inFlight.get(key)!);
   }
@@ -175,10 +214,15 @@ export class CachedSource<V> {
     }
   }
 
-  /** Stores an upstream answer in memory and, acknowledged, in the repository. */
-  private writeBack(keys: string[], answer: UpstreamAnswer<V>, now: Date): Promise<void> {
+  /**
+   * Stores an upstream answer in memory and, acknowledged, in the repository, except for keys a
+   * refresh or evict has touched since the fetch began (their newer state wins).
+   */
+  private writeBack(asked: string[], answer: UpstreamAnswer<V>, now: Date, generations: ReadonlyMap<string, number>): Promise<void> {
     const { connector, runtime, freshness } = this.options;
     const staleUntil = new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000);
+    const keys = asked.filter((key) => (this.generations.get(key) ?? 0) === generations.get(key));
+    if (keys.length < asked.length) answer = new Map([...answer].filter(([key]) => keys.includes(key)));
     for (const key of keys) {
       const value = answer.get(key);
       if (value === undefined) this.memory?.delete(key);

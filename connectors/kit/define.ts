@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import type { ConnectorConfig } from '../../config';
-import { CachedSource, type Fetched } from './cached-source';
+import { CachedSource, type Fetched, type LoadResult } from './cached-source';
 import type { RequestContext } from './context';
 import { ScopeKey } from './context';
 import type { Connector, ConnectorHealth, DirectoryEntry, FigureDefinition, FigureValues } from './contract';
@@ -37,6 +37,13 @@ export interface RecordScope<V> {
   records: DataLoader<string, Fetched<V> | null>;
 }
 
+/** Refresh-loads `keys` in requests of at most `maxBatchSize` keys (the system's batch limit), in parallel. */
+async function loadInBatches<V>(source: CachedSource<V>, keys: readonly string[], maxBatchSize: number): Promise<LoadResult<V>[]> {
+  const batches: Array<Promise<LoadResult<V>[]>> = [];
+  for (let i = 0; i < keys.length; i += maxBatchSize) batches.push(source.load(keys.slice(i, i + maxBatchSize), { refresh: true }));
+  return (await Promise.all(batches)).flat();
+}
+
 /**
  * Builds a running connector from its definition: the subschema, a cached source over the
  * repository shared by all requests (so concurrent misses share one upstream call), a fresh
@@ -63,14 +70,14 @@ export function createConnector<V>(definition: ConnectorDefinition<V>, config: C
     }),
     ensureIndexes: () => source.ensureIndexes(),
     async refresh(keys) {
-      const results = await source.load(keys, { refresh: true });
+      const results = await loadInBatches(source, keys, config.maxBatchSize);
       const failure = results.find((result): result is Error => result instanceof Error);
       if (failure) throw failure;
     },
     evict: (keys) => source.evict(keys),
     settle: () => source.settle(),
     async summarize(keys) {
-      const results = await source.load(keys, { refresh: true });
+      const results = await loadInBatches(source, keys, config.maxBatchSize);
       const figures = new Map<string, FigureValues>();
       results.forEach((result, index) => {
         if (result instanceof Error) throw result;

@@ -10,6 +10,7 @@ export interface ConnectorMetrics {
   staleServed(connector: string, count: number): void;
   upstreamRequest(connector: string, outcome: UpstreamOutcome, seconds: number): void;
   cacheWriteFailed(connector: string): void;
+  cacheReadFailed(connector: string): void;
 }
 
 /** Metrics that count nothing (tests, tools). */
@@ -19,6 +20,7 @@ export const noMetrics: ConnectorMetrics = {
   staleServed: () => undefined,
   upstreamRequest: () => undefined,
   cacheWriteFailed: () => undefined,
+  cacheReadFailed: () => undefined,
 };
 
 /** What the hub gives every connector it creates. */

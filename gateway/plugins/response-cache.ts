@@ -47,8 +47,11 @@ function keyOf(request: GraphQLRequest): string {
  * long as everything in it is still fresh: an entry expires at the earliest `freshUntil` of the
  * department records it holds (never later than `maxAgeSeconds`), so a cached response is never
  * older than the data's own TTL allows. Responses with errors or stale data, and mutations, are
- * never cached; the hub clears the cache on change notices, refreshes and syncs. A hit is marked
- * with the header `x-switchboard-cache: hit`.
+ * never cached; the hub clears the cache on change notices, refreshes and syncs, and a request
+ * that started before a clear never stores its answer. A request with `Cache-Control: no-cache`
+ * is executed (and its answer kept). A hit is marked with the header `x-switchboard-cache: hit`.
+ *
+ * It returns a handle rather than a bare plugin because the hub must be able to clear it.
  */
 export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = {}): ResponseCache {
   const maxEntries = options.maxEntries ?? 1_000;
@@ -56,16 +59,21 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
   const now = options.now ?? (() => new Date());
   const entries = maxEntries > 0 ? new LRUCache<string, Entry>({ max: maxEntries }) : null;
   let hits = 0;
+  // Bumped by clear(): a request that started before a clear may hold data from before the change.
+  let generation = 0;
 
   const plugin: ApolloServerPlugin<RequestContext> = {
     async requestDidStart() {
       if (!entries) return;
+      const startedIn = generation;
       let key: string | null = null;
       let served = false;
       return {
         async responseForOperation({ request, operation }) {
           if (operation.operation !== 'query') return null;
           key = keyOf(request);
+          // `Cache-Control: no-cache` asks for a fresh execution (whose answer is then kept).
+          if (/\bno-cache\b/i.test(request.http?.headers.get('cache-control') ?? '')) return null;
           const entry = entries.get(key);
           if (!entry || entry.expiresAt <= now().getTime()) return null;
           served = true;
@@ -74,7 +82,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
           return { http: { headers }, body: { kind: 'single', singleResult: { ...entry.result } } };
         },
         async willSendResponse({ response, contextValue, errors }) {
-          if (served || key === null || response.body.kind !== 'single') return;
+          if (served || key === null || startedIn !== generation || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if ((errors && errors.length > 0) || (result.errors && result.errors.length > 0)) return;
           const log = contextValue.freshness;
@@ -88,7 +96,10 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
   };
   return {
     plugin,
-    clear: () => entries?.clear(),
+    clear: () => {
+      generation += 1;
+      entries?.clear();
+    },
     get hits() {
       return hits;
     },

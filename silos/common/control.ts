@@ -42,7 +42,11 @@ export function registerControlRoutes(app: FastifyInstance, system: SiloName, op
     // Counted on arrival, so a client that reads /_stats right after an answer sees its request.
     requests += 1;
     const delay = baseLatency + (jitter > 0 ? Math.random() * jitter : 0) + chaos.latencyMs;
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) {
+      // Says what it waited, so tests and operators can see the delay without timing it.
+      reply.header('x-silo-delay-ms', String(Math.round(delay)));
+      await sleep(delay);
+    }
     if (chaos.failRate > 0 && Math.random() < chaos.failRate) {
       return reply.code(503).send(errorBody('UNAVAILABLE', `The ${system} system is unavailable (chaos).`));
     }

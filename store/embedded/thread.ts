@@ -44,15 +44,22 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoOptions = {}): Pr
       worker.off('exit', onExit);
       if (message.type === 'error') return reject(rebuildError(message));
       if (message.type !== 'ready') return reject(new Error(`Unexpected first message from the embedded server thread: ${message.type}`));
+      worker.off('error', reject);
+      // A thread that dies is reported, and close() must not wait for an exit that already happened.
+      let exited = false;
+      worker.on('error', (error) => console.error('error: the embedded MongoDB server thread failed', error));
+      worker.once('exit', () => (exited = true));
       let closing: Promise<void> | null = null;
       resolve({
         uri: message.uri,
         port: message.port,
         close: () =>
-          (closing ??= new Promise<void>((done) => {
-            worker.once('exit', () => done());
-            worker.postMessage({ type: 'close' } satisfies ThreadMessage);
-          })),
+          (closing ??= exited
+            ? Promise.resolve()
+            : new Promise<void>((done) => {
+                worker.once('exit', () => done());
+                worker.postMessage({ type: 'close' } satisfies ThreadMessage);
+              })),
       });
     });
   });

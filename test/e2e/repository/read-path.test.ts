@@ -124,7 +124,9 @@ describe('the repository read path', () => {
       .customerByPhone.id;
     // A cursor just before this customer's id, so the list's first entry is this customer.
     const after = encodeCursor(id.slice(0, -1));
-    await t.chaos('accounting', { latencyMs: 300 });
+    // A long upstream delay, so the second request arrives while the first is still fetching even
+    // on a busy machine.
+    await t.chaos('accounting', { latencyMs: 1500 });
     const before = await t.siloRequests();
     const [pop, list] = await Promise.all([
       t.query<{ customerByPhone: { accounting: { balance: number } } }>(`query($p: String!) { customerByPhone(phone: $p) { accounting { balance } } }`, { p: person.phone }),

@@ -44,6 +44,16 @@ describe('the response cache', () => {
     expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 0, sales: 0, credit: 0, support: 0 });
   });
 
+  it('executes a request that says Cache-Control: no-cache', async () => {
+    const response = await fetch(t.hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      body: JSON.stringify({ query: SCREEN_POP_QUERY, variables: { phone: person.phone } }),
+    });
+    expect(response.headers.get('x-switchboard-cache')).toBeNull();
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+  });
+
   it('keys on the variables: another caller is not a hit', async () => {
     const other = t.silos.world.people.find((p) => p !== person && p.keys.accounting)!;
     expect((await post(SCREEN_POP_QUERY, { phone: other.phone })).hit).toBe(false);

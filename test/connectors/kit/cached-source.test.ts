@@ -1,0 +1,143 @@
+import { MongoClient, type Db } from 'mongodb';
+import { CachedSource, noMetrics, type ConnectorMetrics, type ConnectorRuntime, type Fetched } from '../../../connectors/kit';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A fake system whose answers the test releases one request at a time. */
+class FakeSystem {
+  version = 'v1';
+  readonly pending: Array<{ keys: readonly string[]; release: () => void }> = [];
+  calls = 0;
+
+  fetch = (keys: readonly string[]): Promise<Map<string, string>> => {
+    this.calls += 1;
+    // The answer is what the system holds when the request reaches it: now.
+    const answer = new Map(keys.map((key) => [key, `${key}@${this.version}`]));
+    const gate = deferred<void>();
+    this.pending.push({ keys, release: () => gate.resolve() });
+    return gate.promise.then(() => answer);
+  };
+
+  releaseAll(): void {
+    for (const request of this.pending.splice(0)) request.release();
+  }
+}
+
+/** Waits (a bounded number of turns of the event loop) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i += 1) await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error('condition never held');
+}
+
+describe('CachedSource', () => {
+  let server: EmbeddedMongo;
+  let client: MongoClient;
+  let db: Db;
+  let collection = 0;
+
+  beforeAll(async () => {
+    server = await startEmbeddedMongo({ memory: true });
+    client = await new MongoClient(server.uri).connect();
+    db = client.db('cached_source');
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  function source(system: FakeSystem, overrides: Partial<ConnectorRuntime> = {}) {
+    collection += 1;
+    const runtime: ConnectorRuntime = { db, memoryEntries: 100, metrics: noMetrics, now: () => new Date(), warn: () => undefined, ...overrides };
+    return new CachedSource<string>({
+      connector: `fake${collection}`,
+      fetch: system.fetch,
+      freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 },
+      breaker: { failureThreshold: 5, resetSeconds: 10 },
+      runtime,
+    });
+  }
+  const valueOf = (result: Fetched<string> | null | Error | undefined) => (result && !(result instanceof Error) ? result.value : result);
+
+  it('does not let a refresh join a fetch that was asked before the change', async () => {
+    const system = new FakeSystem();
+    const cache = source(system);
+    const before = cache.load(['k']);
+    await until(() => system.calls === 1);
+    system.version = 'v2';
+    const refresh = cache.load(['k'], { refresh: true });
+    await until(() => system.calls === 2);
+    system.releaseAll();
+    expect(valueOf((await before)[0])).toBe('k@v1');
+    expect(valueOf((await refresh)[0])).toBe('k@v2');
+    await cache.settle();
+    // The older fetch's write-back must not have replaced the refreshed copy.
+    expect(valueOf((await cache.load(['k']))[0])).toBe('k@v2');
+    expect(system.calls).toBe(2);
+  });
+
+  it('does not let a fetch under way restore what an evict removed', async () => {
+    const system = new FakeSystem();
+    const cache = source(system);
+    const before = cache.load(['k']);
+    await until(() => system.calls === 1);
+    await cache.evict(['k']);
+    system.releaseAll();
+    await before;
+    await cache.settle();
+    // Neither memory nor the repository holds the pre-evict answer: the next read asks the system.
+    const after = cache.load(['k']);
+    await until(() => system.calls === 2);
+    system.releaseAll();
+    await after;
+  });
+
+  it('gives a request that joins a fetch the time that fetch was asked', async () => {
+    const system = new FakeSystem();
+    let clock = new Date('2030-01-01T00:00:00.000Z');
+    const cache = source(system, { now: () => clock });
+    const first = cache.load(['k']);
+    await until(() => system.calls === 1);
+    clock = new Date('2030-01-01T00:00:05.000Z');
+    const joined = cache.load(['k']);
+    await until(() => system.pending.length === 1 && system.calls === 1);
+    // Give the joiner time to reach the flight (its own repository read misses first).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(system.calls).toBe(1);
+    system.releaseAll();
+    const [a] = await first;
+    const [b] = await joined;
+    expect((b as Fetched<string>).freshness.fetchedAt).toEqual((a as Fetched<string>).freshness.fetchedAt);
+    expect((b as Fetched<string>).freshness.fetchedAt).toEqual(new Date('2030-01-01T00:00:00.000Z'));
+    await cache.settle();
+  });
+
+  it('answers from the system, and counts it, when the repository cannot be read', async () => {
+    const system = new FakeSystem();
+    const failures: string[] = [];
+    const metrics: ConnectorMetrics = { ...noMetrics, cacheReadFailed: (connector) => failures.push(connector) };
+    const broken = {
+      collection: () => ({
+        find: () => ({ toArray: () => Promise.reject(new Error('repository down')) }),
+        bulkWrite: () => Promise.reject(new Error('repository down')),
+      }),
+    } as unknown as Db;
+    const warnings: string[] = [];
+    const cache = source(system, { db: broken, memoryEntries: 0, metrics, warn: (m) => warnings.push(m) });
+    const pending = cache.load(['k']);
+    await until(() => system.calls === 1);
+    system.releaseAll();
+    expect(valueOf((await pending)[0])).toBe('k@v1');
+    await cache.settle();
+    expect(failures).toHaveLength(1);
+    expect(warnings).toEqual([expect.stringContaining('repository down'), expect.stringContaining('repository down')]);
+  });
+});
