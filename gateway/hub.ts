@@ -156,7 +156,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         (server) => {
           server.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
         },
-        (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear()),
+        (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear(), runtime.now),
         (server) => {
           // Only a hub that owns an embedded data directory needs a way for `npm run sync` in.
           if (adminToken) registerAdminRoutes(server, async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() }), adminToken.token);

@@ -15,4 +15,4 @@ export { createSnapshotRunner } from './snapshot-schedule';
 export type { SnapshotRunner, SnapshotRunnerOptions, SnapshotRunControls } from './snapshot-schedule';
 export { ApolloServerPluginFreshness } from './plugins/freshness';
 export type { FreshnessPluginOptions } from './plugins/freshness';
-export { signNotice, SIGNATURE_HEADER, MAX_NOTICE_KEYS } from './webhooks';
+export { signNotice, SIGNATURE_HEADER, TIMESTAMP_HEADER, NOTICE_TOLERANCE_SECONDS, MAX_NOTICE_KEYS } from './webhooks';

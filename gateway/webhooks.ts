@@ -3,8 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Connector } from '../connectors/kit';
 import type { HubLogger } from './logger';
 
-/** The header a system signs its change notice with: `sha256=<hex HMAC of the raw body>`. */
+/** The header a system signs its change notice with: `sha256=<hex HMAC of "<timestamp>.<raw body>">`. */
 export const SIGNATURE_HEADER = 'x-switchboard-signature';
+
+/** The header with when the notice was signed, in Unix seconds; the signature covers it. */
+export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
+
+/** How far a notice's timestamp may be from the hub's clock: older (or future) notices are replays. */
+export const NOTICE_TOLERANCE_SECONDS = 300;
 
 /** The most keys one change notice may name. */
 export const MAX_NOTICE_KEYS = 1_000;
@@ -15,17 +21,33 @@ interface ChangeNotice {
   action: 'refresh' | 'evict';
 }
 
-/** The signature a body should carry for `secret`. */
-export function signNotice(secret: string, body: string | Buffer): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * The signature a notice signed at `timestamp` (Unix seconds) should carry for `secret`. Signing
+ * the time with the body is what lets the hub refuse a captured notice sent again later.
+ *
+ * @example
+ * const timestamp = Math.floor(Date.now() / 1000);
+ * headers[SIGNATURE_HEADER] = signNotice(secret, body, timestamp);
+ * headers[TIMESTAMP_HEADER] = String(timestamp);
+ */
+export function signNotice(secret: string, body: string | Buffer, timestamp: number): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
 }
 
-function signatureMatches(secret: string, body: Buffer, header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string') return false;
-  const expected = Buffer.from(signNotice(secret, body));
-  const given = Buffer.from(header);
+/** Why a notice's signature is refused, or null when it is good and recent. */
+function signatureProblem(secret: string, body: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): string | null {
+  const signature = headers[SIGNATURE_HEADER];
+  const stamp = headers[TIMESTAMP_HEADER];
+  if (typeof signature !== 'string' || typeof stamp !== 'string') return `missing ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`;
+  const timestamp = Number(stamp);
+  if (!/^\d{1,12}$/.test(stamp)) return `${TIMESTAMP_HEADER} is not Unix seconds`;
+  if (Math.abs(now.getTime() / 1000 - timestamp) > NOTICE_TOLERANCE_SECONDS) {
+    return `${TIMESTAMP_HEADER} is more than ${NOTICE_TOLERANCE_SECONDS} s from the hub's clock`;
+  }
+  const expected = Buffer.from(signNotice(secret, body, timestamp));
+  const given = Buffer.from(signature);
   // Constant-time comparison, so the signature cannot be guessed byte by byte from timings.
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? null : 'bad signature';
 }
 
 function parseNotice(body: Buffer): ChangeNotice | string {
@@ -49,8 +71,9 @@ const problem = (code: string, message: string) => ({ error: { code, message } }
 
 /**
  * `POST /hooks/<connector>`: a system tells the hub which of its customers changed. The notice
- * is verified with an HMAC-SHA256 signature over the raw body with the connector's secret
- * (`connectors.<name>.webhookSecret`); a bad or missing signature is 401 and changes nothing.
+ * is verified with an HMAC-SHA256 signature over `<timestamp>.<raw body>` with the connector's
+ * secret (`connectors.<name>.webhookSecret`), and its timestamp must be within
+ * NOTICE_TOLERANCE_SECONDS of the hub's clock; otherwise it is 401 and changes nothing.
  * `refresh` (the default) re-reads the keys from the system now; `evict` drops the repository's
  * copies so the next read asks the system.
  */
@@ -60,6 +83,7 @@ export async function registerWebhooks(
   secrets: Readonly<Record<string, string | null>>,
   logger: HubLogger,
   onChange: () => void = () => undefined,
+  now: () => Date = () => new Date(),
 ): Promise<void> {
   await app.register(async (hooks) => {
     // The signature covers the exact bytes sent, so the body must reach us unparsed.
@@ -72,9 +96,10 @@ export async function registerWebhooks(
       if (secret === null) {
         return reply.code(401).send(problem('UNAUTHORIZED', `Change notices for ${connector.name} are refused: no webhook secret is configured`));
       }
-      if (!signatureMatches(secret, body, request.headers[SIGNATURE_HEADER])) {
-        logger.warn(`Refused a change notice for ${connector.name}: bad or missing ${SIGNATURE_HEADER}`);
-        return reply.code(401).send(problem('UNAUTHORIZED', `Bad or missing ${SIGNATURE_HEADER} signature`));
+      const refused = signatureProblem(secret, body, request.headers, now());
+      if (refused !== null) {
+        logger.warn(`Refused a change notice for ${connector.name}: ${refused}`);
+        return reply.code(401).send(problem('UNAUTHORIZED', `Refused: ${refused}`));
       }
       const notice = parseNotice(body);
       if (typeof notice === 'string') return reply.code(400).send(problem('BAD_REQUEST', notice));

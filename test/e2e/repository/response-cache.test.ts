@@ -1,4 +1,4 @@
-import { signNotice, SIGNATURE_HEADER, SCREEN_POP_QUERY } from '../../../gateway';
+import { signNotice, SIGNATURE_HEADER, SCREEN_POP_QUERY, TIMESTAMP_HEADER } from '../../../gateway';
 import type { Person } from '../../../silos';
 import { countByCollection, recordCommands } from '../../helpers/store-commands';
 import { requestsBetween, startTestHub, type TestHub } from '../../helpers/hub';
@@ -74,7 +74,11 @@ describe('the response cache', () => {
     const body = JSON.stringify({ keys: [person.keys.sales], action: 'evict' });
     const notice = await fetch(t.hub.url.replace('/graphql', '/hooks/sales'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotice(SECRET, body) },
+      headers: (() => {
+        // Stamped with the hub's clock (this suite's test clock), which the tolerance is judged by.
+        const timestamp = Math.floor(clock.getTime() / 1000);
+        return { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotice(SECRET, body, timestamp), [TIMESTAMP_HEADER]: String(timestamp) };
+      })(),
       body,
     });
     expect(notice.status).toBe(200);

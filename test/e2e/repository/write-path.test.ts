@@ -1,4 +1,4 @@
-import { signNotice, SIGNATURE_HEADER } from '../../../gateway';
+import { signNotice, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../gateway';
 import type { Person } from '../../../silos';
 import { requestsBetween, startTestHub, type TestHub } from '../../helpers/hub';
 
@@ -16,12 +16,19 @@ describe('the repository write path', () => {
     );
     return result.data!.customerByPhone.sales.freshness;
   };
-  const notify = (connector: string, body: string, signature: string | null) =>
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  /** Sends a notice; `signature` null sends none, and `timestamp` is what the header says. */
+  const notify = (connector: string, body: string, signature: string | null, timestamp = nowSeconds()) =>
     fetch(`${hooks}/${connector}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(signature ? { [SIGNATURE_HEADER]: signature } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        [TIMESTAMP_HEADER]: String(timestamp),
+        ...(signature ? { [SIGNATURE_HEADER]: signature } : {}),
+      },
       body,
     });
+  const sign = (body: string, timestamp = nowSeconds(), secret = SECRET) => signNotice(secret, body, timestamp);
 
   beforeAll(async () => {
     // These tests read `freshness.source` to see what the repository did: no response replays.
@@ -36,20 +43,24 @@ describe('the repository write path', () => {
     expect((await salesFreshness()).source).toBe('REPOSITORY');
     const body = JSON.stringify({ keys: [person.keys.sales] });
     const before = await t.siloRequests();
-    const response = await notify('sales', body, signNotice(SECRET, body));
+    const response = await notify('sales', body, sign(body));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ action: 'refresh', keys: 1, refreshed: 1 });
     expect(requestsBetween(before, await t.siloRequests()).sales).toBe(1);
   });
 
   it.each([
-    ['no signature', null],
-    ['a signature made with another secret', signNotice('not-the-secret-at-all', '{"keys":["x"]}')],
-    ['a signature of another body', signNotice(SECRET, '{"keys":["someone-else"]}')],
-  ])('refuses a notice with %s with 401 and changes nothing', async (_case, signature) => {
+    ['no signature', () => ({ signature: null })],
+    ['a signature made with another secret', (body: string) => ({ signature: sign(body, nowSeconds(), 'not-the-secret-at-all') })],
+    ['a signature of another body', () => ({ signature: sign('{"keys":["someone-else"]}') })],
+    ['a signature of another time', (body: string) => ({ signature: sign(body, nowSeconds() - 60) })],
+    ['a correct signature from ten minutes ago (a replay)', (body: string) => ({ signature: sign(body, nowSeconds() - 600), timestamp: nowSeconds() - 600 })],
+    ['a correct signature from the future', (body: string) => ({ signature: sign(body, nowSeconds() + 600), timestamp: nowSeconds() + 600 })],
+  ])('refuses a notice with %s with 401 and changes nothing', async (_case, make) => {
     const body = JSON.stringify({ keys: [person.keys.sales], action: 'evict' });
+    const { signature, timestamp } = make(body) as { signature: string | null; timestamp?: number };
     const before = await t.siloRequests();
-    const response = await notify('sales', body, signature);
+    const response = await notify('sales', body, signature, timestamp);
     expect(response.status).toBe(401);
     expect(requestsBetween(before, await t.siloRequests()).sales).toBe(0);
     expect((await salesFreshness()).source).toBe('REPOSITORY');
@@ -57,14 +68,14 @@ describe('the repository write path', () => {
 
   it('refuses notices for a connector without a secret', async () => {
     const body = JSON.stringify({ keys: ['AC-0000001'] });
-    const response = await notify('accounting', body, signNotice(SECRET, body));
+    const response = await notify('accounting', body, sign(body));
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('no webhook secret') } });
   });
 
   it('evicts on an evict notice, so the next read asks the system', async () => {
     const body = JSON.stringify({ keys: [person.keys.sales], action: 'evict' });
-    const response = await notify('sales', body, signNotice(SECRET, body));
+    const response = await notify('sales', body, sign(body));
     expect(await response.json()).toEqual({ action: 'evict', keys: 1, evicted: 1 });
     expect((await salesFreshness()).source).toBe('SYSTEM');
   });
@@ -74,7 +85,7 @@ describe('the repository write path', () => {
     ['{"keys": ["a"], "action": "delete"}', '"action" must be "refresh" or "evict", found "delete"'],
     ['not json', 'the body is not JSON'],
   ])('answers 400 for the signed but malformed notice %s', async (body, message) => {
-    const response = await notify('support', body, signNotice(SECRET, body));
+    const response = await notify('support', body, sign(body));
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: { code: 'BAD_REQUEST', message } });
   });
