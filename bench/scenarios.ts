@@ -8,7 +8,7 @@ import {
   SCREEN_POP_QUERY,
 } from './documents';
 import { runHttpLoad, runWorkerLoad, type LoadResult } from './load';
-import { measureRow, skippedRow, type MeasuredRow } from './measure';
+import { measureRow, skippedRow, type MeasuredRow, type RowSpec } from './measure';
 import type { HubProcess } from './processes';
 import { postGraphQL, type KnownCustomer, type Workload } from './workload';
 
@@ -46,6 +46,11 @@ export function screenPopColdLoad(ctx: ScenarioContext, customers: readonly Know
   return () => runHttpLoad({ url: ctx.hub.url, connections: ctx.connections, durationS: ctx.durationS, bodies, verify: screenPopOk });
 }
 
+/** What every scenario row shares: the hub and silos it ran against, and the connectors its document touches. */
+function against(ctx: ScenarioContext, document: string): Pick<RowSpec, 'connectorsTouched' | 'hub' | 'siloUrls'> {
+  return { connectorsTouched: connectorsSelected(document, ctx.connectorNames).length, hub: ctx.hub, siloUrls: ctx.siloUrls };
+}
+
 /**
  * Scenario 1: each request a different customer's phone, never repeated, so nothing it reads
  * can already be in the repository's cache. Bounded by time and by the phones available.
@@ -55,9 +60,7 @@ export function screenPopCold(ctx: ScenarioContext, customers: readonly KnownCus
     {
       id: `screenPopCold${idSuffix}`,
       name: SCENARIOS.screenPopCold,
-      connectorsTouched: connectorsSelected(SCREEN_POP_QUERY, ctx.connectorNames).length,
-      hub: ctx.hub,
-      siloUrls: ctx.siloUrls,
+      ...against(ctx, SCREEN_POP_QUERY),
     },
     screenPopColdLoad(ctx, customers),
   );
@@ -95,9 +98,7 @@ export function screenPopWarmExecuted(ctx: ScenarioContext, customers: readonly 
     {
       id: 'screenPopWarmExecuted',
       name: `${SCENARIOS.screenPopWarm}, executed (Cache-Control: no-cache)`,
-      connectorsTouched: connectorsSelected(SCREEN_POP_QUERY, ctx.connectorNames).length,
-      hub: ctx.hub,
-      siloUrls: ctx.siloUrls,
+      ...against(ctx, SCREEN_POP_QUERY),
       note: `${customers.length} customers already warm; every request executed, none replayed from the response cache`,
     },
     screenPopWarmLoad(ctx, customers, { 'cache-control': 'no-cache' }),
@@ -114,9 +115,7 @@ export async function screenPopWarm(ctx: ScenarioContext, customers: readonly Kn
     {
       id: `screenPopWarm${idSuffix}`,
       name: SCENARIOS.screenPopWarm,
-      connectorsTouched: connectorsSelected(SCREEN_POP_QUERY, ctx.connectorNames).length,
-      hub: ctx.hub,
-      siloUrls: ctx.siloUrls,
+      ...against(ctx, SCREEN_POP_QUERY),
       note:
         `${customers.length} customers, primed once before the load` +
         (primingFailures > 0 ? ` (${primingFailures} priming answers failed: those were not warm)` : ''),
@@ -134,9 +133,7 @@ export function pageOf100(ctx: ScenarioContext, pageCursors: Workload['pageCurso
     {
       id: `pageOf100${idSuffix}`,
       name: SCENARIOS.pageOf100,
-      connectorsTouched: connectorsSelected(PAGE_QUERY, ctx.connectorNames).length,
-      hub: ctx.hub,
-      siloUrls: ctx.siloUrls,
+      ...against(ctx, PAGE_QUERY),
       note: `${pageCursors.length} distinct pages, each asked once`,
     },
     () =>
@@ -182,9 +179,7 @@ export async function crossDepartmentFilter(ctx: ScenarioContext): Promise<Measu
     {
       id: 'crossDepartmentFilter',
       name: SCENARIOS.crossDepartmentFilter,
-      connectorsTouched: connectorsSelected(FILTER_QUERY, ctx.connectorNames).length,
-      hub: ctx.hub,
-      siloUrls: ctx.siloUrls,
+      ...against(ctx, FILTER_QUERY),
       note: `customer-360 snapshot of ${report.customers} customers built first, in ${seconds} s (${report.batches} batches)`,
     },
     () =>

@@ -5,8 +5,9 @@ import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
 import { builtInConnectors } from '../connectors';
 import { noMetrics } from '../connectors/kit';
 import { syncIdentities, SyncError, type SyncReport } from '../schema/identity';
-import { buildSnapshots, figureCatalog, SnapshotError, type SnapshotReport } from '../schema/snapshot';
-import { DataDirInUseError, IdentityRepository, openStore, SnapshotRepository, type StoreConnection } from '../store';
+import { buildSnapshots, SnapshotError, type SnapshotReport } from '../schema/snapshot';
+import { DataDirInUseError, openStore, type StoreConnection } from '../store';
+import { prepareRepositories } from './repositories';
 import { ADMIN_TOKEN_HEADER, readAdminToken, type FullSyncReport } from './admin';
 import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
@@ -104,9 +105,7 @@ async function sync(config: SwitchboardConfig): Promise<void> {
     const health = await Promise.all(connectors.map((c) => c.health()));
     // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
     if (config.demo.enabled && health.some((h) => !h.ok)) silos = await startDemoSilos(config);
-    const repository = new IdentityRepository(store.db);
-    const snapshots = new SnapshotRepository(store.db);
-    await Promise.all([repository.ensureIndexes(), snapshots.ensureIndexes(figureCatalog(connectors)), ...connectors.map((c) => c.ensureIndexes())]);
+    const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
     const counts: Record<string, number> = {};
     const report = await syncIdentities({
       connectors,

@@ -6,8 +6,9 @@ import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connector
 import { hasHubCode } from '../schema/errors';
 import { createHubSubschema } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
-import { buildSnapshots, figureCatalog, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
-import { IdentityRepository, openStore, SnapshotRepository, type StoreConnection } from '../store';
+import { buildSnapshots, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
+import { openStore, type StoreConnection } from '../store';
+import { prepareRepositories } from './repositories';
 import { createConnectors } from './connectors';
 import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
@@ -78,13 +79,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       maxAgeSeconds: config.cache.responses.maxAgeSeconds,
       now: runtime.now,
     });
-    const repository = new IdentityRepository(store.db);
-    const snapshots = new SnapshotRepository(store.db);
-    await Promise.all([
-      repository.ensureIndexes(),
-      snapshots.ensureIndexes(figureCatalog(connectors)),
-      ...connectors.map((c) => c.ensureIndexes()),
-    ]);
+    const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
     // One identity sync at a time: a second caller joins the run under way, because two runs
     // interleaving their writes could delete each other's customers. Anything that may change
     // what a query answers clears the response cache.
@@ -144,13 +139,13 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
     });
     undo.push(() => snapshotRunner.stop());
-    let examplePhone: string | null = null;
+    const examplePhone = (await repository.example(connectors.length))?.phones[0] ?? null;
     const secrets = Object.fromEntries(connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]));
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
       logger,
-      examplePhone: () => examplePhone,
+      examplePhone,
       plugins: [ApolloServerPluginFreshness(), responses.plugin],
       routes: [
         (server) => {
@@ -176,7 +171,6 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       },
     });
     undo.push(() => app.close());
-    examplePhone = (await repository.example(connectors.length))?.phones[0] ?? null;
 
     let url = '';
     if (options.listen !== false) {

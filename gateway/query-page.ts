@@ -73,7 +73,7 @@ export function wantsQueryPage(accept: string | undefined, query: unknown): bool
  * Serves the GraphiQL query page and its assets from the hub itself: no CDN, so the page works
  * on a machine without internet access. Returns the page's HTML for the GET handler.
  */
-export function registerQueryPageAssets(app: FastifyInstance, graphqlPath: string, examplePhone: () => string | null): () => string {
+export function registerQueryPageAssets(app: FastifyInstance, graphqlPath: string, examplePhone: string | null): () => string {
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { asset: string } }>('/_query-page/:asset', async (request, reply) => {
     const asset = ASSETS[request.params.asset];
@@ -85,5 +85,7 @@ export function registerQueryPageAssets(app: FastifyInstance, graphqlPath: strin
     }
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(body);
   });
-  return () => page(graphqlPath, JSON.stringify({ phone: examplePhone() ?? '+1 415 555 0100' }, null, 2));
+  // The page never changes while the hub runs: render it once.
+  const html = page(graphqlPath, JSON.stringify({ phone: examplePhone ?? '+1 415 555 0100' }, null, 2));
+  return () => html;
 }

@@ -18,7 +18,7 @@ export interface GatewayServerOptions {
   /** Health of the hub's dependencies, for `GET /health`. */
   health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
   /** A phone number to prefill in the query page's variables. */
-  examplePhone: () => string | null;
+  examplePhone: string | null;
   /** Apollo plugins beyond the server's own. */
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Registers the hub's other routes (metrics, change notices...). */

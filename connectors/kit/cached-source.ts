@@ -101,12 +101,12 @@ export class CachedSource<V> {
     let cached = new Map<string, CachedRecord<V>>();
 
     if (!options.refresh) {
-      needed = needed.filter((key) => !this.serveFresh(key, this.memory?.get(key), now, results, DataSource.REPOSITORY));
+      needed = needed.filter((key) => !this.serveFresh(key, this.memory?.get(key), now, results));
       if (this.cache && needed.length > 0) {
         cached = await this.readRepository(needed);
         needed = needed.filter((key) => {
           const copy = cached.get(key);
-          const fresh = this.serveFresh(key, copy, now, results, DataSource.REPOSITORY);
+          const fresh = this.serveFresh(key, copy, now, results);
           if (fresh) this.memory?.set(key, copy!);
           return !fresh;
         });
@@ -170,9 +170,9 @@ export class CachedSource<V> {
   }
 
   /** Serves `copy` into `results` when it is younger than the TTL; says whether it did. */
-  private serveFresh(key: string, copy: CachedRecord<V> | undefined, now: Date, results: Map<string, LoadResult<V>>, source: DataSource): boolean {
+  private serveFresh(key: string, copy: CachedRecord<V> | undefined, now: Date, results: Map<string, LoadResult<V>>): boolean {
     if (!copy || now.getTime() - copy.fetchedAt.getTime() >= this.options.freshness.ttlSeconds * 1000) return false;
-    results.set(key, { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: false, source, freshUntil: this.freshUntil(copy.fetchedAt) } });
+    results.set(key, { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: false, source: DataSource.REPOSITORY, freshUntil: this.freshUntil(copy.fetchedAt) } });
     return true;
   }
 

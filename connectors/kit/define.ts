@@ -5,7 +5,6 @@ import { CachedSource, type Fetched, type LoadResult } from './cached-source';
 import type { RequestContext } from './context';
 import { ScopeKey } from './context';
 import type { Connector, ConnectorHealth, DirectoryEntry, FigureDefinition, FigureValues } from './contract';
-import { noteFreshness } from './freshness';
 import { createSourceLoader } from './loader';
 import type { ConnectorRuntime } from './runtime';
 
@@ -101,6 +100,6 @@ export function createConnector<V>(definition: ConnectorDefinition<V>, config: C
 export async function loadRecord<V>(ctx: RequestContext, scope: ScopeKey<RecordScope<V>>, key: string | null): Promise<Fetched<V> | null> {
   if (key === null) return null;
   const fetched = await scope.from(ctx).records.load(key);
-  if (fetched) noteFreshness(ctx, scope.connector, key, fetched.freshness);
+  if (fetched) ctx.freshness.note(scope.connector, key, fetched.freshness);
   return fetched;
 }

@@ -1,5 +1,4 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import type { RequestContext } from './context';
 
 /** Where a department's data in a response came from. */
 export enum DataSource {
@@ -55,9 +54,4 @@ export class FreshnessLog {
     if (freshness.stale) this.stale.push({ connector, key, fetchedAt: freshness.fetchedAt });
     if (this.freshUntil === null || freshness.freshUntil < this.freshUntil) this.freshUntil = freshness.freshUntil;
   }
-}
-
-/** Records a served record's freshness in the request's log. */
-export function noteFreshness(ctx: RequestContext, connector: string, key: string, freshness: Freshness): void {
-  ctx.freshness.note(connector, key, freshness);
 }

@@ -11,7 +11,7 @@ export { CachedSource } from './cached-source';
 export type { CachedSourceOptions, Fetched, LoadResult } from './cached-source';
 export { cacheCollectionName } from './record-cache';
 export type { CachedRecord } from './record-cache';
-export { Freshness, DataSource, FreshnessLog, noteFreshness } from './freshness';
+export { Freshness, DataSource, FreshnessLog } from './freshness';
 export type { StaleServe } from './freshness';
 export { noMetrics, bareRuntime } from './runtime';
 export type { ConnectorMetrics, ConnectorRuntime, UpstreamOutcome } from './runtime';

@@ -2,7 +2,7 @@
 import { createConnector, type ConnectorFactory } from '../kit';
 import { SUPPORT_FIGURES, summarizeRequester } from './support.figures';
 import { SupportCustomerResolver, SupportProfileResolver } from './support.resolver';
-import { createSupportTransport, normalizeEmail } from './support.transport';
+import { createSupportTransport, supportKey } from './support.transport';
 
 /** The support department: tickets and calls, keyed by e-mail (matched case-insensitively). */
 export const supportConnector: ConnectorFactory = {
@@ -15,7 +15,7 @@ export const supportConnector: ConnectorFactory = {
         resolvers: [SupportCustomerResolver, SupportProfileResolver],
         mergeFieldName: 'supportCustomers',
         transport: createSupportTransport(config),
-        normalizeKey: normalizeEmail,
+        normalizeKey: supportKey,
         figures: SUPPORT_FIGURES,
         summarize: summarizeRequester,
       },

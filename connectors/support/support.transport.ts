@@ -46,7 +46,7 @@ export type TicketRecord = z.infer<typeof ticketSchema>;
 export type CallRecord = z.infer<typeof callSchema>;
 
 /** The form the help desk compares e-mails in; the loader normalises keys the same way. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+export const supportKey = (email: string): string => email.trim().toLowerCase();
 
 /** Creates the support transport from the connector's configuration. */
 export function createSupportTransport(config: ConnectorConfig): ConnectorTransport<RequesterRecord> {
@@ -54,7 +54,7 @@ export function createSupportTransport(config: ConnectorConfig): ConnectorTransp
   return {
     async fetch(emails) {
       const answer = await client.post('/requesters/batch', { emails }, batchAnswer);
-      return new Map(answer.requesters.map((requester) => [normalizeEmail(requester.email), requester]));
+      return new Map(answer.requesters.map((requester) => [supportKey(requester.email), requester]));
     },
     async *directory(pageSize) {
       let cursor: string | null = null;

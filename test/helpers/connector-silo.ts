@@ -13,16 +13,21 @@ export interface Chaos {
   failRate?: number;
 }
 
+/** Sets the chaos in force on the silo at `url` (`{}` resets it); rejects when the silo refuses. */
+export async function setChaos(url: string, chaos: Chaos): Promise<void> {
+  await axios.post(`${url}/_chaos`, chaos);
+}
+
 /**
  * Runs `body` with `chaos` in force on the silo at `url`, and resets the silo afterwards even
  * when `body` throws, so one failing test never leaves a broken silo to the next.
  */
 export async function withChaos<T>(url: string, chaos: Chaos, body: () => Promise<T>): Promise<T> {
-  await axios.post(`${url}/_chaos`, chaos);
+  await setChaos(url, chaos);
   try {
     return await body();
   } finally {
-    await axios.post(`${url}/_chaos`, {});
+    await setChaos(url, {});
   }
 }
 

@@ -1,4 +1,5 @@
 import { loadConfig, type ConnectorConfig } from '../../config';
+import { setChaos, siloRequestCount, type Chaos } from './connector-silo';
 import { startHub, silentLogger, type Hub } from '../../gateway';
 import { startSilos, type RunningSilos } from '../../silos';
 
@@ -17,7 +18,7 @@ export interface TestHub {
   /** Requests each system has served since start, from its own `/_stats`. */
   siloRequests(): Promise<Record<string, number>>;
   /** Sets chaos on one system (`{}` resets). */
-  chaos(system: string, settings: { latencyMs?: number; failRate?: number }): Promise<void>;
+  chaos(system: string, settings: Chaos): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,22 +90,10 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     silos,
     query,
     async siloRequests() {
-      const entries = await Promise.all(
-        Object.entries(silos.urls).map(async ([name, url]) => {
-          const stats = (await (await fetch(`${url}/_stats`)).json()) as { requests: number };
-          return [name, stats.requests] as const;
-        }),
-      );
+      const entries = await Promise.all(Object.entries(silos.urls).map(async ([name, url]) => [name, await siloRequestCount(url)] as const));
       return Object.fromEntries(entries);
     },
-    async chaos(system, settings) {
-      const response = await fetch(`${silos.urls[system as keyof typeof silos.urls]}/_chaos`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(settings),
-      });
-      if (!response.ok) throw new Error(`chaos on ${system} answered ${response.status}`);
-    },
+    chaos: (system, settings) => setChaos(silos.urls[system as keyof typeof silos.urls], settings),
     async close() {
       await hub.close();
       await silos.close();
