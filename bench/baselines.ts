@@ -25,7 +25,11 @@ function postJson(url: URL, body: string): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
     const request = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -91,7 +95,12 @@ export function floor(spec: FloorSpec): Promise<MeasuredRow> {
  * The ceiling: `{ __typename }` against the same hub process, through the same fastify and
  * Apollo Server setup (context factory, plugins), touching no department and no store.
  */
-export function ceiling(hub: HubProcess, siloUrls: Record<string, string>, durationS: number, connections: number): Promise<MeasuredRow> {
+export function ceiling(
+  hub: HubProcess,
+  siloUrls: Record<string, string>,
+  durationS: number,
+  connections: number,
+): Promise<MeasuredRow> {
   const body = requestBody(TRIVIAL_QUERY);
   return measureRow(
     { id: 'ceiling', name: 'ceiling: { __typename } on the same hub', connectorsTouched: 0, hub, siloUrls },

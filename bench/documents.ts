@@ -10,8 +10,26 @@ export const PAGE_QUERY = /* GraphQL */ `
   query Page($after: String) {
     customers(first: 100, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes { id name accounting { balance } sales { lifetimeValue } credit { riskBand } support { openTickets } }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        name
+        accounting {
+          balance
+        }
+        sales {
+          lifetimeValue
+        }
+        credit {
+          riskBand
+        }
+        support {
+          openTickets
+        }
+      }
     }
   }
 `;
@@ -27,26 +45,60 @@ export const FILTER_QUERY = /* GraphQL */ `
       orderBy: { field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }
       first: 50
     ) {
-      nodes { id name accounting { overdueAmount } support { openTickets } }
+      nodes {
+        id
+        name
+        accounting {
+          overdueAmount
+        }
+        support {
+          openTickets
+        }
+      }
     }
   }
 `;
 
 /** The ceiling: the cheapest operation the same Apollo Server setup can answer. */
-export const TRIVIAL_QUERY = /* GraphQL */ `{ __typename }`;
+export const TRIVIAL_QUERY = /* GraphQL */ `
+  {
+    __typename
+  }
+`;
 
 /** Reads the identity map a page at a time: who the customers are, their phones and their keys. */
 export const DIRECTORY_QUERY = /* GraphQL */ `
   query Directory($after: String) {
     customers(first: 100, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      nodes { id phones links { system key } }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        phones
+        links {
+          system
+          key
+        }
+      }
     }
   }
 `;
 
 /** The root fields and their arguments, to see which scenarios the hub can answer yet. */
-export const ROOT_FIELDS_QUERY = /* GraphQL */ `{ __type(name: "Query") { fields { name args { name } } } }`;
+export const ROOT_FIELDS_QUERY = /* GraphQL */ `
+  {
+    __type(name: "Query") {
+      fields {
+        name
+        args {
+          name
+        }
+      }
+    }
+  }
+`;
 
 /** A JSON request body for a document and its variables. */
 export function requestBody(query: string, variables?: Record<string, unknown>): string {

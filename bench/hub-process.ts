@@ -13,11 +13,14 @@ const label = process.env.BENCH_HUB_LABEL ?? 'hub';
 const logger: HubLogger = {
   info: (message) => process.stderr.write(`[${label}] ${message}\n`),
   warn: (message) => process.stderr.write(`[${label}] warning: ${message}\n`),
-  error: (message, error) => process.stderr.write(`[${label}] error: ${message} ${error instanceof Error ? error.stack : (error ?? '')}\n`),
+  error: (message, error) =>
+    process.stderr.write(`[${label}] error: ${message} ${error instanceof Error ? error.stack : (error ?? '')}\n`),
 };
 
 /** A request bench/processes.ts sends over the IPC channel, with its correlation id. */
-type Request = { id: number } & ({ type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'build-snapshots' });
+type Request = { id: number } & (
+  { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'build-snapshots' }
+);
 
 /**
  * Serves the benchmark's requests between scenarios. The profiler runs through the inspector on

@@ -25,7 +25,7 @@ export interface LoadResult {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
@@ -55,14 +55,15 @@ export class InputRotation<T> {
   }
   take(): T {
     if (this.next >= this.inputs.length) this.repeats += 1;
-    return this.inputs[this.next++ % this.inputs.length]!;
+    return this.inputs[this.next++ % this.inputs.length];
   }
 }
 
 /** A failed answer in one line: its status and first GraphQL error, or the start of its body. */
 function describeFailure(status: number, body: string): string {
   try {
-    const error = (JSON.parse(body) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> }).errors?.[0];
+    const error = (JSON.parse(body) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> })
+      .errors?.[0];
     if (error) return `HTTP ${status}, ${error.extensions?.code ?? 'error'}: ${error.message}`;
   } catch {
     // Not JSON: show the body itself.

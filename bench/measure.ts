@@ -112,7 +112,8 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
     notes.push('store round trips: the hub has no switchboard_store_commands_total counter at /metrics yet');
   }
   if (result.repeats > 0) notes.push(`${result.repeats} inputs were reused (ran out of distinct ones)`);
-  if (result.failed > 0) notes.push(`${result.failed} of ${result.completed} answers failed; the first: ${result.firstFailure}`);
+  if (result.failed > 0)
+    notes.push(`${result.failed} of ${result.completed} answers failed; the first: ${result.firstFailure}`);
   return {
     id: spec.id,
     name: spec.name,
@@ -127,7 +128,8 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
     storeRoundTripsPerOp: storePerOp,
     storeCommandsPerOp: storeByCommand,
     // Includes the settle wait and two /metrics reads: idle, or a few ms over a whole run.
-    hubCpuMsPerOp: cpuBefore !== null && cpuAfter !== null && ops > 0 ? Number(((cpuAfter - cpuBefore) / ops).toPrecision(3)) : null,
+    hubCpuMsPerOp:
+      cpuBefore !== null && cpuAfter !== null && ops > 0 ? Number(((cpuAfter - cpuBefore) / ops).toPrecision(3)) : null,
     peakRssMb: peakRssMb === null ? null : round(peakRssMb, 1),
     operations: ops,
     failed: result.failed,

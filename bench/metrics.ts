@@ -18,7 +18,7 @@ export async function readSiloCounts(urls: Record<string, string>): Promise<Silo
 
 /** After minus before, per silo. */
 export function countsBetween(before: SiloCounts, after: SiloCounts): SiloCounts {
-  return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - (before[name] ?? 0)]));
+  return Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? 0)]));
 }
 
 export function sum(counts: SiloCounts): number {

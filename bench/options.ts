@@ -91,7 +91,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
     }));
   } catch (error) {
     // parseArgs' messages run over several lines; keep the first sentence.
-    throw new UsageError((error as Error).message.split('\n')[0]!.split('. ')[0]!);
+    throw new UsageError((error as Error).message.split('\n')[0].split('. ')[0]);
   }
   if (values.help) return 'help';
   const str = (name: string): string | undefined => values[name] as string | undefined;

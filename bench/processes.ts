@@ -126,7 +126,8 @@ export interface HubSpec {
 }
 
 /** A request to the hub child over IPC (see bench/hub-process.ts), and its answer. */
-export type HubRequest = { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'build-snapshots' };
+export type HubRequest =
+  { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'build-snapshots' };
 interface HubReply {
   id: number;
   ok: boolean;
@@ -143,7 +144,13 @@ export async function startHubProcess(benchDir: string, spec: HubSpec): Promise<
   const child = spawn(process.execPath, nodeEntry(benchDir, 'hub-process'), {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     // Production mode, as `npm start` runs the hub (graphql-js skips its development checks).
-    env: { ...process.env, NODE_ENV: 'production', ...spec.env, BENCH_HUB_CONFIG: JSON.stringify(spec.overrides), BENCH_HUB_LABEL: spec.label },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      ...spec.env,
+      BENCH_HUB_CONFIG: JSON.stringify(spec.overrides),
+      BENCH_HUB_LABEL: spec.label,
+    },
   });
   const base = handle(child);
   const { url } = await readyLine<{ url: string }>(child, 'HUB_READY', spec.label, 300_000);

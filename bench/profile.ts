@@ -58,12 +58,12 @@ export function areaOf(url: string, root: string): string {
   const modules = file.lastIndexOf('/node_modules/');
   if (modules >= 0) {
     const parts = file.slice(modules + '/node_modules/'.length).split('/');
-    return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   if (file.startsWith('node:') || !path.isAbsolute(file)) return '(node)';
   const relative = path.relative(root, file).replace(/^dist\//, '');
   const parts = relative.split('/');
-  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
 }
 
 function locationOf(url: string, line: number, root: string): string {
@@ -78,7 +78,13 @@ function locationOf(url: string, line: number, root: string): string {
  * time delta goes to the node sampled), top `limit` by self time, and self time per area.
  * `(idle)` is left out of the ranking: it is time the hub waited, not time it worked.
  */
-export function summarizeProfile(file: string, scenario: string, root: string, reportDir: string, limit = 10): ProfileSummary {
+export function summarizeProfile(
+  file: string,
+  scenario: string,
+  root: string,
+  reportDir: string,
+  limit = 10,
+): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const selfUs = new Map<number, number>();
@@ -140,8 +146,14 @@ const LAYERS: Array<[layer: string, areas: RegExp]> = [
   ['store (driver, embedded server)', /^(mongodb|bson|mingo|better-sqlite3|store\/.*|store)$/],
   ['upstream HTTP (axios, breaker, checks)', /^(axios|cockatiel|zod|follow-redirects|proxy-from-env|form-data)$/],
   ['connectors (cache-aside, loaders)', /^(connectors\/.*|dataloader)$/],
-  ['GraphQL, stitching, Apollo', /^(graphql|@graphql-tools\/.*|@apollo\/.*|@whatwg-node\/.*|type-graphql|graphql-scalars|schema\/.*|gateway)$/],
-  ['HTTP server (fastify)', /^(fastify|@fastify\/.*|@as-integrations\/.*|find-my-way|light-my-request|avvio|fast-json-stringify|secure-json-parse)$/],
+  [
+    'GraphQL, stitching, Apollo',
+    /^(graphql|@graphql-tools\/.*|@apollo\/.*|@whatwg-node\/.*|type-graphql|graphql-scalars|schema\/.*|gateway)$/,
+  ],
+  [
+    'HTTP server (fastify)',
+    /^(fastify|@fastify\/.*|@as-integrations\/.*|find-my-way|light-my-request|avvio|fast-json-stringify|secure-json-parse)$/,
+  ],
 ];
 
 /**
@@ -150,7 +162,11 @@ const LAYERS: Array<[layer: string, areas: RegExp]> = [
  * layer, from the innermost frame that belongs to one (so a BSON decode under a resolver is
  * store time, and a socket write under the driver is too). GC and the rest stay apart.
  */
-function stackShares(profile: CpuProfile, root: string, selfUs: ReadonlyMap<number, number>): { inclusive: Map<string, number>; layers: Map<string, number> } {
+function stackShares(
+  profile: CpuProfile,
+  root: string,
+  selfUs: ReadonlyMap<number, number>,
+): { inclusive: Map<string, number>; layers: Map<string, number> } {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));

@@ -49,7 +49,12 @@ export function machineInfo(): MachineInfo {
 /** The commit measured; read-only git commands (no index refresh, so no lock is taken). */
 export function commitId(root: string): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', ['--no-optional-locks', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['--no-optional-locks', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     const head = git('rev-parse', '--short', 'HEAD').trim();
     return git('status', '--porcelain').trim() === '' ? head : `${head}-dirty`;
   } catch {
@@ -57,7 +62,8 @@ export function commitId(root: string): string {
   }
 }
 
-const cell = (value: number | string | null | undefined): string => (value === null || value === undefined ? '–' : String(value));
+const cell = (value: number | string | null | undefined): string =>
+  value === null || value === undefined ? '–' : String(value);
 const mark = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'met' : '**missed**');
 
 function rowsTable(rows: readonly MeasuredRow[]): string[] {
@@ -91,7 +97,9 @@ function profileSection(profiles: readonly ProfileSummary[]): string[] {
       '',
       '| self ms | % busy | function | where |',
       '| ---: | ---: | --- | --- |',
-      ...p.top.map((f) => `| ${f.selfMs} | ${f.selfPct} | \`${f.function}\` | ${f.location || '(V8/Node internals)'} |`),
+      ...p.top.map(
+        (f) => `| ${f.selfMs} | ${f.selfPct} | \`${f.function}\` | ${f.location || '(V8/Node internals)'} |`,
+      ),
       '',
       'Self time by area: ' + p.byArea.map((a) => `${a.area} ${a.selfPct}%`).join(', ') + '.',
       '',
@@ -135,7 +143,12 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     ...[...results.scenarios, ...results.baselines, ...results.diagnostics]
       .filter((r) => r.storeCommandsPerOp && Object.keys(r.storeCommandsPerOp).length > 0)
-      .map((r) => `- ${r.name}: ${Object.entries(r.storeCommandsPerOp!).map(([c, n]) => `${c} ${n}`).join(', ')}`),
+      .map(
+        (r) =>
+          `- ${r.name}: ${Object.entries(r.storeCommandsPerOp!)
+            .map(([c, n]) => `${c} ${n}`)
+            .join(', ')}`,
+      ),
     '',
     '## Targets',
     '',

@@ -45,7 +45,10 @@ function describe(row: MeasuredRow): string {
 /** The config overrides of the hub under test, and of the naive graph (no batching, no cache). */
 function hubOverrides(siloUrls: Record<string, string>, naive: boolean): Record<string, unknown> {
   const connectors = Object.fromEntries(
-    Object.entries(siloUrls).map(([name, url]) => [name, naive ? { url, enabled: true, maxBatchSize: 1 } : { url, enabled: true }]),
+    Object.entries(siloUrls).map(([name, url]) => [
+      name,
+      naive ? { url, enabled: true, maxBatchSize: 1 } : { url, enabled: true },
+    ]),
   );
   return {
     server: { host: '127.0.0.1', port: 0 },
@@ -68,7 +71,12 @@ function hubEnv(label: string): Record<string, string> {
  * Re-runs a scenario's load with the hub's CPU profiler on, after the measured run, so the
  * profiler's overhead never touches the reported numbers; returns the profile's summary.
  */
-async function profilePass(hub: HubProcess, outDir: string, scenario: string, load: () => Promise<LoadResult>): Promise<ProfileSummary> {
+async function profilePass(
+  hub: HubProcess,
+  outDir: string,
+  scenario: string,
+  load: () => Promise<LoadResult>,
+): Promise<ProfileSummary> {
   const dir = path.join(outDir, 'profiles');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${scenario}.cpuprofile`);
@@ -109,7 +117,9 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   started.push(hub, naive);
 
   const workload = planWorkload(await discoverCustomers(hub.url), connectorNames);
-  log(`${workload.customers.length} customers, ${workload.pageCursors.length} pages; screen pops: ${workload.cold.length} cold, ${workload.warm.length} warm`);
+  log(
+    `${workload.customers.length} customers, ${workload.pageCursors.length} pages; screen pops: ${workload.cold.length} cold, ${workload.warm.length} warm`,
+  );
   const base = { siloUrls: silos.urls, connectorNames, durationS: options.durationS, connections: options.connections };
   const ctx: ScenarioContext = { ...base, hub };
   const short = { durationS: Math.min(options.durationS, 5) };
@@ -121,12 +131,23 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   rows.add(await screenPopCold(ctx, workload.cold));
   if (computeRatios(rows.get).targets.coldVsFloor.met === false) {
     log('cold screen pop misses its target: profiling a re-run on customers held back for it');
-    profiles.push(await profilePass(hub, options.outDir, 'screenPopCold', screenPopColdLoad({ ...ctx, ...short }, workload.coldReserve)));
+    profiles.push(
+      await profilePass(
+        hub,
+        options.outDir,
+        'screenPopCold',
+        screenPopColdLoad({ ...ctx, ...short }, workload.coldReserve),
+      ),
+    );
   }
   // Diagnostics: the cold comparison again with one connection, where nothing queues for CPU,
   // so the ratio shows the request's structure (parallel or serial waits), not throughput.
   const one = { ...short, connections: 1 };
-  rows.add({ ...(await floor({ ...base, ...one, customers: workload.coldUnloaded })), id: 'floorUnloaded', name: 'floor, 1 connection' });
+  rows.add({
+    ...(await floor({ ...base, ...one, customers: workload.coldUnloaded })),
+    id: 'floorUnloaded',
+    name: 'floor, 1 connection',
+  });
   const coldUnloaded = await screenPopCold({ ...ctx, ...one }, workload.coldUnloaded, 'Unloaded');
   rows.add({ ...coldUnloaded, name: `${coldUnloaded.name}, 1 connection` });
 
@@ -135,7 +156,9 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   if (computeRatios(rows.get).targets.warmVsCeiling.met === false) {
     log('warm screen pop misses its target: profiling a re-run');
     await primeWarmSet(ctx, workload.warm);
-    profiles.push(await profilePass(hub, options.outDir, 'screenPopWarm', screenPopWarmLoad({ ...ctx, ...short }, workload.warm)));
+    profiles.push(
+      await profilePass(hub, options.outDir, 'screenPopWarm', screenPopWarmLoad({ ...ctx, ...short }, workload.warm)),
+    );
   }
   // Last on this hub: its pages include customers the screen pops warmed (see README).
   rows.add(await pageOf100(ctx, workload.pageCursors));
@@ -164,10 +187,22 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     machine,
     commit: commitId(ROOT),
     date: new Date().toISOString(),
-    command: options.quick ? 'node bench/run.ts --quick' : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    options: { scale: options.scale, seed: options.seed, latencyMs: options.latencyMs, jitterMs: options.jitterMs, durationS: options.durationS, connections: options.connections, quick: options.quick },
+    command: options.quick
+      ? 'node bench/run.ts --quick'
+      : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    options: {
+      scale: options.scale,
+      seed: options.seed,
+      latencyMs: options.latencyMs,
+      jitterMs: options.jitterMs,
+      durationS: options.durationS,
+      connections: options.connections,
+      quick: options.quick,
+    },
     hub: {
-      store: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded MongoDB-compatible server, in memory, in a worker thread of the hub process',
+      store: process.env.MONGODB_URI
+        ? 'MongoDB (MONGODB_URI)'
+        : 'embedded MongoDB-compatible server, in memory, in a worker thread of the hub process',
       vmHwmMb: mb(vmHwmMb),
       naiveVmHwmMb: mb(naiveVmHwmMb),
     },
@@ -207,7 +242,10 @@ async function main(argv: string[]): Promise<number> {
     const results = await runBenchmark(options, started);
     const written = writeResults(options.outDir, results);
     log(`wrote ${written.json} and ${written.markdown}`);
-    for (const target of results.targets) log(`target ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}: ${target.description}: ${target.measured}`);
+    for (const target of results.targets)
+      log(
+        `target ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}: ${target.description}: ${target.measured}`,
+      );
     return 0;
   } finally {
     await Promise.all(started.map((child) => child.stop()));

@@ -41,21 +41,39 @@ function screenPopBodies(customers: readonly KnownCustomer[]): string[] {
 }
 
 /** The cold screen pop load: each customer's phone once, in order (also run under the profiler). */
-export function screenPopColdLoad(ctx: ScenarioContext, customers: readonly KnownCustomer[]): () => Promise<LoadResult> {
+export function screenPopColdLoad(
+  ctx: ScenarioContext,
+  customers: readonly KnownCustomer[],
+): () => Promise<LoadResult> {
   const bodies = screenPopBodies(customers);
-  return () => runHttpLoad({ url: ctx.hub.url, connections: ctx.connections, durationS: ctx.durationS, bodies, verify: screenPopOk });
+  return () =>
+    runHttpLoad({
+      url: ctx.hub.url,
+      connections: ctx.connections,
+      durationS: ctx.durationS,
+      bodies,
+      verify: screenPopOk,
+    });
 }
 
 /** What every scenario row shares: the hub and silos it ran against, and the connectors its document touches. */
 function against(ctx: ScenarioContext, document: string): Pick<RowSpec, 'connectorsTouched' | 'hub' | 'siloUrls'> {
-  return { connectorsTouched: connectorsSelected(document, ctx.connectorNames).length, hub: ctx.hub, siloUrls: ctx.siloUrls };
+  return {
+    connectorsTouched: connectorsSelected(document, ctx.connectorNames).length,
+    hub: ctx.hub,
+    siloUrls: ctx.siloUrls,
+  };
 }
 
 /**
  * Scenario 1: each request a different customer's phone, never repeated, so nothing it reads
  * can already be in the repository's cache. Bounded by time and by the phones available.
  */
-export function screenPopCold(ctx: ScenarioContext, customers: readonly KnownCustomer[], idSuffix = ''): Promise<MeasuredRow> {
+export function screenPopCold(
+  ctx: ScenarioContext,
+  customers: readonly KnownCustomer[],
+  idSuffix = '',
+): Promise<MeasuredRow> {
   return measureRow(
     {
       id: `screenPopCold${idSuffix}`,
@@ -81,11 +99,23 @@ export async function primeWarmSet(ctx: ScenarioContext, customers: readonly Kno
 }
 
 /** The warm screen pop load: the same customers over and over (also run under the profiler). */
-export function screenPopWarmLoad(ctx: ScenarioContext, customers: readonly KnownCustomer[], headers?: Record<string, string>): () => Promise<LoadResult> {
+export function screenPopWarmLoad(
+  ctx: ScenarioContext,
+  customers: readonly KnownCustomer[],
+  headers?: Record<string, string>,
+): () => Promise<LoadResult> {
   const once = screenPopBodies(customers);
   // Enough bodies for the whole duration at any plausible rate; repeats are the point here.
-  const bodies = Array.from({ length: ctx.durationS * 20_000 }, (_, i) => once[i % once.length]!);
-  return () => runHttpLoad({ url: ctx.hub.url, connections: ctx.connections, durationS: ctx.durationS, bodies, verify: screenPopOk, headers });
+  const bodies = Array.from({ length: ctx.durationS * 20_000 }, (_, i) => once[i % once.length]);
+  return () =>
+    runHttpLoad({
+      url: ctx.hub.url,
+      connections: ctx.connections,
+      durationS: ctx.durationS,
+      bodies,
+      verify: screenPopOk,
+      headers,
+    });
 }
 
 /**
@@ -109,7 +139,11 @@ export function screenPopWarmExecuted(ctx: ScenarioContext, customers: readonly 
  * Scenario 2: prime the repository with a fixed set of customers, then query that set over and
  * over for the whole duration.
  */
-export async function screenPopWarm(ctx: ScenarioContext, customers: readonly KnownCustomer[], idSuffix = ''): Promise<MeasuredRow> {
+export async function screenPopWarm(
+  ctx: ScenarioContext,
+  customers: readonly KnownCustomer[],
+  idSuffix = '',
+): Promise<MeasuredRow> {
   const primingFailures = await primeWarmSet(ctx, customers);
   return measureRow(
     {
@@ -128,7 +162,11 @@ export async function screenPopWarm(ctx: ScenarioContext, customers: readonly Kn
  * Scenario 3: pages of 100 customers with all departments, each page asked once (bounded by the
  * number of pages), so what one page costs upstream shows plainly: one request per department.
  */
-export function pageOf100(ctx: ScenarioContext, pageCursors: Workload['pageCursors'], idSuffix = ''): Promise<MeasuredRow> {
+export function pageOf100(
+  ctx: ScenarioContext,
+  pageCursors: Workload['pageCursors'],
+  idSuffix = '',
+): Promise<MeasuredRow> {
   return measureRow(
     {
       id: `pageOf100${idSuffix}`,
@@ -167,14 +205,20 @@ export async function hubHasFilter(hubUrl: string): Promise<boolean> {
  */
 export async function crossDepartmentFilter(ctx: ScenarioContext): Promise<MeasuredRow> {
   if (!(await hubHasFilter(ctx.hub.url))) {
-    return skippedRow('crossDepartmentFilter', SCENARIOS.crossDepartmentFilter, 'not built yet: the hub schema has no customers(filter:) argument');
+    return skippedRow(
+      'crossDepartmentFilter',
+      SCENARIOS.crossDepartmentFilter,
+      'not built yet: the hub schema has no customers(filter:) argument',
+    );
   }
   const started = performance.now();
   const report = JSON.parse(await ctx.hub.buildSnapshots()) as { customers?: number; batches?: number };
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   // Every request a different threshold (1,000.00, 1,000.01, ...), so none is a repeat the hub's
   // response cache could answer: this measures the filter read from the repository itself.
-  const bodies = Array.from({ length: ctx.durationS * 20_000 }, (_, i) => requestBody(FILTER_QUERY, { overdueAbove: 1000 + i / 100 }));
+  const bodies = Array.from({ length: ctx.durationS * 20_000 }, (_, i) =>
+    requestBody(FILTER_QUERY, { overdueAbove: 1000 + i / 100 }),
+  );
   return measureRow(
     {
       id: 'crossDepartmentFilter',
@@ -195,5 +239,9 @@ export async function crossDepartmentFilter(ctx: ScenarioContext): Promise<Measu
 
 /** Scenario 5: the saved-query CSV export; saved queries are a later issue. */
 export function csvExport(): MeasuredRow {
-  return skippedRow('csvExport', SCENARIOS.csvExport, 'not built yet: saved queries and their CSV export are a later issue');
+  return skippedRow(
+    'csvExport',
+    SCENARIOS.csvExport,
+    'not built yet: saved queries and their CSV export are a later issue',
+  );
 }

@@ -54,8 +54,14 @@ export function computeRatios(row: RowLookup): Ratios {
     naiveVsBatchedPageUpstream: ratio(row('pageOf100Naive')?.upstreamPerOp, row('pageOf100')?.upstreamPerOp),
     naiveVsBatchedPageP50: ratio(row('pageOf100Naive')?.p50Ms, row('pageOf100')?.p50Ms),
     targets: {
-      coldVsFloor: { max: TARGETS.coldVsFloorMax, met: coldVsFloor === null ? null : coldVsFloor <= TARGETS.coldVsFloorMax },
-      warmVsCeiling: { min: TARGETS.warmVsCeilingMin, met: warmVsCeiling === null ? null : warmVsCeiling >= TARGETS.warmVsCeilingMin },
+      coldVsFloor: {
+        max: TARGETS.coldVsFloorMax,
+        met: coldVsFloor === null ? null : coldVsFloor <= TARGETS.coldVsFloorMax,
+      },
+      warmVsCeiling: {
+        min: TARGETS.warmVsCeilingMin,
+        met: warmVsCeiling === null ? null : warmVsCeiling >= TARGETS.warmVsCeilingMin,
+      },
     },
   };
 }
@@ -74,7 +80,9 @@ function upstreamTarget(row: MeasuredRow | undefined, id: string, what: string):
     description,
     measured: `${row.upstreamPerOp} per op for ${row.connectorsTouched} connectors`,
     met,
-    missedBy: met ? null : `${(row.upstreamPerOp - row.connectorsTouched).toFixed(2)} requests per operation too many or too few`,
+    missedBy: met
+      ? null
+      : `${(row.upstreamPerOp - row.connectorsTouched).toFixed(2)} requests per operation too many or too few`,
   };
 }
 
@@ -93,7 +101,10 @@ export function judgeTargets(row: RowLookup, ratios: Ratios): TargetResult[] {
   const warm = row('screenPopWarm');
   const ceilingRow = row('ceiling');
   const page = row('pageOf100');
-  const results: TargetResult[] = [upstreamTarget(cold, 'upstreamScreenPop', 'cold screen pop'), upstreamTarget(page, 'upstreamPage', 'page of 100')];
+  const results: TargetResult[] = [
+    upstreamTarget(cold, 'upstreamScreenPop', 'cold screen pop'),
+    upstreamTarget(page, 'upstreamPage', 'page of 100'),
+  ];
 
   const budget = page?.connectorsTouched == null ? null : storeBudget(page.connectorsTouched);
   const store = page?.storeRoundTripsPerOp ?? null;
@@ -102,7 +113,10 @@ export function judgeTargets(row: RowLookup, ratios: Ratios): TargetResult[] {
     description: `page of 100: store round trips per operation independent of list size (at most ${budget ?? '2 + 2 x connectors'})`,
     measured: store === null ? 'not measured (no store counter at /metrics)' : `${store} per op`,
     met: store === null || budget === null ? null : store <= budget,
-    missedBy: store !== null && budget !== null && store > budget ? `${(store - budget).toFixed(2)} round trips per operation over` : null,
+    missedBy:
+      store !== null && budget !== null && store > budget
+        ? `${(store - budget).toFixed(2)} round trips per operation over`
+        : null,
   });
 
   const cvf = ratios.coldVsFloor;
@@ -133,9 +147,13 @@ export function judgeTargets(row: RowLookup, ratios: Ratios): TargetResult[] {
   results.push({
     id: 'csvExportMemory',
     description: `CSV export of 100,000 customers under ${TARGETS.csvExportPeakMb} MB peak memory`,
-    measured: csv?.status === 'ok' && csv.peakRssMb !== null ? `${csv.peakRssMb} MB` : 'not measured (export not built yet)',
+    measured:
+      csv?.status === 'ok' && csv.peakRssMb !== null ? `${csv.peakRssMb} MB` : 'not measured (export not built yet)',
     met: csv?.status === 'ok' && csv.peakRssMb !== null ? csv.peakRssMb < TARGETS.csvExportPeakMb : null,
-    missedBy: csv?.status === 'ok' && csv.peakRssMb !== null && csv.peakRssMb >= TARGETS.csvExportPeakMb ? `${(csv.peakRssMb - TARGETS.csvExportPeakMb).toFixed(0)} MB over` : null,
+    missedBy:
+      csv?.status === 'ok' && csv.peakRssMb !== null && csv.peakRssMb >= TARGETS.csvExportPeakMb
+        ? `${(csv.peakRssMb - TARGETS.csvExportPeakMb).toFixed(0)} MB over`
+        : null,
   });
   return results;
 }

@@ -30,7 +30,8 @@ interface DirectoryPage {
 /** Posts one GraphQL document to a hub and returns the parsed answer; throws on HTTP errors. */
 export async function postGraphQL<T>(url: string, body: string): Promise<T> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`${url} answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   return (await response.json()) as T;
 }
 
@@ -59,12 +60,18 @@ export async function discoverCustomers(hubUrl: string): Promise<Pick<Workload, 
  * screen-popped, so each screen pop really asks all four systems and matches the floor, which
  * calls all four; the split is deterministic (hub-id order), so the naive hub gets the same one.
  */
-export function planWorkload(found: Pick<Workload, 'customers' | 'pageCursors'>, connectorNames: readonly string[]): Workload {
+export function planWorkload(
+  found: Pick<Workload, 'customers' | 'pageCursors'>,
+  connectorNames: readonly string[],
+): Workload {
   const complete = found.customers.filter(
-    (customer) => customer.phones.length > 0 && connectorNames.every((name) => customer.links.some((link) => link.system === name)),
+    (customer) =>
+      customer.phones.length > 0 && connectorNames.every((name) => customer.links.some((link) => link.system === name)),
   );
   if (complete.length < 30) {
-    throw new Error(`Only ${complete.length} customers are known to every department (30 needed); use a larger --scale (200 or more).`);
+    throw new Error(
+      `Only ${complete.length} customers are known to every department (30 needed); use a larger --scale (200 or more).`,
+    );
   }
   const warmSize = Math.min(200, Math.max(5, Math.floor(complete.length * 0.1)));
   const reserveSize = Math.max(5, Math.floor(complete.length * 0.15));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { defaultConfig } from './defaults';
 import { configSchema, type SwitchboardConfig, type SwitchboardConfigInput } from './schema';
 
@@ -29,7 +29,7 @@ function merge(a: PlainObject, b: PlainObject): PlainObject {
   const out: PlainObject = { ...a };
   for (const [key, value] of Object.entries(b)) {
     if (value === undefined) continue;
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? merge(out[key] as PlainObject, value) : value;
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? merge(out[key], value) : value;
   }
   return out;
 }
@@ -55,7 +55,8 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value)) throw new ConfigError(`Invalid environment variable ${name}: expected a number, found "${raw}"`);
+  if (!Number.isFinite(value))
+    throw new ConfigError(`Invalid environment variable ${name}: expected a number, found "${raw}"`);
   return value;
 }
 
@@ -78,11 +79,17 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
     const url = env[`${prefix}_URL`];
     const timeoutMs = envNumber(env, `${prefix}_TIMEOUT_MS`);
     const webhookSecret = env[`${prefix}_WEBHOOK_SECRET`];
-    if (url !== undefined || timeoutMs !== undefined || webhookSecret !== undefined) connectors[name] = { url, timeoutMs, webhookSecret };
+    if (url !== undefined || timeoutMs !== undefined || webhookSecret !== undefined)
+      connectors[name] = { url, timeoutMs, webhookSecret };
   }
   const enabledList = env.SWITCHBOARD_CONNECTORS;
   if (enabledList !== undefined && enabledList !== '') {
-    const enabled = new Set(enabledList.split(',').map((s) => s.trim()).filter(Boolean));
+    const enabled = new Set(
+      enabledList
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     for (const name of enabled) {
       if (!connectorNames.includes(name)) {
         throw new ConfigError(
@@ -90,7 +97,8 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
         );
       }
     }
-    for (const name of connectorNames) connectors[name] = merge((connectors[name] as PlainObject) ?? {}, { enabled: enabled.has(name) });
+    for (const name of connectorNames)
+      connectors[name] = merge((connectors[name] as PlainObject) ?? {}, { enabled: enabled.has(name) });
   }
   return {
     server: { host: env.HOST || undefined, port: envNumber(env, 'PORT') },
@@ -128,12 +136,12 @@ function describeIssues(error: z.ZodError): string {
  */
 export function loadConfig(options: LoadConfigOptions = {}): SwitchboardConfig {
   const env = options.env ?? process.env;
-  let merged: PlainObject = defaultConfig as PlainObject;
+  let merged: PlainObject = defaultConfig;
   const file = options.file ?? env.SWITCHBOARD_CONFIG;
   if (file) merged = merge(merged, readConfigFile(file));
   const connectorNames = Object.keys(isPlainObject(merged.connectors) ? merged.connectors : {});
   merged = merge(merged, environmentOverrides(env, connectorNames));
-  if (options.overrides) merged = merge(merged, options.overrides as PlainObject);
+  if (options.overrides) merged = merge(merged, options.overrides);
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(`Invalid config: ${describeIssues(result.error)}`);
   return result.data;

@@ -63,7 +63,10 @@ export const configSchema = z
     identity: z
       .object({
         /** The country assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
-        defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code like "US"').default('US'),
+        defaultCountry: z
+          .string()
+          .regex(/^[A-Z]{2}$/, 'expected a two-letter country code like "US"')
+          .default('US'),
         /** When the identity sync runs by itself at start-up. */
         syncOnStart: z.enum(['ifEmpty', 'always', 'never']).default('ifEmpty'),
         /** Directory page size asked of each system during a sync. */
@@ -113,7 +116,10 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    connectors: z.record(z.string().regex(/^[a-z][a-z0-9]*$/, 'expected a lower-case connector name'), connectorConfigSchema),
+    connectors: z.record(
+      z.string().regex(/^[a-z][a-z0-9]*$/, 'expected a lower-case connector name'),
+      connectorConfigSchema,
+    ),
   })
   .strict();
 

@@ -8,7 +8,12 @@ import { supportConnector } from './support';
 export { accountingConnector, salesConnector, creditConnector, supportConnector };
 
 /** Every connector the hub ships with, in the order the screen pop shows them. */
-export const builtInConnectors: readonly ConnectorFactory[] = [accountingConnector, salesConnector, creditConnector, supportConnector];
+export const builtInConnectors: readonly ConnectorFactory[] = [
+  accountingConnector,
+  salesConnector,
+  creditConnector,
+  supportConnector,
+];
 
 export type {
   Connector,
@@ -24,4 +29,14 @@ export type {
   RecordScope,
   RequestContext,
 } from './kit';
-export { ScopeKey, createConnector, createSiloClient, loadRecord, takeLast, stubsForKeys, Freshness, FreshnessLog, bareRuntime } from './kit';
+export {
+  ScopeKey,
+  createConnector,
+  createSiloClient,
+  loadRecord,
+  takeLast,
+  stubsForKeys,
+  Freshness,
+  FreshnessLog,
+  bareRuntime,
+} from './kit';

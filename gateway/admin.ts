@@ -60,7 +60,9 @@ function tokenMatches(expected: string, given: string | string[] | undefined): b
 export function registerAdminRoutes(app: FastifyInstance, sync: () => Promise<FullSyncReport>, token: string): void {
   app.post('/admin/sync', async (request, reply) => {
     if (!isLoopbackAddress(request.socket.remoteAddress) || !tokenMatches(token, request.headers[ADMIN_TOKEN_HEADER])) {
-      return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Admin routes answer only this machine, with the admin token' } });
+      return reply
+        .code(403)
+        .send({ error: { code: 'FORBIDDEN', message: 'Admin routes answer only this machine, with the admin token' } });
     }
     try {
       return await sync();

@@ -29,10 +29,17 @@ Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environm
 
 async function start(config: SwitchboardConfig): Promise<void> {
   const silos: DemoSilos | null = config.demo.enabled ? await startDemoSilos(config) : null;
-  if (silos) console.log(`Demo department systems: ${Object.entries(silos.urls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
+  if (silos)
+    console.log(
+      `Demo department systems: ${Object.entries(silos.urls)
+        .map(([n, u]) => `${n} ${u}`)
+        .join(', ')}`,
+    );
   try {
     const hub = await startHub(config);
-    console.log(`Store: ${hub.store.embedded ? `embedded MongoDB-compatible server (${config.mongodb.memory ? 'in memory' : config.mongodb.dataDir})` : 'MongoDB'}`);
+    console.log(
+      `Store: ${hub.store.embedded ? `embedded MongoDB-compatible server (${config.mongodb.memory ? 'in memory' : config.mongodb.dataDir})` : 'MongoDB'}`,
+    );
     console.log(`Switchboard is serving the customer graph at ${hub.url}`);
     const stop = async () => {
       await hub.close();
@@ -100,7 +107,13 @@ async function sync(config: SwitchboardConfig): Promise<void> {
   let silos: DemoSilos | null = null;
   try {
     // With the cache on, the snapshot's reads also refresh the repository's copies, as in the hub.
-    const runtime = { db: config.cache.enabled ? store.db : null, memoryEntries: 0, metrics: noMetrics, now: () => new Date(), warn: (m: string) => consoleLogger.warn(m) };
+    const runtime = {
+      db: config.cache.enabled ? store.db : null,
+      memoryEntries: 0,
+      metrics: noMetrics,
+      now: () => new Date(),
+      warn: (m: string) => consoleLogger.warn(m),
+    };
     const connectors = createConnectors(config, builtInConnectors, runtime);
     const health = await Promise.all(connectors.map((c) => c.health()));
     // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
@@ -115,7 +128,11 @@ async function sync(config: SwitchboardConfig): Promise<void> {
       onProgress: process.stderr.isTTY
         ? ({ system, records }) => {
             counts[system] = records;
-            process.stderr.write(`\rReading directories: ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}   `);
+            process.stderr.write(
+              `\rReading directories: ${Object.entries(counts)
+                .map(([s, n]) => `${s} ${n}`)
+                .join(', ')}   `,
+            );
           }
         : undefined,
     });
@@ -124,7 +141,13 @@ async function sync(config: SwitchboardConfig): Promise<void> {
 
     const view = snapshotProgressView();
     try {
-      const snapshot = await buildSnapshots({ connectors, identities: repository, snapshots, batchSize: config.snapshot.batchSize, onProgress: view.update });
+      const snapshot = await buildSnapshots({
+        connectors,
+        identities: repository,
+        snapshots,
+        batchSize: config.snapshot.batchSize,
+        onProgress: view.update,
+      });
       view.stop(); // before the summary line, so it does not land on the bar's line
       printSnapshotReport(snapshot);
     } finally {
@@ -161,7 +184,8 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof SyncError || error instanceof SnapshotError) consoleLogger.error(error.message);
+    if (error instanceof ConfigError || error instanceof SyncError || error instanceof SnapshotError)
+      consoleLogger.error(error.message);
     else consoleLogger.error('Switchboard stopped', error);
     process.exit(1);
   },

@@ -6,7 +6,11 @@ import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connector
  * Creates the connectors the configuration enables, from the installed factories. A configured
  * connector that is not installed stops start-up with a sentence naming it.
  */
-export function createConnectors(config: SwitchboardConfig, installed: readonly ConnectorFactory[], runtime: ConnectorRuntime): Connector[] {
+export function createConnectors(
+  config: SwitchboardConfig,
+  installed: readonly ConnectorFactory[],
+  runtime: ConnectorRuntime,
+): Connector[] {
   const byName = new Map(installed.map((factory) => [factory.name, factory]));
   return enabledConnectorNames(config).map((name) => {
     const factory = byName.get(name);
@@ -15,6 +19,6 @@ export function createConnectors(config: SwitchboardConfig, installed: readonly 
         `Invalid config: connectors.${name}: no connector named "${name}" is installed (installed: ${[...byName.keys()].join(', ')})`,
       );
     }
-    return factory.create(config.connectors[name]!, runtime);
+    return factory.create(config.connectors[name], runtime);
   });
 }

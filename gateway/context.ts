@@ -11,7 +11,9 @@ export interface ScopeSource {
  * The context factory: a fresh scope, with fresh DataLoaders, for every source on every
  * request, so no cached result or batch ever crosses from one request to another.
  */
-export function createContextFactory(sources: ReadonlyArray<ScopeSource | Connector>): (requestId?: string) => RequestContext {
+export function createContextFactory(
+  sources: ReadonlyArray<ScopeSource | Connector>,
+): (requestId?: string) => RequestContext {
   return (requestId = randomUUID()) => ({
     requestId,
     freshness: new FreshnessLog(),

@@ -14,10 +14,13 @@ const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...Object.val
  * validation failures) reach the client as they are; anything else is a bug in the hub, so the
  * client gets INTERNAL_SERVER_ERROR and the details go to the log.
  */
-export function createErrorFormatter(logger: ErrorLogger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+export function createErrorFormatter(
+  logger: ErrorLogger,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)
+      return formatted;
     logger.error(`Unexpected error at ${formatted.path?.join('.') ?? '(request)'}`, unwrapResolverError(error));
     return {
       message: 'Internal error in the hub',

@@ -85,21 +85,29 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     // what a query answers clears the response cache.
     let syncing: Promise<SyncReport> | null = null;
     const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
-      (syncing ??= syncIdentities({ connectors, repository, defaultCountry: config.identity.defaultCountry, pageSize: config.identity.pageSize, onProgress }).finally(
-        () => {
-          syncing = null;
-          responses.clear();
-        },
-      ));
+      (syncing ??= syncIdentities({
+        connectors,
+        repository,
+        defaultCountry: config.identity.defaultCountry,
+        pageSize: config.identity.pageSize,
+        onProgress,
+      }).finally(() => {
+        syncing = null;
+        responses.clear();
+      }));
 
     const mode = config.identity.syncOnStart;
     if (mode === 'always' || (mode === 'ifEmpty' && (await repository.count()) === 0)) {
       try {
         const report = await sync();
-        logger.info(`Identity sync: ${report.customers} customers from ${JSON.stringify(report.records)} in ${report.durationMs} ms`);
+        logger.info(
+          `Identity sync: ${report.customers} customers from ${JSON.stringify(report.records)} in ${report.durationMs} ms`,
+        );
       } catch (error) {
         // Serving an empty or older identity map beats not serving: look-ups answer null until a sync succeeds.
-        logger.warn(`${(error as Error).message}. Serving the identity map as it is; run \`npm run sync\` once the system is back.`);
+        logger.warn(
+          `${(error as Error).message}. Serving the identity map as it is; run \`npm run sync\` once the system is back.`,
+        );
       }
     }
 
@@ -130,17 +138,25 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const snapshotState = await snapshots.readState();
     const snapshotRunner = createSnapshotRunner({
       run: ({ onProgress, shouldStop }) =>
-        buildSnapshots({ connectors, identities: repository, snapshots, batchSize: config.snapshot.batchSize, onProgress, shouldStop, now: runtime.now }).finally(
-          () => responses.clear(),
-        ),
+        buildSnapshots({
+          connectors,
+          identities: repository,
+          snapshots,
+          batchSize: config.snapshot.batchSize,
+          onProgress,
+          shouldStop,
+          now: runtime.now,
+        }).finally(() => responses.clear()),
       intervalMinutes: config.snapshot.intervalMinutes,
       // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
-      runAtStart: config.snapshot.intervalMinutes !== null && !(snapshotState?.finishedAt),
+      runAtStart: config.snapshot.intervalMinutes !== null && !snapshotState?.finishedAt,
       logger,
     });
     undo.push(() => snapshotRunner.stop());
     const examplePhone = (await repository.example(connectors.length))?.phones[0] ?? null;
-    const secrets = Object.fromEntries(connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]));
+    const secrets = Object.fromEntries(
+      connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
+    );
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
@@ -149,12 +165,19 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       plugins: [ApolloServerPluginFreshness(), responses.plugin],
       routes: [
         (server) => {
-          server.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+          server.get('/metrics', async (_request, reply) =>
+            reply.type(metrics.contentType).send(await metrics.render()),
+          );
         },
         (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear(), runtime.now),
         (server) => {
           // Only a hub that owns an embedded data directory needs a way for `npm run sync` in.
-          if (adminToken) registerAdminRoutes(server, async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() }), adminToken.token);
+          if (adminToken)
+            registerAdminRoutes(
+              server,
+              async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() }),
+              adminToken.token,
+            );
         },
       ],
       health: async () => {

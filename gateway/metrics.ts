@@ -8,12 +8,42 @@ import type { ConnectorMetrics, UpstreamOutcome } from '../connectors/kit';
  */
 export class HubMetrics implements ConnectorMetrics {
   readonly registry = new Registry();
-  private readonly hits = new Counter({ name: 'switchboard_cache_hits_total', help: 'Department records served fresh from the repository.', labelNames: ['connector'], registers: [this.registry] });
-  private readonly misses = new Counter({ name: 'switchboard_cache_misses_total', help: 'Department records missing or expired in the repository.', labelNames: ['connector'], registers: [this.registry] });
-  private readonly stale = new Counter({ name: 'switchboard_stale_served_total', help: 'Department records served stale because the system failed.', labelNames: ['connector'], registers: [this.registry] });
-  private readonly writeFailures = new Counter({ name: 'switchboard_cache_write_failures_total', help: 'Failed write-backs of fetched records to the repository.', labelNames: ['connector'], registers: [this.registry] });
-  private readonly readFailures = new Counter({ name: 'switchboard_cache_read_failures_total', help: 'Failed repository reads (served from the systems instead).', labelNames: ['connector'], registers: [this.registry] });
-  private readonly upstreamTotal = new Counter({ name: 'switchboard_upstream_requests_total', help: 'Requests to department systems, by outcome.', labelNames: ['connector', 'outcome'], registers: [this.registry] });
+  private readonly hits = new Counter({
+    name: 'switchboard_cache_hits_total',
+    help: 'Department records served fresh from the repository.',
+    labelNames: ['connector'],
+    registers: [this.registry],
+  });
+  private readonly misses = new Counter({
+    name: 'switchboard_cache_misses_total',
+    help: 'Department records missing or expired in the repository.',
+    labelNames: ['connector'],
+    registers: [this.registry],
+  });
+  private readonly stale = new Counter({
+    name: 'switchboard_stale_served_total',
+    help: 'Department records served stale because the system failed.',
+    labelNames: ['connector'],
+    registers: [this.registry],
+  });
+  private readonly writeFailures = new Counter({
+    name: 'switchboard_cache_write_failures_total',
+    help: 'Failed write-backs of fetched records to the repository.',
+    labelNames: ['connector'],
+    registers: [this.registry],
+  });
+  private readonly readFailures = new Counter({
+    name: 'switchboard_cache_read_failures_total',
+    help: 'Failed repository reads (served from the systems instead).',
+    labelNames: ['connector'],
+    registers: [this.registry],
+  });
+  private readonly upstreamTotal = new Counter({
+    name: 'switchboard_upstream_requests_total',
+    help: 'Requests to department systems, by outcome.',
+    labelNames: ['connector', 'outcome'],
+    registers: [this.registry],
+  });
   private readonly upstreamSeconds = new Histogram({
     name: 'switchboard_upstream_request_duration_seconds',
     help: 'Latency of requests to department systems.',
@@ -21,7 +51,12 @@ export class HubMetrics implements ConnectorMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  private readonly storeCommands = new Counter({ name: 'switchboard_store_commands_total', help: 'Commands the hub sent to MongoDB (round trips).', labelNames: ['command'], registers: [this.registry] });
+  private readonly storeCommands = new Counter({
+    name: 'switchboard_store_commands_total',
+    help: 'Commands the hub sent to MongoDB (round trips).',
+    labelNames: ['command'],
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });

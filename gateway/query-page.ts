@@ -21,17 +21,52 @@ const ASSETS: Record<string, Asset> = {
 };
 
 /** The query the page opens with: the call-centre screen pop. */
-export const SCREEN_POP_QUERY = /* GraphQL */ `# The call-centre screen pop: who is calling, with every department's view.
-query ScreenPop($phone: String!) {
-  customerByPhone(phone: $phone) {
-    id
-    name
-    accounting { balance overdueAmount invoices(last: 5) { number total dueDate status } }
-    sales { lifetimeValue orders(last: 5) { id date total items { sku quantity } } }
-    credit { limit available score riskBand terms }
-    support { openTickets tickets(status: OPEN) { id subject priority openedAt } }
+export const SCREEN_POP_QUERY = /* GraphQL */ `
+  # The call-centre screen pop: who is calling, with every department's view.
+  query ScreenPop($phone: String!) {
+    customerByPhone(phone: $phone) {
+      id
+      name
+      accounting {
+        balance
+        overdueAmount
+        invoices(last: 5) {
+          number
+          total
+          dueDate
+          status
+        }
+      }
+      sales {
+        lifetimeValue
+        orders(last: 5) {
+          id
+          date
+          total
+          items {
+            sku
+            quantity
+          }
+        }
+      }
+      credit {
+        limit
+        available
+        score
+        riskBand
+        terms
+      }
+      support {
+        openTickets
+        tickets(status: OPEN) {
+          id
+          subject
+          priority
+          openedAt
+        }
+      }
+    }
   }
-}
 `;
 
 function page(graphqlPath: string, exampleVariables: string): string {
@@ -73,7 +108,11 @@ export function wantsQueryPage(accept: string | undefined, query: unknown): bool
  * Serves the GraphiQL query page and its assets from the hub itself: no CDN, so the page works
  * on a machine without internet access. Returns the page's HTML for the GET handler.
  */
-export function registerQueryPageAssets(app: FastifyInstance, graphqlPath: string, examplePhone: string | null): () => string {
+export function registerQueryPageAssets(
+  app: FastifyInstance,
+  graphqlPath: string,
+  examplePhone: string | null,
+): () => string {
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { asset: string } }>('/_query-page/:asset', async (request, reply) => {
     const asset = ASSETS[request.params.asset];

@@ -13,9 +13,16 @@ export interface Repositories {
  * (theirs and each connector's cache TTL index), idempotently: what the hub and `npm run sync`
  * both do before touching data.
  */
-export async function prepareRepositories(store: StoreConnection, connectors: readonly Connector[]): Promise<Repositories> {
+export async function prepareRepositories(
+  store: StoreConnection,
+  connectors: readonly Connector[],
+): Promise<Repositories> {
   const identities = new IdentityRepository(store.db);
   const snapshots = new SnapshotRepository(store.db);
-  await Promise.all([identities.ensureIndexes(), snapshots.ensureIndexes(figureCatalog(connectors)), ...connectors.map((c) => c.ensureIndexes())]);
+  await Promise.all([
+    identities.ensureIndexes(),
+    snapshots.ensureIndexes(figureCatalog(connectors)),
+    ...connectors.map((c) => c.ensureIndexes()),
+  ]);
   return { identities, snapshots };
 }

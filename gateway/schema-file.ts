@@ -11,7 +11,10 @@ import { createConnectors } from './connectors';
 import { buildGatewaySchema } from './stitch';
 
 // This file runs from gateway/ under ts-jest and from dist/gateway/ once built.
-const REPO_ROOT = path.basename(path.dirname(path.dirname(__filename))) === 'dist' ? path.join(__dirname, '..', '..') : path.join(__dirname, '..');
+const REPO_ROOT =
+  path.basename(path.dirname(path.dirname(__filename))) === 'dist'
+    ? path.join(__dirname, '..', '..')
+    : path.join(__dirname, '..');
 
 /** Where the generated schema is committed. */
 export const SCHEMA_FILE = path.join(REPO_ROOT, 'schema', 'switchboard.graphql');

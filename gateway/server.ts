@@ -29,7 +29,9 @@ export interface GatewayServerOptions {
  * Builds the HTTP server: Apollo Server on `/graphql` (POST, and GET for queries), the offline
  * query page on `GET /graphql` from a browser, and `GET /health`.
  */
-export async function createGatewayServer(options: GatewayServerOptions): Promise<{ app: FastifyInstance; apollo: ApolloServer<RequestContext> }> {
+export async function createGatewayServer(
+  options: GatewayServerOptions,
+): Promise<{ app: FastifyInstance; apollo: ApolloServer<RequestContext> }> {
   const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,

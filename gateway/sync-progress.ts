@@ -15,7 +15,11 @@ export interface SnapshotProgressView {
 export function snapshotProgressView(stream: NodeJS.WriteStream = process.stderr): SnapshotProgressView {
   if (stream.isTTY) {
     const bar = new SingleBar(
-      { stream, hideCursor: true, format: 'Snapshots |{bar}| {percentage}% | {value}/{total} customers | {batches} batches | ETA {eta_formatted}' },
+      {
+        stream,
+        hideCursor: true,
+        format: 'Snapshots |{bar}| {percentage}% | {value}/{total} customers | {batches} batches | ETA {eta_formatted}',
+      },
       Presets.shades_classic,
     );
     let started = false;
@@ -39,7 +43,9 @@ export function snapshotProgressView(stream: NodeJS.WriteStream = process.stderr
       const tenth = Math.min(10, Math.floor(share * 10));
       if (tenth === lastTenth) return;
       lastTenth = tenth;
-      stream.write(`Snapshots: ${progress.customersDone}/${progress.customersTotal} customers (${Math.round(share * 100)}%), ${progress.batches} batches\n`);
+      stream.write(
+        `Snapshots: ${progress.customersDone}/${progress.customersTotal} customers (${Math.round(share * 100)}%), ${progress.batches} batches\n`,
+      );
     },
     stop: () => undefined,
   };

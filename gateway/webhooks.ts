@@ -35,10 +35,16 @@ export function signNotice(secret: string, body: string | Buffer, timestamp: num
 }
 
 /** Why a notice's signature is refused, or null when it is good and recent. */
-function signatureProblem(secret: string, body: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): string | null {
+function signatureProblem(
+  secret: string,
+  body: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  now: Date,
+): string | null {
   const signature = headers[SIGNATURE_HEADER];
   const stamp = headers[TIMESTAMP_HEADER];
-  if (typeof signature !== 'string' || typeof stamp !== 'string') return `missing ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`;
+  if (typeof signature !== 'string' || typeof stamp !== 'string')
+    return `missing ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`;
   const timestamp = Number(stamp);
   if (!/^\d{1,12}$/.test(stamp)) return `${TIMESTAMP_HEADER} is not Unix seconds`;
   if (Math.abs(now.getTime() / 1000 - timestamp) > NOTICE_TOLERANCE_SECONDS) {
@@ -63,7 +69,8 @@ function parseNotice(body: Buffer): ChangeNotice | string {
     return '"keys" must be a non-empty array of strings';
   }
   if (keys.length > MAX_NOTICE_KEYS) return `"keys" may name at most ${MAX_NOTICE_KEYS} keys, found ${keys.length}`;
-  if (action !== 'refresh' && action !== 'evict') return `"action" must be "refresh" or "evict", found ${JSON.stringify(action)}`;
+  if (action !== 'refresh' && action !== 'evict')
+    return `"action" must be "refresh" or "evict", found ${JSON.stringify(action)}`;
   return { keys: keys as string[], action };
 }
 
@@ -90,11 +97,19 @@ export async function registerWebhooks(
     hooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     hooks.post<{ Params: { connector: string } }>('/hooks/:connector', async (request, reply) => {
       const connector = connectors.find((c) => c.name === request.params.connector);
-      if (!connector) return reply.code(404).send(problem('NOT_FOUND', `No connector named "${request.params.connector}"`));
+      if (!connector)
+        return reply.code(404).send(problem('NOT_FOUND', `No connector named "${request.params.connector}"`));
       const secret = secrets[connector.name] ?? null;
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (secret === null) {
-        return reply.code(401).send(problem('UNAUTHORIZED', `Change notices for ${connector.name} are refused: no webhook secret is configured`));
+        return reply
+          .code(401)
+          .send(
+            problem(
+              'UNAUTHORIZED',
+              `Change notices for ${connector.name} are refused: no webhook secret is configured`,
+            ),
+          );
       }
       const refused = signatureProblem(secret, body, request.headers, now());
       if (refused !== null) {
@@ -109,7 +124,9 @@ export async function registerWebhooks(
           return { action: 'evict', keys: notice.keys.length, evicted };
         } catch (error) {
           logger.error(`Evicting ${notice.keys.length} ${connector.name} records failed`, error);
-          return reply.code(503).send(problem('STORE_UNAVAILABLE', 'The repository could not be updated; send the notice again'));
+          return reply
+            .code(503)
+            .send(problem('STORE_UNAVAILABLE', 'The repository could not be updated; send the notice again'));
         } finally {
           onChange();
         }

@@ -13,7 +13,9 @@ Environment: SILO_SEED, SILO_SCALE, ACCOUNTING_PORT, SALES_PORT, CREDIT_PORT, SU
 (flags win over the environment). Prints SILOS_READY {urls} once every silo listens.`;
 
 /** What the command line and environment ask for. */
-export interface CliOptions extends Required<Pick<StartSilosOptions, 'seed' | 'scale' | 'host' | 'latencyMs' | 'jitterMs'>> {
+export interface CliOptions extends Required<
+  Pick<StartSilosOptions, 'seed' | 'scale' | 'host' | 'latencyMs' | 'jitterMs'>
+> {
   ports: Record<SiloName, number>;
 }
 
@@ -36,7 +38,12 @@ function millis(source: string, raw: string): number {
 }
 
 /** The first of flag and environment variable that is set, with the name to blame if it is bad. */
-function pick(flag: string, flagValue: string | undefined, envName: string, env: NodeJS.ProcessEnv): [string, string] | null {
+function pick(
+  flag: string,
+  flagValue: string | undefined,
+  envName: string,
+  env: NodeJS.ProcessEnv,
+): [string, string] | null {
   if (flagValue !== undefined) return [`--${flag}`, flagValue];
   const fromEnv = env[envName];
   return fromEnv === undefined || fromEnv === '' ? null : [envName, fromEnv];
@@ -104,7 +111,9 @@ async function main(): Promise<void> {
   const world = generateWorld({ seed: options.seed, scale: options.scale });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const silos = await startSilos({ ...options, world });
-  process.stdout.write(`Demo department systems (seed ${options.seed}, scale ${options.scale}, generated in ${seconds.toFixed(1)} s):\n`);
+  process.stdout.write(
+    `Demo department systems (seed ${options.seed}, scale ${options.scale}, generated in ${seconds.toFixed(1)} s):\n`,
+  );
   for (const name of SILO_NAMES) process.stdout.write(`  ${name.padEnd(10)} ${silos.urls[name]}\n`);
   // The line a parent process waits for (see gateway/demo.ts).
   process.stdout.write(`SILOS_READY ${JSON.stringify(silos.urls)}\n`);

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { buildSiloApp, DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
 import type { SiloName, World } from './generator/types';
 import { generateWorld } from './generator/world';
@@ -61,7 +60,9 @@ export async function startSilos(options: StartSilosOptions = {}): Promise<Runni
   const names = options.only ?? SILO_NAMES;
   for (const name of names) {
     if (!SILO_NAMES.includes(name)) {
-      throw new TypeError(`startSilos expected only to list silo names (${SILO_NAMES.join(', ')}), but got "${String(name)}".`);
+      throw new TypeError(
+        `startSilos expected only to list silo names (${SILO_NAMES.join(', ')}), but got "${String(name)}".`,
+      );
     }
   }
   const ports = names.map((name) => checkPort(name, options.ports?.[name] ?? DEFAULT_SILO_PORTS[name]));
@@ -82,7 +83,7 @@ export async function startSilos(options: StartSilosOptions = {}): Promise<Runni
 
   const urls = {} as Record<SiloName, string>;
   names.forEach((name, i) => {
-    const { port } = (apps[i] as FastifyInstance).server.address() as AddressInfo;
+    const { port } = apps[i].server.address() as AddressInfo;
     urls[name] = `http://${urlHost(host)}:${port}`;
   });
   return { urls, world, close: closeAll };

@@ -62,7 +62,11 @@ export class IdentityRepository {
   /** Up to `first` customers after hub id `after`, in hub-id order. */
   async page(first: number, after: string | null): Promise<IdentityPage> {
     const filter = after === null ? {} : { _id: { $gt: after } };
-    const items = await this.collection.find(filter).sort({ _id: 1 }).limit(first + 1).toArray();
+    const items = await this.collection
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(first + 1)
+      .toArray();
     return { items: items.slice(0, first), hasNextPage: items.length > first };
   }
 
@@ -92,7 +96,11 @@ export class IdentityRepository {
    * Writes a complete sync's result: upserts every customer and removes the ones this sync no
    * longer found (merged into another, or gone from every system). Acknowledged writes only.
    */
-  async replaceAll(customers: readonly CustomerIdentity[], syncedAt: Date, batchSize = 1_000): Promise<{ upserted: number; removed: number }> {
+  async replaceAll(
+    customers: readonly CustomerIdentity[],
+    syncedAt: Date,
+    batchSize = 1_000,
+  ): Promise<{ upserted: number; removed: number }> {
     for (let i = 0; i < customers.length; i += batchSize) {
       const ops: AnyBulkWriteOperation<StoredIdentity>[] = customers.slice(i, i + batchSize).map((customer) => ({
         replaceOne: { filter: { _id: customer._id }, replacement: { ...customer, syncedAt }, upsert: true },

@@ -5,7 +5,13 @@ export { IdentityRepository, IDENTITY_COLLECTION } from './identity.repository';
 export type { StoredIdentity, IdentityPage } from './identity.repository';
 export { startEmbeddedMongo, startEmbeddedMongoThread, DataDirInUseError } from './embedded';
 export type { EmbeddedMongo, EmbeddedMongoOptions } from './embedded';
-export { SnapshotRepository, SNAPSHOT_COLLECTION, SYNC_STATE_COLLECTION, figurePath, figureIndexName } from './snapshot.repository';
+export {
+  SnapshotRepository,
+  SNAPSHOT_COLLECTION,
+  SYNC_STATE_COLLECTION,
+  figurePath,
+  figureIndexName,
+} from './snapshot.repository';
 export type { SnapshotDocument, SnapshotState, CompletedRun, SnapshotPage, SnapshotQuery } from './snapshot.repository';
 export { planSnapshotFinds, countFilter, compareFigures } from './snapshot.query';
 export type { FigureScalar, FigureCondition, SnapshotSort, SnapshotPosition, SnapshotFind } from './snapshot.query';

@@ -42,7 +42,8 @@ const FLOOR: Record<FigureType, FigureScalar> = {
 
 /** Orders two values of one type as MongoDB does (strings bytewise in UTF-8, as its simple collation). */
 export function compareFigures(a: FigureScalar, b: FigureScalar): number {
-  if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (typeof a === 'string' && typeof b === 'string')
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
   const x = a instanceof Date ? a.getTime() : Number(a);
   const y = b instanceof Date ? b.getTime() : Number(b);
   return x < y ? -1 : x > y ? 1 : 0;
@@ -95,7 +96,11 @@ function toFilter(byPath: Map<string, Operators>, extra: Document = {}): Documen
  *   unless a condition on the sort figure already excludes them, the customers without one
  *   (`figure: null`, in hub-id order), so nulls come last in both directions.
  */
-export function planSnapshotFinds(conditions: readonly FigureCondition[], sort: SnapshotSort | null, after: SnapshotPosition | null): SnapshotFind[] {
+export function planSnapshotFinds(
+  conditions: readonly FigureCondition[],
+  sort: SnapshotSort | null,
+  after: SnapshotPosition | null,
+): SnapshotFind[] {
   const byPath = operatorsByPath(conditions);
   if (sort === null) {
     return [{ filter: toFilter(byPath, after ? { _id: { $gt: after.id } } : {}), sort: { _id: 1 } }];

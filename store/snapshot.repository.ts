@@ -1,7 +1,13 @@
 import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
 import type { FigureValues } from '../connectors/kit';
 import type { SystemLink } from '../schema/identity/link';
-import { countFilter, planSnapshotFinds, type FigureCondition, type SnapshotPosition, type SnapshotSort } from './snapshot.query';
+import {
+  countFilter,
+  planSnapshotFinds,
+  type FigureCondition,
+  type SnapshotPosition,
+  type SnapshotSort,
+} from './snapshot.query';
 
 /** One customer-360 document: identity plus each department's figures, as of one snapshot run. */
 export interface SnapshotDocument {
@@ -89,7 +95,10 @@ export class SnapshotRepository {
   async ensureIndexes(figures: ReadonlyArray<{ connector: string; name: string }>): Promise<void> {
     await this.collection.createIndexes([
       { key: { runId: 1 }, name: 'runId' },
-      ...figures.map((f) => ({ key: { [figurePath(f.connector, f.name)]: 1, _id: 1 }, name: figureIndexName(f.connector, f.name) })),
+      ...figures.map((f) => ({
+        key: { [figurePath(f.connector, f.name)]: 1, _id: 1 },
+        name: figureIndexName(f.connector, f.name),
+      })),
     ]);
   }
 
@@ -136,7 +145,13 @@ export class SnapshotRepository {
     const items: SnapshotDocument[] = [];
     for (const find of planSnapshotFinds(query.conditions, query.sort, query.after)) {
       const wanted = query.first + 1 - items.length;
-      items.push(...(await this.collection.find(find.filter as Filter<SnapshotDocument>).sort(find.sort).limit(wanted).toArray()));
+      items.push(
+        ...(await this.collection
+          .find(find.filter as Filter<SnapshotDocument>)
+          .sort(find.sort)
+          .limit(wanted)
+          .toArray()),
+      );
       if (items.length > query.first) break;
     }
     return { items: items.slice(0, query.first), hasNextPage: items.length > query.first };
@@ -144,6 +159,6 @@ export class SnapshotRepository {
 
   /** How many customers the conditions select. */
   count(conditions: readonly FigureCondition[]): Promise<number> {
-    return this.collection.countDocuments(countFilter(conditions) as Filter<SnapshotDocument>);
+    return this.collection.countDocuments(countFilter(conditions));
   }
 }

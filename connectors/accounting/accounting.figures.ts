@@ -15,7 +15,8 @@ export function summarizeAccount(account: AccountRecord): FigureValues {
   return {
     balance: account.balanceMinor / 100,
     overdueAmount: account.overdueMinor / 100,
-    openInvoices: account.invoices.filter((invoice) => invoice.status === 'open' || invoice.status === 'overdue').length,
+    openInvoices: account.invoices.filter((invoice) => invoice.status === 'open' || invoice.status === 'overdue')
+      .length,
     lastInvoiceAt: last ? new Date(`${last.issuedOn}T00:00:00.000Z`) : null,
   };
 }

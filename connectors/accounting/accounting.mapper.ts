@@ -1,5 +1,5 @@
 import type { AccountRecord, InvoiceRecord, PaymentRecord } from './accounting.transport';
-import { AccountingAccount, Invoice, InvoiceStatus, Payment, PaymentMethod } from './accounting.types';
+import { type AccountingAccount, type Invoice, InvoiceStatus, type Payment, PaymentMethod } from './accounting.types';
 
 // Accounting keeps money in minor units (cents); the graph speaks currency units.
 const fromMinor = (minor: number): number => Math.round(minor) / 100;

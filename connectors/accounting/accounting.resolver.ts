@@ -7,7 +7,8 @@ import { AccountingAccount, AccountingCustomer, Invoice, InvoiceStatus, Payment 
 @Resolver(() => AccountingCustomer)
 export class AccountingCustomerResolver {
   @Query(() => [AccountingCustomer], {
-    description: 'Merge field for the gateway: one Customer per account number, in order. Not part of the public graph.',
+    description:
+      'Merge field for the gateway: one Customer per account number, in order. Not part of the public graph.',
   })
   accountingCustomers(@Arg('keys', () => [String], { nullable: 'items' }) keys: Array<string | null>): CustomerStub[] {
     return stubsForKeys(keys);
@@ -25,7 +26,8 @@ export class AccountingAccountResolver {
   @FieldResolver(() => [Invoice], { description: 'Invoices in the order they were issued, oldest first.' })
   invoices(
     @Root() account: AccountingAccount,
-    @Arg('last', () => Int, { nullable: true, description: 'Only the most recent `last` invoices.' }) last: number | null,
+    @Arg('last', () => Int, { nullable: true, description: 'Only the most recent `last` invoices.' })
+    last: number | null,
     @Arg('status', () => InvoiceStatus, { nullable: true, description: 'Only invoices in this status.' })
     status: InvoiceStatus | null,
   ): Invoice[] {
@@ -36,7 +38,8 @@ export class AccountingAccountResolver {
   @FieldResolver(() => [Payment], { description: 'Payments in the order they were received, oldest first.' })
   payments(
     @Root() account: AccountingAccount,
-    @Arg('last', () => Int, { nullable: true, description: 'Only the most recent `last` payments.' }) last: number | null,
+    @Arg('last', () => Int, { nullable: true, description: 'Only the most recent `last` payments.' })
+    last: number | null,
   ): Payment[] {
     return takeLast(account.allPayments, last);
   }

@@ -1,5 +1,5 @@
 import type { ProfileRecord } from './credit.transport';
-import { CreditProfile, PaymentTerms, RiskBand } from './credit.types';
+import { type CreditProfile, PaymentTerms, RiskBand } from './credit.types';
 
 const riskBand: Record<ProfileRecord['riskBand'], RiskBand> = {
   A: RiskBand.A,

@@ -73,7 +73,9 @@ export class CreditProfile {
   @Field(() => Date, { description: 'When the credit bureau last reviewed the profile.' })
   reviewedAt!: Date;
 
-  @Field(() => Freshness, { description: 'When this profile was fetched from the credit bureau, and whether it is stale.' })
+  @Field(() => Freshness, {
+    description: 'When this profile was fetched from the credit bureau, and whether it is stale.',
+  })
   freshness!: Freshness;
 }
 

@@ -1,4 +1,11 @@
-import { CircuitState, circuitBreaker, ConsecutiveBreaker, handleAll, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  CircuitState,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleAll,
+  isBrokenCircuitError,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { GraphQLError } from 'graphql';
 import { upstreamUnavailable } from '../../schema/errors';
 
@@ -17,7 +24,10 @@ export interface BreakerSettings {
 export class SystemBreaker {
   private readonly policy: CircuitBreakerPolicy;
 
-  constructor(private readonly connector: string, settings: BreakerSettings) {
+  constructor(
+    private readonly connector: string,
+    settings: BreakerSettings,
+  ) {
     this.policy = circuitBreaker(handleAll, {
       halfOpenAfter: settings.resetSeconds * 1000,
       breaker: new ConsecutiveBreaker(settings.failureThreshold),

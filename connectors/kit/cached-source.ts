@@ -75,7 +75,8 @@ export class CachedSource<V> {
   constructor(private readonly options: CachedSourceOptions<V>) {
     const { db, memoryEntries } = options.runtime;
     this.cache = db ? new RecordCache<V>(db, options.connector) : null;
-    this.memory = this.cache && memoryEntries > 0 ? new LRUCache<string, CachedRecord<V>>({ max: memoryEntries }) : null;
+    this.memory =
+      this.cache && memoryEntries > 0 ? new LRUCache<string, CachedRecord<V>>({ max: memoryEntries }) : null;
     this.breaker = new SystemBreaker(options.connector, options.breaker);
     this.normalize = options.normalizeKey ?? ((key) => key);
   }
@@ -107,7 +108,7 @@ export class CachedSource<V> {
         needed = needed.filter((key) => {
           const copy = cached.get(key);
           const fresh = this.serveFresh(key, copy, now, results);
-          if (fresh) this.memory?.set(key, copy!);
+          if (fresh) this.memory?.set(key, copy);
           return !fresh;
         });
       }
@@ -119,14 +120,24 @@ export class CachedSource<V> {
       const flights = this.fetchShared(needed, now, options.refresh === true);
       const answers = await Promise.allSettled(flights.map((flight) => flight.answer));
       needed.forEach((key, index) => {
-        const answer = answers[index]!;
+        const answer = answers[index];
         if (answer.status === 'fulfilled') {
           const value = answer.value.get(key);
           // A joined request's records were fetched when that request asked, not now.
-          const fetchedAt = flights[index]!.fetchedAt;
+          const fetchedAt = flights[index].fetchedAt;
           results.set(
             key,
-            value === undefined ? null : { value, freshness: { fetchedAt, stale: false, source: DataSource.SYSTEM, freshUntil: this.freshUntil(fetchedAt) } },
+            value === undefined
+              ? null
+              : {
+                  value,
+                  freshness: {
+                    fetchedAt,
+                    stale: false,
+                    source: DataSource.SYSTEM,
+                    freshUntil: this.freshUntil(fetchedAt),
+                  },
+                },
           );
         } else {
           results.set(key, this.staleOrError(cached.get(key), answer.reason, now));
@@ -159,7 +170,9 @@ export class CachedSource<V> {
       return await this.cache!.read(keys);
     } catch (error) {
       this.options.runtime.metrics.cacheReadFailed(this.options.connector);
-      this.options.runtime.warn(`Could not read ${this.options.connector} records from the repository: ${(error as Error).message}`);
+      this.options.runtime.warn(
+        `Could not read ${this.options.connector} records from the repository: ${(error as Error).message}`,
+      );
       return new Map();
     }
   }
@@ -170,9 +183,22 @@ export class CachedSource<V> {
   }
 
   /** Serves `copy` into `results` when it is younger than the TTL; says whether it did. */
-  private serveFresh(key: string, copy: CachedRecord<V> | undefined, now: Date, results: Map<string, LoadResult<V>>): boolean {
+  private serveFresh(
+    key: string,
+    copy: CachedRecord<V> | undefined,
+    now: Date,
+    results: Map<string, LoadResult<V>>,
+  ): boolean {
     if (!copy || now.getTime() - copy.fetchedAt.getTime() >= this.options.freshness.ttlSeconds * 1000) return false;
-    results.set(key, { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: false, source: DataSource.REPOSITORY, freshUntil: this.freshUntil(copy.fetchedAt) } });
+    results.set(key, {
+      value: copy.value,
+      freshness: {
+        fetchedAt: copy.fetchedAt,
+        stale: false,
+        source: DataSource.REPOSITORY,
+        freshUntil: this.freshUntil(copy.fetchedAt),
+      },
+    });
     return true;
   }
 
@@ -218,7 +244,12 @@ export class CachedSource<V> {
    * Stores an upstream answer in memory and, acknowledged, in the repository, except for keys a
    * refresh or evict has touched since the fetch began (their newer state wins).
    */
-  private writeBack(asked: string[], answer: UpstreamAnswer<V>, now: Date, generations: ReadonlyMap<string, number>): Promise<void> {
+  private writeBack(
+    asked: string[],
+    answer: UpstreamAnswer<V>,
+    now: Date,
+    generations: ReadonlyMap<string, number>,
+  ): Promise<void> {
     const { connector, runtime, freshness } = this.options;
     const staleUntil = new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000);
     const keys = asked.filter((key) => (this.generations.get(key) ?? 0) === generations.get(key));
@@ -233,7 +264,9 @@ export class CachedSource<V> {
     const write = this.cache.write(answer, gone, now, staleUntil).catch((error: unknown) => {
       // The answer is still right for the requests that asked; the failed write is counted and logged, never silent.
       runtime.metrics.cacheWriteFailed(connector);
-      runtime.warn(`Could not write ${answer.size} ${connector} records to the repository: ${(error as Error).message}`);
+      runtime.warn(
+        `Could not write ${answer.size} ${connector} records to the repository: ${(error as Error).message}`,
+      );
     });
     this.pendingWrites.add(write);
     void write.finally(() => this.pendingWrites.delete(write));
@@ -244,7 +277,15 @@ export class CachedSource<V> {
     const { connector, runtime, freshness } = this.options;
     if (copy && now.getTime() - copy.fetchedAt.getTime() < freshness.staleIfErrorSeconds * 1000) {
       runtime.metrics.staleServed(connector, 1);
-      return { value: copy.value, freshness: { fetchedAt: copy.fetchedAt, stale: true, source: DataSource.REPOSITORY, freshUntil: this.freshUntil(copy.fetchedAt) } };
+      return {
+        value: copy.value,
+        freshness: {
+          fetchedAt: copy.fetchedAt,
+          stale: true,
+          source: DataSource.REPOSITORY,
+          freshUntil: this.freshUntil(copy.fetchedAt),
+        },
+      };
     }
     return reason instanceof Error ? reason : new Error(String(reason));
   }

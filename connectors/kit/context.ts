@@ -27,7 +27,9 @@ export class ScopeKey<T> {
   from(ctx: RequestContext): T {
     const scope = ctx.scopes.get(this.connector);
     if (scope === undefined) {
-      throw new TypeError(`No request scope for connector "${this.connector}": the context factory must create one per request`);
+      throw new TypeError(
+        `No request scope for connector "${this.connector}": the context factory must create one per request`,
+      );
     }
     return scope as T;
   }

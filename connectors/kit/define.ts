@@ -3,7 +3,7 @@ import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import type { ConnectorConfig } from '../../config';
 import { CachedSource, type Fetched, type LoadResult } from './cached-source';
 import type { RequestContext } from './context';
-import { ScopeKey } from './context';
+import { type ScopeKey } from './context';
 import type { Connector, ConnectorHealth, DirectoryEntry, FigureDefinition, FigureValues } from './contract';
 import { createSourceLoader } from './loader';
 import type { ConnectorRuntime } from './runtime';
@@ -37,9 +37,14 @@ export interface RecordScope<V> {
 }
 
 /** Refresh-loads `keys` in requests of at most `maxBatchSize` keys (the system's batch limit), in parallel. */
-async function loadInBatches<V>(source: CachedSource<V>, keys: readonly string[], maxBatchSize: number): Promise<LoadResult<V>[]> {
+async function loadInBatches<V>(
+  source: CachedSource<V>,
+  keys: readonly string[],
+  maxBatchSize: number,
+): Promise<LoadResult<V>[]> {
   const batches: Array<Promise<LoadResult<V>[]>> = [];
-  for (let i = 0; i < keys.length; i += maxBatchSize) batches.push(source.load(keys.slice(i, i + maxBatchSize), { refresh: true }));
+  for (let i = 0; i < keys.length; i += maxBatchSize)
+    batches.push(source.load(keys.slice(i, i + maxBatchSize), { refresh: true }));
   return (await Promise.all(batches)).flat();
 }
 
@@ -48,7 +53,11 @@ async function loadInBatches<V>(source: CachedSource<V>, keys: readonly string[]
  * repository shared by all requests (so concurrent misses share one upstream call), a fresh
  * DataLoader per request, and the refresh, evict and snapshot operations.
  */
-export function createConnector<V>(definition: ConnectorDefinition<V>, config: ConnectorConfig, runtime: ConnectorRuntime): Connector<RecordScope<V>> {
+export function createConnector<V>(
+  definition: ConnectorDefinition<V>,
+  config: ConnectorConfig,
+  runtime: ConnectorRuntime,
+): Connector<RecordScope<V>> {
   const source = new CachedSource<V>({
     connector: definition.name,
     fetch: (keys) => definition.transport.fetch(keys),
@@ -80,7 +89,7 @@ export function createConnector<V>(definition: ConnectorDefinition<V>, config: C
       const figures = new Map<string, FigureValues>();
       results.forEach((result, index) => {
         if (result instanceof Error) throw result;
-        if (result) figures.set(keys[index]!, definition.summarize(result.value));
+        if (result) figures.set(keys[index], definition.summarize(result.value));
       });
       return figures;
     },
@@ -97,7 +106,11 @@ export function createConnector<V>(definition: ConnectorDefinition<V>, config: C
  * const fetched = await loadRecord(ctx, accountingScope, customer.key);
  * return fetched && { ...toAccountingAccount(fetched.value), freshness: fetched.freshness };
  */
-export async function loadRecord<V>(ctx: RequestContext, scope: ScopeKey<RecordScope<V>>, key: string | null): Promise<Fetched<V> | null> {
+export async function loadRecord<V>(
+  ctx: RequestContext,
+  scope: ScopeKey<RecordScope<V>>,
+  key: string | null,
+): Promise<Fetched<V> | null> {
   if (key === null) return null;
   const fetched = await scope.from(ctx).records.load(key);
   if (fetched) ctx.freshness.note(scope.connector, key, fetched.freshness);

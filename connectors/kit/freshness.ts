@@ -29,10 +29,14 @@ export class Freshness {
   })
   stale!: boolean;
 
-  @Field(() => DataSource, { description: 'Whether the hub read this from the repository or from the system while answering.' })
+  @Field(() => DataSource, {
+    description: 'Whether the hub read this from the repository or from the system while answering.',
+  })
   source!: DataSource;
 
-  @Field({ description: "Until when the hub serves this copy without asking the system (fetchedAt plus the connector's TTL)." })
+  @Field({
+    description: "Until when the hub serves this copy without asking the system (fetchedAt plus the connector's TTL).",
+  })
   freshUntil!: Date;
 }
 

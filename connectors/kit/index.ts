@@ -1,5 +1,13 @@
 // Public API of connectors/kit/: the connector contract and the helpers every connector shares.
-export type { Connector, ConnectorFactory, ConnectorHealth, DirectoryEntry, FigureDefinition, FigureType, FigureValues } from './contract';
+export type {
+  Connector,
+  ConnectorFactory,
+  ConnectorHealth,
+  DirectoryEntry,
+  FigureDefinition,
+  FigureType,
+  FigureValues,
+} from './contract';
 export type { RequestContext } from './context';
 export { ScopeKey } from './context';
 export type { SiloClient } from './transport';

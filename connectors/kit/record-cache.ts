@@ -40,10 +40,21 @@ export class RecordCache<V> {
   }
 
   /** Stores fresh copies and forgets keys the system no longer knows, in one bulk write. */
-  async write(found: ReadonlyMap<string, V>, gone: readonly string[], fetchedAt: Date, staleUntil: Date): Promise<void> {
+  async write(
+    found: ReadonlyMap<string, V>,
+    gone: readonly string[],
+    fetchedAt: Date,
+    staleUntil: Date,
+  ): Promise<void> {
     const ops: AnyBulkWriteOperation<CachedRecord<V>>[] = [];
     for (const [key, value] of found) {
-      ops.push({ replaceOne: { filter: { _id: key }, replacement: { _id: key, value, fetchedAt, staleUntil } as CachedRecord<V>, upsert: true } });
+      ops.push({
+        replaceOne: {
+          filter: { _id: key },
+          replacement: { _id: key, value, fetchedAt, staleUntil } as CachedRecord<V>,
+          upsert: true,
+        },
+      });
     }
     for (const key of gone) ops.push({ deleteOne: { filter: { _id: key } } });
     if (ops.length > 0) await this.collection.bulkWrite(ops, { ordered: false });

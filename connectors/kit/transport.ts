@@ -25,7 +25,8 @@ const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 /** Turns whatever axios threw into UPSTREAM_TIMEOUT or UPSTREAM_UNAVAILABLE. */
 function toUpstreamError(connector: string, timeoutMs: number, error: unknown): GraphQLError {
   if (axios.isAxiosError(error)) {
-    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return upstreamTimeout(connector, timeoutMs, error);
+    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
+      return upstreamTimeout(connector, timeoutMs, error);
     if (error.response) return upstreamUnavailable(connector, `it answered HTTP ${error.response.status}`, error);
     return upstreamUnavailable(connector, error.code ?? error.message, error);
   }
@@ -48,7 +49,11 @@ export function createSiloClient(connector: string, config: Pick<ConnectorConfig
     maxRedirects: 0,
   });
 
-  async function send<S extends z.ZodType>(run: () => Promise<{ data: unknown }>, schema: S, what: string): Promise<z.infer<S>> {
+  async function send<S extends z.ZodType>(
+    run: () => Promise<{ data: unknown }>,
+    schema: S,
+    what: string,
+  ): Promise<z.infer<S>> {
     let data: unknown;
     try {
       ({ data } = await run());
@@ -58,7 +63,10 @@ export function createSiloClient(connector: string, config: Pick<ConnectorConfig
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw upstreamUnavailable(connector, `unexpected answer to ${what}: ${issue?.path.join('.') || '(body)'}: ${issue?.message}`);
+      throw upstreamUnavailable(
+        connector,
+        `unexpected answer to ${what}: ${issue?.path.join('.') || '(body)'}: ${issue?.message}`,
+      );
     }
     return parsed.data;
   }

@@ -1,5 +1,5 @@
 import type { ContactRecord, OpportunityRecord, OrderRecord } from './sales.transport';
-import { Opportunity, OpportunityStage, Order, SalesProfile } from './sales.types';
+import { type Opportunity, OpportunityStage, type Order, type SalesProfile } from './sales.types';
 
 /** The CRM keeps every amount in US dollars. */
 const SALES_CURRENCY = 'USD';
@@ -51,7 +51,9 @@ export function toSalesProfile(record: ContactRecord): Omit<SalesProfile, 'fresh
   // ISO dates compare correctly as strings, and Array.prototype.sort is stable.
   const opportunities = record.opportunities
     .map(toOpportunity)
-    .sort((a, b) => (a.expectedCloseDate < b.expectedCloseDate ? -1 : a.expectedCloseDate > b.expectedCloseDate ? 1 : 0));
+    .sort((a, b) =>
+      a.expectedCloseDate < b.expectedCloseDate ? -1 : a.expectedCloseDate > b.expectedCloseDate ? 1 : 0,
+    );
   return {
     contactId: record.id,
     currency: SALES_CURRENCY,

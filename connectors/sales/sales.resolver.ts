@@ -40,7 +40,8 @@ export class SalesProfileResolver {
       description: 'true: only open opportunities (neither won nor lost); false: only closed ones.',
     })
     open: boolean | null,
-    @Arg('last', () => Int, { nullable: true, description: 'Only the `last` opportunities closing latest.' }) last: number | null,
+    @Arg('last', () => Int, { nullable: true, description: 'Only the `last` opportunities closing latest.' })
+    last: number | null,
   ): Opportunity[] {
     const matching = profile.allOpportunities.filter(
       (opportunity) =>

@@ -1,5 +1,12 @@
 import type { CallRecord, RequesterRecord, TicketRecord } from './support.transport';
-import { Call, CallDirection, SupportProfile, Ticket, TicketPriority, TicketStatus } from './support.types';
+import {
+  type Call,
+  CallDirection,
+  type SupportProfile,
+  type Ticket,
+  TicketPriority,
+  TicketStatus,
+} from './support.types';
 
 const ticketStatus: Record<TicketRecord['status'], TicketStatus> = {
   new: TicketStatus.NEW,

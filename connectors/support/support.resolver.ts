@@ -27,7 +27,8 @@ export class SupportProfileResolver {
     @Root() profile: SupportProfile,
     @Arg('status', () => TicketStatus, { nullable: true, description: 'Only tickets in this status.' })
     status: TicketStatus | null,
-    @Arg('last', () => Int, { nullable: true, description: 'Only the most recent `last` tickets.' }) last: number | null,
+    @Arg('last', () => Int, { nullable: true, description: 'Only the most recent `last` tickets.' })
+    last: number | null,
   ): Ticket[] {
     const matching = status ? profile.allTickets.filter((ticket) => ticket.status === status) : profile.allTickets;
     return takeLast(matching, last);

@@ -98,7 +98,7 @@ export class Call {
   agent!: string;
 }
 
-@ObjectType({ description: "The customer in the help desk: tickets and calls." })
+@ObjectType({ description: 'The customer in the help desk: tickets and calls.' })
 export class SupportProfile {
   @Field(() => ID, { description: 'The e-mail the help desk knows the customer by, in lower case.' })
   email!: string;
@@ -109,7 +109,9 @@ export class SupportProfile {
   @Field(() => Date, { nullable: true, description: 'When the most recent call started; null when there is none.' })
   lastCallAt!: Date | null;
 
-  @Field(() => Freshness, { description: 'When this requester was fetched from the help desk, and whether it is stale.' })
+  @Field(() => Freshness, {
+    description: 'When this requester was fetched from the help desk, and whether it is stale.',
+  })
   freshness!: Freshness;
 
   // Resolved by SupportProfileResolver (arguments `status` and `last`).

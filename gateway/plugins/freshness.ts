@@ -27,7 +27,12 @@ export function ApolloServerPluginFreshness(options: FreshnessPluginOptions = {}
           const byConnector = new Map<string, { connector: string; records: number; oldestFetchedAt: Date }>();
           for (const serve of stale) {
             const entry = byConnector.get(serve.connector);
-            if (!entry) byConnector.set(serve.connector, { connector: serve.connector, records: 1, oldestFetchedAt: serve.fetchedAt });
+            if (!entry)
+              byConnector.set(serve.connector, {
+                connector: serve.connector,
+                records: 1,
+                oldestFetchedAt: serve.fetchedAt,
+              });
             else {
               entry.records += 1;
               if (serve.fetchedAt < entry.oldestFetchedAt) entry.oldestFetchedAt = serve.fetchedAt;
@@ -36,7 +41,9 @@ export function ApolloServerPluginFreshness(options: FreshnessPluginOptions = {}
           const result = response.body.singleResult;
           result.extensions = {
             ...result.extensions,
-            [key]: { stale: [...byConnector.values()].map((e) => ({ ...e, oldestFetchedAt: e.oldestFetchedAt.toISOString() })) },
+            [key]: {
+              stale: [...byConnector.values()].map((e) => ({ ...e, oldestFetchedAt: e.oldestFetchedAt.toISOString() })),
+            },
           };
         },
       };

@@ -89,7 +89,8 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
           if (log.stale.length > 0) return;
           const at = now().getTime();
           const expiresAt = Math.min(at + maxAgeMs, log.freshUntil?.getTime() ?? Infinity);
-          if (expiresAt > at) entries.set(key, { result: { data: result.data, extensions: result.extensions }, expiresAt });
+          if (expiresAt > at)
+            entries.set(key, { result: { data: result.data, extensions: result.extensions }, expiresAt });
         },
       };
     },

@@ -3,7 +3,13 @@ import type { SnapshotDocument, SnapshotQuery } from '../../store/snapshot.repos
 import { badUserInput } from '../errors';
 import type { CatalogFigure } from '../snapshot/figures';
 import { decodeCursor, encodeCursor } from './cursor';
-import { MAX_IN_VALUES, SortDirection, type CustomerFilterInput, type CustomerOrderInput, type ScalarFilterInput } from './filter.types';
+import {
+  MAX_IN_VALUES,
+  SortDirection,
+  type CustomerFilterInput,
+  type CustomerOrderInput,
+  type ScalarFilterInput,
+} from './filter.types';
 
 const OPERATORS = ['gt', 'gte', 'lt', 'lte', 'eq', 'in'] as const;
 const SORTED_PREFIX = 'snapshot:';
@@ -23,7 +29,10 @@ interface SortedCursor {
 }
 
 /** `filter` as conditions on figure paths; BAD_USER_INPUT names the argument and the figure. */
-export function toConditions(catalog: readonly CatalogFigure[], filter: CustomerFilterInput | null | undefined): FigureCondition[] {
+export function toConditions(
+  catalog: readonly CatalogFigure[],
+  filter: CustomerFilterInput | null | undefined,
+): FigureCondition[] {
   const conditions: FigureCondition[] = [];
   if (!filter) return conditions;
   for (const figure of catalog) {
@@ -51,11 +60,15 @@ export function toConditions(catalog: readonly CatalogFigure[], filter: Customer
 }
 
 /** `orderBy` as a sort on a figure's path. */
-export function toSort(catalog: readonly CatalogFigure[], orderBy: CustomerOrderInput | null | undefined): FigureSort | null {
+export function toSort(
+  catalog: readonly CatalogFigure[],
+  orderBy: CustomerOrderInput | null | undefined,
+): FigureSort | null {
   if (!orderBy) return null;
   const figure = catalog.find((f) => f.enumName === orderBy.field);
   // GraphQL validation only lets known enum values through; this guards against a stale gateway.
-  if (!figure) throw badUserInput(`Argument "orderBy" names a figure this hub does not have: ${orderBy.field}`, 'orderBy');
+  if (!figure)
+    throw badUserInput(`Argument "orderBy" names a figure this hub does not have: ${orderBy.field}`, 'orderBy');
   return { figure, path: figure.path, type: figure.type, direction: orderBy.direction === SortDirection.ASC ? 1 : -1 };
 }
 
@@ -85,7 +98,13 @@ function parseSorted(cursor: string): SortedCursor | null {
     const parsed: unknown = JSON.parse(text.slice(SORTED_PREFIX.length));
     if (typeof parsed !== 'object' || parsed === null) return null;
     const { f, d, v, id } = parsed as Record<string, unknown>;
-    if (typeof f !== 'string' || (d !== SortDirection.ASC && d !== SortDirection.DESC) || typeof id !== 'string' || id === '') return null;
+    if (
+      typeof f !== 'string' ||
+      (d !== SortDirection.ASC && d !== SortDirection.DESC) ||
+      typeof id !== 'string' ||
+      id === ''
+    )
+      return null;
     if (v !== null && typeof v !== 'number' && typeof v !== 'string') return null;
     return { f, d, v, id };
   } catch {
@@ -107,7 +126,8 @@ export function toPosition(after: string | null | undefined, sort: FigureSort | 
   if (after === null || after === undefined) return null;
   if (sort === null) return { id: decodeCursor(after) };
   const cursor = parseSorted(after);
-  if (cursor === null) throw badUserInput(`Argument "after" is not a cursor this API returned for an ordered list: "${after}"`, 'after');
+  if (cursor === null)
+    throw badUserInput(`Argument "after" is not a cursor this API returned for an ordered list: "${after}"`, 'after');
   const direction = sort.direction === 1 ? SortDirection.ASC : SortDirection.DESC;
   if (cursor.f !== sort.figure.enumName || cursor.d !== direction) {
     throw badUserInput(
@@ -116,17 +136,28 @@ export function toPosition(after: string | null | undefined, sort: FigureSort | 
     );
   }
   const value = cursorValue(cursor.v, sort);
-  if (value === undefined) throw badUserInput(`Argument "after" is not a cursor this API returned for an ordered list: "${after}"`, 'after');
+  if (value === undefined)
+    throw badUserInput(`Argument "after" is not a cursor this API returned for an ordered list: "${after}"`, 'after');
   return { id: cursor.id, value };
 }
 
 /** Translates the `customers` arguments into a snapshot query, checking every one. */
 export function toSnapshotQuery(
   catalog: readonly CatalogFigure[],
-  args: { first: number; after?: string | null; filter?: CustomerFilterInput | null; orderBy?: CustomerOrderInput | null },
+  args: {
+    first: number;
+    after?: string | null;
+    filter?: CustomerFilterInput | null;
+    orderBy?: CustomerOrderInput | null;
+  },
 ): SnapshotQuery & { sort: FigureSort | null } {
   const sort = toSort(catalog, args.orderBy);
-  return { conditions: toConditions(catalog, args.filter), sort, first: args.first, after: toPosition(args.after, sort) };
+  return {
+    conditions: toConditions(catalog, args.filter),
+    sort,
+    first: args.first,
+    after: toPosition(args.after, sort),
+  };
 }
 
 /** The oldest time any figure on the page was read from its system; null when none was. */

@@ -5,7 +5,10 @@ import { typeNamePrefix, type CatalogFigure } from '../snapshot/figures';
 /** The most values one `in` condition may list. */
 export const MAX_IN_VALUES = 100;
 
-@InputType({ description: 'Conditions on a decimal figure; every one given must hold. A customer without the figure never matches.' })
+@InputType({
+  description:
+    'Conditions on a decimal figure; every one given must hold. A customer without the figure never matches.',
+})
 export class FloatFilter {
   @Field(() => Float, { nullable: true, description: 'Greater than this.' })
   gt?: number | null;
@@ -23,7 +26,10 @@ export class FloatFilter {
   eq?: number | null;
 }
 
-@InputType({ description: 'Conditions on a whole-number figure; every one given must hold. A customer without the figure never matches.' })
+@InputType({
+  description:
+    'Conditions on a whole-number figure; every one given must hold. A customer without the figure never matches.',
+})
 export class IntFilter {
   @Field(() => Int, { nullable: true, description: 'Greater than this.' })
   gt?: number | null;
@@ -41,7 +47,10 @@ export class IntFilter {
   eq?: number | null;
 }
 
-@InputType({ description: 'Conditions on a date-time figure; every one given must hold. A customer without the figure never matches.' })
+@InputType({
+  description:
+    'Conditions on a date-time figure; every one given must hold. A customer without the figure never matches.',
+})
 export class DateTimeFilter {
   @Field(() => Date, { nullable: true, description: 'Later than this.' })
   gt?: Date | null;
@@ -59,7 +68,9 @@ export class DateTimeFilter {
   eq?: Date | null;
 }
 
-@InputType({ description: 'Conditions on a text figure; every one given must hold. A customer without the figure never matches.' })
+@InputType({
+  description: 'Conditions on a text figure; every one given must hold. A customer without the figure never matches.',
+})
 export class StringFilter {
   @Field(() => String, { nullable: true, description: 'Exactly this text (case-sensitive).' })
   eq?: string | null;
@@ -83,7 +94,12 @@ registerEnumType(SortDirection, {
   },
 });
 
-const SCALAR_FILTERS: Record<FigureType, Function> = { Float: FloatFilter, Int: IntFilter, DateTime: DateTimeFilter, String: StringFilter };
+const SCALAR_FILTERS: Record<FigureType, Function> = {
+  Float: FloatFilter,
+  Int: IntFilter,
+  DateTime: DateTimeFilter,
+  String: StringFilter,
+};
 
 /** One figure's conditions as the resolver receives them. */
 export interface ScalarFilterInput {
@@ -96,7 +112,10 @@ export interface ScalarFilterInput {
 }
 
 /** `filter` as the resolver receives it: by connector, then figure. */
-export type CustomerFilterInput = Record<string, Record<string, ScalarFilterInput | null | undefined> | null | undefined>;
+export type CustomerFilterInput = Record<
+  string,
+  Record<string, ScalarFilterInput | null | undefined> | null | undefined
+>;
 
 /** `orderBy` as the resolver receives it: `field` is a `CustomerFigure` value (its enum name). */
 export interface CustomerOrderInput {
@@ -126,32 +145,48 @@ export function buildCustomerFilterTypes(catalog: readonly CatalogFigure[]): Cus
   for (const connector of connectors) {
     class ConnectorFigureFilter {}
     for (const figure of catalog.filter((f) => f.connector === connector)) {
-      Field(() => SCALAR_FILTERS[figure.type], { nullable: true, description: figure.description })(ConnectorFigureFilter.prototype, figure.name);
+      Field(() => SCALAR_FILTERS[figure.type], { nullable: true, description: figure.description })(
+        ConnectorFigureFilter.prototype,
+        figure.name,
+      );
     }
     InputType(`${typeNamePrefix(connector)}FigureFilter`, {
       description: `Conditions on the ${connector} figures of the customer-360 snapshot; every one given must hold.`,
     })(ConnectorFigureFilter);
-    Field(() => ConnectorFigureFilter, { nullable: true, description: `Conditions on the ${connector} figures.` })(CustomerFilter.prototype, connector);
+    Field(() => ConnectorFigureFilter, { nullable: true, description: `Conditions on the ${connector} figures.` })(
+      CustomerFilter.prototype,
+      connector,
+    );
   }
   InputType('CustomerFilter', {
-    description: 'Conditions on the departments\' figures in the customer-360 snapshot, by department; every one given must hold.',
+    description:
+      "Conditions on the departments' figures in the customer-360 snapshot, by department; every one given must hold.",
   })(CustomerFilter);
 
   // Enum values are their own names, so what the stitched gateway sends is what arrives here.
-  const CustomerFigure: Record<string, string> = Object.fromEntries(catalog.map((figure) => [figure.enumName, figure.enumName]));
+  const CustomerFigure: Record<string, string> = Object.fromEntries(
+    catalog.map((figure) => [figure.enumName, figure.enumName]),
+  );
   registerEnumType(CustomerFigure, {
     name: 'CustomerFigure',
     description: 'A department figure of the customer-360 snapshot, to order customers by.',
-    valuesConfig: Object.fromEntries(catalog.map((figure) => [figure.enumName, { description: `${typeNamePrefix(figure.connector)}: ${figure.description}` }])),
+    valuesConfig: Object.fromEntries(
+      catalog.map((figure) => [
+        figure.enumName,
+        { description: `${typeNamePrefix(figure.connector)}: ${figure.description}` },
+      ]),
+    ),
   });
 
   class CustomerOrder {}
   Field(() => CustomerFigure, { description: 'The figure to order by.' })(CustomerOrder.prototype, 'field');
-  Field(() => SortDirection, { defaultValue: SortDirection.DESC, description: 'Which way; customers without the figure come last either way.' })(
-    CustomerOrder.prototype,
-    'direction',
-  );
-  InputType('CustomerOrder', { description: 'An order of customers by one snapshot figure; ties are in hub-id order, the same direction.' })(CustomerOrder);
+  Field(() => SortDirection, {
+    defaultValue: SortDirection.DESC,
+    description: 'Which way; customers without the figure come last either way.',
+  })(CustomerOrder.prototype, 'direction');
+  InputType('CustomerOrder', {
+    description: 'An order of customers by one snapshot figure; ties are in hub-id order, the same direction.',
+  })(CustomerOrder);
 
   return { CustomerFilter, CustomerOrder };
 }

@@ -34,15 +34,23 @@ function toCustomer(doc: StoredIdentity | SnapshotDocument): Customer {
   return { id: doc._id, name: doc.name, emails: doc.emails, phones: doc.phones, links: doc.links };
 }
 
-function connection(nodes: Customer[], cursors: string[], hasNextPage: boolean, asOf: Date | null, count: () => Promise<number>): CustomerConnection {
-  const edges = nodes.map((node, index) => ({ cursor: cursors[index]!, node }));
+function connection(
+  nodes: Customer[],
+  cursors: string[],
+  hasNextPage: boolean,
+  asOf: Date | null,
+  count: () => Promise<number>,
+): CustomerConnection {
+  const edges = nodes.map((node, index) => ({ cursor: cursors[index], node }));
   return { edges, nodes, pageInfo: { hasNextPage, endCursor: cursors.at(-1) ?? null }, asOf, count };
 }
 
 /** Counts a connection's whole list, only when a client selects `totalCount`. */
 @Resolver(() => CustomerConnection)
 export class CustomerConnectionResolver {
-  @FieldResolver(() => Int, { description: 'How many customers the whole list holds: every customer, or every one the filter selects.' })
+  @FieldResolver(() => Int, {
+    description: 'How many customers the whole list holds: every customer, or every one the filter selects.',
+  })
   totalCount(@Root() list: CustomerConnection): Promise<number> {
     return list.count();
   }
@@ -53,7 +61,10 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
   @Resolver(() => Customer)
   class HubResolver {
     @Query(() => Customer, { nullable: true, description: 'The customer with this hub id; null when there is none.' })
-    async customer(@Arg('id', () => ID, { description: 'A hub customer id (`cus_...`).' }) id: string, @Ctx() ctx: RequestContext): Promise<Customer | null> {
+    async customer(
+      @Arg('id', () => ID, { description: 'A hub customer id (`cus_...`).' }) id: string,
+      @Ctx() ctx: RequestContext,
+    ): Promise<Customer | null> {
       const doc = await hubScope.from(ctx).customers.load(id);
       return doc ? toCustomer(doc) : null;
     }
@@ -64,7 +75,9 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
         'The customer with this phone number, in any common format (+1 415 555 0132, (415) 555-0132...). ' +
         'Null when no customer has it. A string that is not a phone number is BAD_USER_INPUT.',
     })
-    async customerByPhone(@Arg('phone', { description: 'The phone number, as the caller ID shows it.' }) phone: string): Promise<Customer | null> {
+    async customerByPhone(
+      @Arg('phone', { description: 'The phone number, as the caller ID shows it.' }) phone: string,
+    ): Promise<Customer | null> {
       const e164 = normalizePhone(phone, deps.defaultCountry);
       if (e164 === null) throw badUserInput(`Argument "phone" is not a valid phone number: "${phone}"`, 'phone');
       const [doc] = await deps.repository.findByPhone(e164);
@@ -73,11 +86,15 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
 
     @Query(() => Customer, {
       nullable: true,
-      description: 'The customer with this e-mail address (case and surrounding spaces ignored); null when none has it.',
+      description:
+        'The customer with this e-mail address (case and surrounding spaces ignored); null when none has it.',
     })
-    async customerByEmail(@Arg('email', { description: 'The e-mail address.' }) email: string): Promise<Customer | null> {
+    async customerByEmail(
+      @Arg('email', { description: 'The e-mail address.' }) email: string,
+    ): Promise<Customer | null> {
       const normalised = normalizeEmail(email);
-      if (normalised === null) throw badUserInput(`Argument "email" is not a valid e-mail address: "${email}"`, 'email');
+      if (normalised === null)
+        throw badUserInput(`Argument "email" is not a valid e-mail address: "${email}"`, 'email');
       const [doc] = await deps.repository.findByEmail(normalised);
       return doc ? toCustomer(doc) : null;
     }
@@ -89,8 +106,13 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
         'SNAPSHOT_UNAVAILABLE. Department fields under each customer are read as usual, not from the snapshot.',
     })
     async customers(
-      @Arg('first', () => Int, { defaultValue: 20, description: `How many customers (1 to ${MAX_PAGE_SIZE}).` }) first: number,
-      @Arg('after', () => String, { nullable: true, description: 'A cursor from a previous page of the same list: start after it.' }) after?: string | null,
+      @Arg('first', () => Int, { defaultValue: 20, description: `How many customers (1 to ${MAX_PAGE_SIZE}).` })
+      first: number,
+      @Arg('after', () => String, {
+        nullable: true,
+        description: 'A cursor from a previous page of the same list: start after it.',
+      })
+      after?: string | null,
       // Declared below, only when some connector has figures: an input type needs fields.
       filter?: CustomerFilterInput | null,
       orderBy?: CustomerOrderInput | null,
@@ -103,7 +125,13 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
         const afterId = after === null || after === undefined ? null : decodeCursor(after);
         const page = await deps.repository.page(first, afterId);
         const nodes = page.items.map(toCustomer);
-        return connection(nodes, nodes.map((node) => encodeCursor(node.id)), page.hasNextPage, null, () => deps.repository.count());
+        return connection(
+          nodes,
+          nodes.map((node) => encodeCursor(node.id)),
+          page.hasNextPage,
+          null,
+          () => deps.repository.count(),
+        );
       }
       const query = toSnapshotQuery(listing.catalog, { first, after, filter, orderBy });
       const [state, page] = await Promise.all([deps.snapshots.readState(), deps.snapshots.query(query)]);
@@ -123,15 +151,22 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
         'Re-reads one customer from every department system that knows them, now, and stores the answers in ' +
         'the repository. Departments selected under `customer` then show the fresh data.',
     })
-    async refreshCustomer(@Arg('id', () => ID, { description: 'A hub customer id (`cus_...`).' }) id: string, @Ctx() ctx: RequestContext): Promise<RefreshCustomerPayload> {
+    async refreshCustomer(
+      @Arg('id', () => ID, { description: 'A hub customer id (`cus_...`).' }) id: string,
+      @Ctx() ctx: RequestContext,
+    ): Promise<RefreshCustomerPayload> {
       const doc = await hubScope.from(ctx).customers.load(id);
       if (!doc) return { customer: null, systems: [] };
       const outcomes = await Promise.allSettled(doc.links.map((link) => deps.refresh(link.system, link.key)));
       return {
         customer: toCustomer(doc),
         systems: doc.links.map((link, index) => {
-          const outcome = outcomes[index]!;
-          return { system: link.system, ok: outcome.status === 'fulfilled', error: outcome.status === 'rejected' ? (outcome.reason as Error).message : null };
+          const outcome = outcomes[index];
+          return {
+            system: link.system,
+            ok: outcome.status === 'fulfilled',
+            error: outcome.status === 'rejected' ? (outcome.reason as Error).message : null,
+          };
         }),
       };
     }
@@ -140,11 +175,13 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
     const { CustomerFilter, CustomerOrder } = listing.types;
     Arg('filter', () => CustomerFilter, {
       nullable: true,
-      description: "Only customers whose snapshot figures meet these conditions, e.g. `{ accounting: { overdueAmount: { gt: 1000 } } }`.",
+      description:
+        'Only customers whose snapshot figures meet these conditions, e.g. `{ accounting: { overdueAmount: { gt: 1000 } } }`.',
     })(HubResolver.prototype, 'customers', 2);
     Arg('orderBy', () => CustomerOrder, {
       nullable: true,
-      description: 'Order by one snapshot figure instead of hub id, e.g. `{ field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }`.',
+      description:
+        'Order by one snapshot figure instead of hub id, e.g. `{ field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }`.',
     })(HubResolver.prototype, 'customers', 3);
   }
   return HubResolver;

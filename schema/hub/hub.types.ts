@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "Where a customer lives in one department system: that system's name and its key for them." })
+@ObjectType({
+  description: "Where a customer lives in one department system: that system's name and its key for them.",
+})
 export class SystemLink {
   @Field({ description: 'The department system (connector) name, e.g. "accounting".' })
   system!: string;
@@ -90,7 +92,10 @@ export class SystemRefresh {
 
 @ObjectType({ description: 'The result of `refreshCustomer`.' })
 export class RefreshCustomerPayload {
-  @Field(() => Customer, { nullable: true, description: 'The customer, read after the refresh; null when the id is unknown.' })
+  @Field(() => Customer, {
+    nullable: true,
+    description: 'The customer, read after the refresh; null when the id is unknown.',
+  })
   customer!: Customer | null;
 
   @Field(() => [SystemRefresh], { description: 'One entry per department system that knows the customer.' })

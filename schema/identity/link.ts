@@ -69,7 +69,7 @@ class Clusters {
 
   find(i: number): number {
     while (this.parent[i] !== i) {
-      this.parent[i] = this.parent[this.parent[i]!]!;
+      this.parent[i] = this.parent[this.parent[i]]!;
       i = this.parent[i]!;
     }
     return i;
@@ -80,12 +80,12 @@ class Clusters {
     const ra = this.find(a);
     const rb = this.find(b);
     if (ra === rb) return 'same';
-    const [small, large] = this.systems[ra]!.size < this.systems[rb]!.size ? [ra, rb] : [rb, ra];
-    for (const [system, key] of this.systems[small]!) {
-      const other = this.systems[large]!.get(system);
+    const [small, large] = this.systems[ra].size < this.systems[rb].size ? [ra, rb] : [rb, ra];
+    for (const [system, key] of this.systems[small]) {
+      const other = this.systems[large].get(system);
       if (other !== undefined && other !== key) return 'conflict';
     }
-    for (const [system, key] of this.systems[small]!) this.systems[large]!.set(system, key);
+    for (const [system, key] of this.systems[small]) this.systems[large].set(system, key);
     this.parent[small] = large;
     return 'joined';
   }
@@ -151,7 +151,7 @@ function toIdentity(group: NormalisedRecord[], existing: ReadonlyMap<string, str
     if (id) votes.set(id, (votes.get(id) ?? 0) + 1);
   }
   const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const anchor = [...links].sort((a, b) => linkId(a.system, a.key).localeCompare(linkId(b.system, b.key)))[0]!;
+  const anchor = [...links].sort((a, b) => linkId(a.system, a.key).localeCompare(linkId(b.system, b.key)))[0];
   const id = ranked[0]?.[0] ?? newCustomerId(anchor);
   return {
     _id: id,
@@ -170,5 +170,5 @@ function pickName(group: NormalisedRecord[]): string {
   for (const r of group) if (r.name) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
   let best: string | null = null;
   for (const [name, count] of counts) if (best === null || count > counts.get(best)!) best = name;
-  return best ?? group[0]!.key;
+  return best ?? group[0].key;
 }

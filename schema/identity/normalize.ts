@@ -31,7 +31,9 @@ export function normalizeTaxNumber(raw: string | null | undefined): string | nul
 function titleCase(word: string): string {
   return word
     .split(/([-'])/)
-    .map((part) => (part.length > 0 && /[a-z]/i.test(part) ? part[0]!.toUpperCase() + part.slice(1).toLowerCase() : part))
+    .map((part) =>
+      part.length > 0 && /[a-z]/i.test(part) ? part[0].toUpperCase() + part.slice(1).toLowerCase() : part,
+    )
     .join('');
 }
 

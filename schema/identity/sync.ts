@@ -38,7 +38,11 @@ export interface SyncOptions {
   now?: () => Date;
 }
 
-async function readDirectory(connector: Connector, pageSize: number, onProgress?: (p: SyncProgress) => void): Promise<SourceRecord[]> {
+async function readDirectory(
+  connector: Connector,
+  pageSize: number,
+  onProgress?: (p: SyncProgress) => void,
+): Promise<SourceRecord[]> {
   const records: SourceRecord[] = [];
   try {
     for await (const page of connector.directory(pageSize)) {
@@ -46,7 +50,9 @@ async function readDirectory(connector: Connector, pageSize: number, onProgress?
       onProgress?.({ system: connector.name, records: records.length });
     }
   } catch (error) {
-    throw new SyncError(`Identity sync stopped: cannot read the ${connector.name} directory: ${(error as Error).message}`);
+    throw new SyncError(
+      `Identity sync stopped: cannot read the ${connector.name} directory: ${(error as Error).message}`,
+    );
   }
   return records;
 }
@@ -59,7 +65,9 @@ async function readDirectory(connector: Connector, pageSize: number, onProgress?
 export async function syncIdentities(options: SyncOptions): Promise<SyncReport> {
   const now = options.now ?? (() => new Date());
   const startedAt = Date.now();
-  const perSystem = await Promise.all(options.connectors.map((c) => readDirectory(c, options.pageSize, options.onProgress)));
+  const perSystem = await Promise.all(
+    options.connectors.map((c) => readDirectory(c, options.pageSize, options.onProgress)),
+  );
   const existing = await options.repository.linkIndex();
   const { customers, conflicts } = linkRecords(perSystem.flat(), {
     defaultCountry: options.defaultCountry,
@@ -69,7 +77,7 @@ export async function syncIdentities(options: SyncOptions): Promise<SyncReport> 
   const { removed } = await options.repository.replaceAll(customers, now());
   return {
     customers: customers.length,
-    records: Object.fromEntries(options.connectors.map((c, i) => [c.name, perSystem[i]!.length])),
+    records: Object.fromEntries(options.connectors.map((c, i) => [c.name, perSystem[i].length])),
     linkedAcrossSystems: customers.filter((c) => new Set(c.links.map((l) => l.system)).size > 1).length,
     conflicts,
     removed,

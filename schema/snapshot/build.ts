@@ -58,16 +58,23 @@ function keyIn(customer: StoredIdentity, system: string): string | null {
  * One batch: every connector's figures for these customers, read in parallel (one request to
  * each system that knows any of them), then one bulk write of their documents.
  */
-async function writeBatch(options: SnapshotBuildOptions, runId: string, customers: readonly StoredIdentity[], now: Date): Promise<void> {
+async function writeBatch(
+  options: SnapshotBuildOptions,
+  runId: string,
+  customers: readonly StoredIdentity[],
+  now: Date,
+): Promise<void> {
   const outcomes = await Promise.allSettled(
     options.connectors.map(async (connector) => {
-      const keys = [...new Set(customers.map((c) => keyIn(c, connector.name)).filter((key): key is string => key !== null))];
+      const keys = [
+        ...new Set(customers.map((c) => keyIn(c, connector.name)).filter((key): key is string => key !== null)),
+      ];
       return keys.length === 0 ? new Map<string, FigureValues>() : connector.summarize(keys);
     }),
   );
   const figures = outcomes.map((outcome, index) => {
     if (outcome.status === 'fulfilled') return outcome.value;
-    const name = options.connectors[index]!.name;
+    const name = options.connectors[index].name;
     throw new SnapshotError(
       `Snapshot run stopped at the batch starting with ${customers[0]?._id}: cannot read the ${name} system: ` +
         `${(outcome.reason as Error).message}. Run it again to resume from there.`,
@@ -87,7 +94,7 @@ async function writeBatch(options: SnapshotBuildOptions, runId: string, customer
     };
     options.connectors.forEach((connector, index) => {
       const key = keyIn(customer, connector.name);
-      const values = key === null ? undefined : figures[index]!.get(key);
+      const values = key === null ? undefined : figures[index].get(key);
       if (values) {
         doc.figures[connector.name] = values;
         doc.asOf[connector.name] = now;
@@ -117,7 +124,15 @@ export async function buildSnapshots(options: SnapshotBuildOptions): Promise<Sna
   const resuming = previous !== null && previous.finishedAt === null;
   const state: SnapshotState = resuming
     ? { ...previous }
-    : { _id: 'snapshot', runId: randomUUID(), after: null, startedAt: now(), finishedAt: null, customersDone: 0, completed: previous?.completed ?? null };
+    : {
+        _id: 'snapshot',
+        runId: randomUUID(),
+        after: null,
+        startedAt: now(),
+        finishedAt: null,
+        customersDone: 0,
+        completed: previous?.completed ?? null,
+      };
   if (!resuming) await options.snapshots.writeState(state);
   const resumedFrom = resuming ? state.after : null;
   const customersTotal = await options.identities.count();
@@ -132,7 +147,8 @@ export async function buildSnapshots(options: SnapshotBuildOptions): Promise<Sna
     durationMs: Date.now() - started,
   });
 
-  const progress = () => options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
+  const progress = () =>
+    options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
   await progress();
   for (;;) {
     if (options.shouldStop?.()) return report(false, 0);
@@ -168,7 +184,10 @@ async function catchUp(options: SnapshotBuildOptions, state: SnapshotState, now:
   for (;;) {
     const page = await options.identities.page(options.batchSize, after);
     if (page.items.length === 0) break;
-    const written = await options.snapshots.idsWrittenBy(state.runId, page.items.map((c) => c._id));
+    const written = await options.snapshots.idsWrittenBy(
+      state.runId,
+      page.items.map((c) => c._id),
+    );
     const missing = page.items.filter((c) => !written.has(c._id));
     if (missing.length > 0) {
       await writeBatch(options, state.runId, missing, now());

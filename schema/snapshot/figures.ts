@@ -50,15 +50,21 @@ export function figureCatalog(sources: readonly FigureSource[]): CatalogFigure[]
   const enumNames = new Set<string>();
   for (const source of sources) {
     if (!CONNECTOR_NAME.test(source.name)) {
-      throw new TypeError(`Snapshot figures expected a lower-case connector name like "sales", but got "${source.name}".`);
+      throw new TypeError(
+        `Snapshot figures expected a lower-case connector name like "sales", but got "${source.name}".`,
+      );
     }
     for (const figure of source.figures) {
       if (!FIGURE_NAME.test(figure.name)) {
-        throw new TypeError(`The ${source.name} connector declares a figure named "${figure.name}"; expected a camelCase name like "overdueAmount".`);
+        throw new TypeError(
+          `The ${source.name} connector declares a figure named "${figure.name}"; expected a camelCase name like "overdueAmount".`,
+        );
       }
       const enumName = `${source.name.toUpperCase()}_${screamingSnake(figure.name)}`;
       if (enumNames.has(enumName)) {
-        throw new TypeError(`The ${source.name} connector declares the figure "${figure.name}" twice (or two figures that both become ${enumName}).`);
+        throw new TypeError(
+          `The ${source.name} connector declares the figure "${figure.name}" twice (or two figures that both become ${enumName}).`,
+        );
       }
       enumNames.add(enumName);
       catalog.push({

@@ -18,7 +18,12 @@ const invoiceSchema = object({
   dueOn: text('Due date.', '2026-03-02'),
   totalMinor: integer('Invoice total in minor units (cents).', 0),
   paidMinor: integer('Paid so far, minor units.', 0),
-  status: oneOf('`overdue`: unpaid after its due date; `void`: cancelled, not owed.', ['paid', 'open', 'overdue', 'void']),
+  status: oneOf('`overdue`: unpaid after its due date; `void`: cancelled, not owed.', [
+    'paid',
+    'open',
+    'overdue',
+    'void',
+  ]),
 });
 
 const paymentSchema = object({

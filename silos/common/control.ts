@@ -14,8 +14,18 @@ const chaosSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    latencyMs: { type: 'number', minimum: 0, maximum: 600_000, description: 'Added to every API request, in ms (default 0).' },
-    failRate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of API requests answered 503, 0..1 (default 0).' },
+    latencyMs: {
+      type: 'number',
+      minimum: 0,
+      maximum: 600_000,
+      description: 'Added to every API request, in ms (default 0).',
+    },
+    failRate: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'Share of API requests answered 503, 0..1 (default 0).',
+    },
   },
 };
 
@@ -54,48 +64,71 @@ export function registerControlRoutes(app: FastifyInstance, system: SiloName, op
   });
 
   const control = { control: true };
-  app.get('/_stats', {
-    config: control,
-    schema: {
-      tags: ['operations'],
-      summary: 'Request count',
-      description: 'Requests served since start, not counting /_stats and /_chaos themselves.',
-      response: { 200: { type: 'object', required: ['requests'], properties: { requests: { type: 'integer', minimum: 0 } } } },
-    },
-  }, async () => ({ requests }));
-
-  app.post<{ Body: Partial<ChaosSettings> }>('/_chaos', {
-    config: control,
-    schema: {
-      tags: ['operations'],
-      summary: 'Set chaos',
-      description: 'Replaces the chaos settings (a field left out is 0, so `{}` resets) and answers those now in force.',
-      body: chaosSchema,
-      response: { 200: chaosAnswer, 400: errorSchema('The settings are out of range or unknown.') },
-    },
-  }, async (request) => {
-    chaos = { latencyMs: request.body.latencyMs ?? 0, failRate: request.body.failRate ?? 0 };
-    return chaos;
-  });
-
-  app.get('/health', {
-    schema: {
-      tags: ['operations'],
-      summary: 'Health',
-      description: 'Answers while the system is up.',
-      response: {
-        200: { type: 'object', required: ['status', 'system'], properties: { status: { type: 'string', enum: ['ok'] }, system: { type: 'string' } } },
-        503: errorSchema('The system is unavailable (chaos testing).'),
+  app.get(
+    '/_stats',
+    {
+      config: control,
+      schema: {
+        tags: ['operations'],
+        summary: 'Request count',
+        description: 'Requests served since start, not counting /_stats and /_chaos themselves.',
+        response: {
+          200: { type: 'object', required: ['requests'], properties: { requests: { type: 'integer', minimum: 0 } } },
+        },
       },
     },
-  }, async () => ({ status: 'ok', system }));
+    async () => ({ requests }),
+  );
 
-  app.get('/openapi.json', {
-    schema: {
-      tags: ['operations'],
-      summary: 'OpenAPI document',
-      description: 'This document: generated from the JSON schemas the routes validate with.',
-      response: { 200: { description: 'An OpenAPI 3 document.', type: 'object', additionalProperties: true } },
+  app.post<{ Body: Partial<ChaosSettings> }>(
+    '/_chaos',
+    {
+      config: control,
+      schema: {
+        tags: ['operations'],
+        summary: 'Set chaos',
+        description:
+          'Replaces the chaos settings (a field left out is 0, so `{}` resets) and answers those now in force.',
+        body: chaosSchema,
+        response: { 200: chaosAnswer, 400: errorSchema('The settings are out of range or unknown.') },
+      },
     },
-  }, async () => app.swagger());
+    async (request) => {
+      chaos = { latencyMs: request.body.latencyMs ?? 0, failRate: request.body.failRate ?? 0 };
+      return chaos;
+    },
+  );
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Health',
+        description: 'Answers while the system is up.',
+        response: {
+          200: {
+            type: 'object',
+            required: ['status', 'system'],
+            properties: { status: { type: 'string', enum: ['ok'] }, system: { type: 'string' } },
+          },
+          503: errorSchema('The system is unavailable (chaos testing).'),
+        },
+      },
+    },
+    async () => ({ status: 'ok', system }),
+  );
+
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'OpenAPI document',
+        description: 'This document: generated from the JSON schemas the routes validate with.',
+        response: { 200: { description: 'An OpenAPI 3 document.', type: 'object', additionalProperties: true } },
+      },
+    },
+    async () => app.swagger(),
+  );
 }

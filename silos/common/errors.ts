@@ -2,12 +2,7 @@
 
 /** Stable codes in `{ error: { code } }`, one per kind of failure a client can act on. */
 export type SiloErrorCode =
-  | 'BAD_REQUEST'
-  | 'NOT_FOUND'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+  'BAD_REQUEST' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'UNAVAILABLE' | 'INTERNAL';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -41,7 +36,14 @@ export function errorSchema(description: string): Record<string, unknown> {
         properties: {
           code: {
             type: 'string',
-            enum: ['BAD_REQUEST', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'UNAVAILABLE', 'INTERNAL'],
+            enum: [
+              'BAD_REQUEST',
+              'NOT_FOUND',
+              'PAYLOAD_TOO_LARGE',
+              'UNSUPPORTED_MEDIA_TYPE',
+              'UNAVAILABLE',
+              'INTERNAL',
+            ],
           },
           message: { type: 'string', description: 'A sentence for people; do not parse it.' },
         },

@@ -17,10 +17,7 @@ export function emailKey(raw: string | null | undefined): string | null {
 }
 
 /** Groups records under every key `keysOf` gives (nulls skipped, a record once per key). */
-export function indexBy<T>(
-  records: readonly T[],
-  keysOf: (record: T) => readonly (string | null)[],
-): Map<string, T[]> {
+export function indexBy<T>(records: readonly T[], keysOf: (record: T) => readonly (string | null)[]): Map<string, T[]> {
   const index = new Map<string, T[]>();
   for (const record of records) {
     for (const key of new Set(keysOf(record))) {

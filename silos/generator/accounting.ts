@@ -59,16 +59,31 @@ function fillLedger(
   epoch: number,
   counters: { invoice: number; payment: number },
 ): void {
-  const count = rng.weighted<number>([[0, 8], [1, 15], [2, 20], [3, 20], [4, 15], [5, 10], [6, 7], [8, 5]]);
+  const count = rng.weighted<number>([
+    [0, 8],
+    [1, 15],
+    [2, 20],
+    [3, 20],
+    [4, 15],
+    [5, 10],
+    [6, 7],
+    [8, 5],
+  ]);
   const issuedDays = Array.from({ length: count }, () => rng.int(1, 540)).sort((a, b) => b - a);
-  const method = rng.weighted<Method>([['card', 45], ['transfer', 35], ['direct_debit', 20]]);
+  const method = rng.weighted<Method>([
+    ['card', 45],
+    ['transfer', 35],
+    ['direct_debit', 20],
+  ]);
   const terms = rng.pick([15, 30, 30, 30, 45, 60]);
   const payments: Payment[] = [];
   for (const daysAgo of issuedDays) {
     const issued = epoch - daysAgo * DAY_MS;
     const due = issued + terms * DAY_MS;
     const totalMinor = rng.weighted<number>([
-      [rng.int(20_00, 250_00), 50], [rng.int(250_00, 2_000_00), 40], [rng.int(2_000_00, 15_000_00), 10],
+      [rng.int(20_00, 250_00), 50],
+      [rng.int(250_00, 2_000_00), 40],
+      [rng.int(2_000_00, 15_000_00), 10],
     ]);
     const invoice: Invoice = {
       number: `INV-${String((counters.invoice += 1)).padStart(6, '0')}`,
@@ -114,6 +129,6 @@ function fillLedger(
 function paidShare(rng: Rng, reliability: number, pastDue: boolean, totalMinor: number): number {
   const fullChance = pastDue ? 0.55 + 0.45 * reliability : 0.15 + 0.5 * reliability;
   if (rng.chance(fullChance)) return totalMinor;
-  if (rng.chance(0.35)) return Math.round(totalMinor * rng.int(10, 90) / 100);
+  if (rng.chance(0.35)) return Math.round((totalMinor * rng.int(10, 90)) / 100);
   return 0;
 }

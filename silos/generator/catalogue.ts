@@ -18,7 +18,9 @@ export function generateCatalogue(rng: Rng): Product[] {
     names.add(description);
     sku += rng.int(1, 40);
     const dollars = rng.weighted<number>([
-      [rng.int(5, 49), 40], [rng.int(50, 299), 40], [rng.int(300, 2500), 20],
+      [rng.int(5, 49), 40],
+      [rng.int(50, 299), 40],
+      [rng.int(300, 2500), 20],
     ]);
     const cents = rng.pick([0, 49, 95, 99, 99, 99]);
     products.push({ sku: `SKU-${sku}`, description, unitPrice: (dollars * 100 + cents) / 100 });

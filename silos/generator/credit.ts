@@ -60,7 +60,7 @@ export function generateProfiles(members: readonly Member[], rng: Rng, epoch: nu
       contact: { email: email.toUpperCase(), phone: creditPhone(person.phone) },
       currency: traits.currency,
       limit,
-      exposure: Math.floor(limit * rng.int(0, 95) / 100),
+      exposure: Math.floor((limit * rng.int(0, 95)) / 100),
       score,
       riskBand,
       paymentTerms: limit === 0 ? 'PREPAID' : rng.pick(TERMS[riskBand]),

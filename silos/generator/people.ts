@@ -38,15 +38,57 @@ const HARD_CASE_SILO: Record<HardCaseKind, SiloName> = {
 };
 
 const FREE_MAIL: readonly (readonly [string, number])[] = [
-  ['gmail.com', 30], ['yahoo.com', 12], ['outlook.com', 10], ['hotmail.com', 8],
-  ['icloud.com', 8], ['aol.com', 3], ['proton.me', 3], ['comcast.net', 3],
+  ['gmail.com', 30],
+  ['yahoo.com', 12],
+  ['outlook.com', 10],
+  ['hotmail.com', 8],
+  ['icloud.com', 8],
+  ['aol.com', 3],
+  ['proton.me', 3],
+  ['comcast.net', 3],
 ];
 
 /** IRS campus prefixes that real employer identification numbers start with. */
 const TAX_PREFIXES: readonly number[] = [
-  1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 25, 26, 27,
-  ...range(30, 48), ...range(50, 68), 71, 72, 73, 74, 75, 76, 77, ...range(80, 88),
-  90, 91, 92, 93, 94, 95, 98, 99,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  ...range(30, 48),
+  ...range(50, 68),
+  71,
+  72,
+  73,
+  74,
+  75,
+  76,
+  77,
+  ...range(80, 88),
+  90,
+  91,
+  92,
+  93,
+  94,
+  95,
+  98,
+  99,
 ];
 
 function range(from: number, to: number): number[] {
@@ -89,7 +131,11 @@ export class PeopleFactory {
     const traits: PersonTraits = {
       // The mean of two uniforms: most people pay fine, a few are very good or very bad.
       reliability: (rng.next() + rng.next()) / 2,
-      currency: rng.weighted<Currency>([['USD', 80], ['EUR', 12], ['GBP', 8]]),
+      currency: rng.weighted<Currency>([
+        ['USD', 80],
+        ['EUR', 12],
+        ['GBP', 8],
+      ]),
     };
     return { person, traits, silos };
   }
@@ -103,9 +149,7 @@ export class PeopleFactory {
   }
 
   private hardCase(person: Person, silos: ReadonlySet<SiloName>): HardCase {
-    const kinds = (Object.keys(HARD_CASE_SILO) as HardCaseKind[]).filter((kind) =>
-      silos.has(HARD_CASE_SILO[kind]),
-    );
+    const kinds = (Object.keys(HARD_CASE_SILO) as HardCaseKind[]).filter((kind) => silos.has(HARD_CASE_SILO[kind]));
     const kind = this.rng.pick(kinds);
     const { firstName, lastName } = person;
     let value: string | null = null;
@@ -131,8 +175,12 @@ export class PeopleFactory {
       domain = rng.weighted(FREE_MAIL);
     } else {
       local = rng.weighted<string>([
-        [`${f}.${l}`, 40], [`${f}${l}`, 15], [`${f[0]}${l}`, 15],
-        [`${f}.${l}${rng.int(10, 99)}`, 10], [`${f}_${l}`, 10], [`${l}.${f}`, 10],
+        [`${f}.${l}`, 40],
+        [`${f}${l}`, 15],
+        [`${f[0]}${l}`, 15],
+        [`${f}.${l}${rng.int(10, 99)}`, 10],
+        [`${f}_${l}`, 10],
+        [`${l}.${f}`, 10],
       ]);
       domain = rng.chance(0.7) ? rng.weighted(FREE_MAIL) : rng.pick(this.companyDomains);
     }

@@ -22,8 +22,14 @@ const AREA_CODES: readonly string[] = (
 
 /** Exchanges no real subscriber has: N11 service codes, 555 (directory/fiction), premium 976. */
 function isServiceExchange(exchange: number): boolean {
-  return exchange % 100 === 11 || exchange === 555 || exchange === 950 || exchange === 958 ||
-    exchange === 959 || exchange === 976;
+  return (
+    exchange % 100 === 11 ||
+    exchange === 555 ||
+    exchange === 950 ||
+    exchange === 958 ||
+    exchange === 959 ||
+    exchange === 976
+  );
 }
 
 /** Draws a US number in E.164 that `taken` does not hold yet, and records it there. */

@@ -68,29 +68,40 @@ export function generateContacts(
   return contacts;
 }
 
-function generateOrders(
-  rng: Rng,
-  epoch: number,
-  catalogue: readonly Product[],
-  counters: { order: number },
-): Order[] {
-  const count = rng.weighted<number>([[0, 10], [1, 25], [2, 20], [3, 15], [4, 12], [5, 8], [7, 6], [10, 4]]);
+function generateOrders(rng: Rng, epoch: number, catalogue: readonly Product[], counters: { order: number }): Order[] {
+  const count = rng.weighted<number>([
+    [0, 10],
+    [1, 25],
+    [2, 20],
+    [3, 15],
+    [4, 12],
+    [5, 8],
+    [7, 6],
+    [10, 4],
+  ]);
   const placed = Array.from({ length: count }, () => epoch - rng.int(60, 720 * 86_400) * 1000);
-  return placed.sort((a, b) => a - b).map((placedAt) => {
-    const lineCount = rng.weighted<number>([[1, 45], [2, 30], [3, 15], [4, 10]]);
-    const lines: OrderLine[] = [];
-    const used = new Set<string>();
-    let totalCents = 0;
-    while (lines.length < lineCount) {
-      const product = rng.pick(catalogue);
-      if (used.has(product.sku)) continue;
-      used.add(product.sku);
-      const qty = product.unitPrice > 300 ? rng.int(1, 3) : rng.int(1, 12);
-      totalCents += qty * Math.round(product.unitPrice * 100);
-      lines.push({ sku: product.sku, description: product.description, qty, unitPrice: product.unitPrice });
-    }
-    return { orderId: `SO-${(counters.order += 1)}`, placedAt: isoTime(placedAt), total: totalCents / 100, lines };
-  });
+  return placed
+    .sort((a, b) => a - b)
+    .map((placedAt) => {
+      const lineCount = rng.weighted<number>([
+        [1, 45],
+        [2, 30],
+        [3, 15],
+        [4, 10],
+      ]);
+      const lines: OrderLine[] = [];
+      const used = new Set<string>();
+      let totalCents = 0;
+      while (lines.length < lineCount) {
+        const product = rng.pick(catalogue);
+        if (used.has(product.sku)) continue;
+        used.add(product.sku);
+        const qty = product.unitPrice > 300 ? rng.int(1, 3) : rng.int(1, 12);
+        totalCents += qty * Math.round(product.unitPrice * 100);
+        lines.push({ sku: product.sku, description: product.description, qty, unitPrice: product.unitPrice });
+      }
+      return { orderId: `SO-${(counters.order += 1)}`, placedAt: isoTime(placedAt), total: totalCents / 100, lines };
+    });
 }
 
 const OPEN_STAGES: readonly OpportunityStage[] = ['prospecting', 'proposal', 'negotiation'];
@@ -101,11 +112,20 @@ function generateOpportunities(
   catalogue: readonly Product[],
   counters: { opportunity: number },
 ): Opportunity[] {
-  const count = rng.weighted<number>([[0, 50], [1, 30], [2, 15], [3, 5]]);
+  const count = rng.weighted<number>([
+    [0, 50],
+    [1, 30],
+    [2, 15],
+    [3, 5],
+  ]);
   return Array.from({ length: count }, () => {
     const product = rng.pick(catalogue);
     const stage = rng.weighted<OpportunityStage>([
-      ['prospecting', 25], ['proposal', 20], ['negotiation', 15], ['won', 25], ['lost', 15],
+      ['prospecting', 25],
+      ['proposal', 20],
+      ['negotiation', 15],
+      ['won', 25],
+      ['lost', 15],
     ]);
     // Closed deals closed in the past; open ones are expected to close in the coming months.
     const closeDays = OPEN_STAGES.includes(stage) ? rng.int(7, 270) : -rng.int(1, 365);

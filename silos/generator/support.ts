@@ -40,8 +40,21 @@ export function generateRequesters(
     const hard = person.hardCase?.silo === 'support' ? person.hardCase : null;
     const email = hard?.kind === 'support-alternate-email' && hard.value ? hard.value : person.email;
     person.keys.support = email;
-    const ticketCount = rng.weighted<number>([[0, 15], [1, 30], [2, 20], [3, 15], [4, 10], [6, 10]]);
-    const callCount = rng.weighted<number>([[0, 40], [1, 30], [2, 15], [3, 10], [5, 5]]);
+    const ticketCount = rng.weighted<number>([
+      [0, 15],
+      [1, 30],
+      [2, 20],
+      [3, 15],
+      [4, 10],
+      [6, 10],
+    ]);
+    const callCount = rng.weighted<number>([
+      [0, 40],
+      [1, 30],
+      [2, 15],
+      [3, 10],
+      [5, 5],
+    ]);
     const caller = callerId(person.phone);
     requesters.push({
       email,
@@ -63,7 +76,10 @@ function agesOldestFirst(rng: Rng, count: number): number[] {
 class Subjects {
   private readonly built = new Map<string, string>();
 
-  constructor(private readonly rng: Rng, private readonly catalogue: readonly Product[]) {}
+  constructor(
+    private readonly rng: Rng,
+    private readonly catalogue: readonly Product[],
+  ) {}
 
   draw(): string {
     const template = this.rng.int(0, SUBJECTS.length - 1);
@@ -82,8 +98,19 @@ function ticket(rng: Rng, epoch: number, ageSec: number, subjects: Subjects, cou
   const created = epoch - ageSec * 1000;
   const recent = ageSec < 14 * 86_400;
   const status = recent
-    ? rng.weighted<Status>([['new', 25], ['open', 35], ['pending', 20], ['solved', 15], ['closed', 5]])
-    : rng.weighted<Status>([['open', 3], ['pending', 4], ['solved', 18], ['closed', 75]]);
+    ? rng.weighted<Status>([
+        ['new', 25],
+        ['open', 35],
+        ['pending', 20],
+        ['solved', 15],
+        ['closed', 5],
+      ])
+    : rng.weighted<Status>([
+        ['open', 3],
+        ['pending', 4],
+        ['solved', 18],
+        ['closed', 75],
+      ]);
   // Every later timestamp is drawn inside the time left between creation and now.
   const within = (maxSec: number): number => created + rng.int(60, Math.max(60, Math.min(maxSec, ageSec))) * 1000;
   let updated = created;
@@ -98,7 +125,12 @@ function ticket(rng: Rng, epoch: number, ageSec: number, subjects: Subjects, cou
     id: (counters.ticket += 1),
     subject: subjects.draw(),
     status,
-    priority: rng.weighted<Priority>([['low', 20], ['normal', 55], ['high', 20], ['urgent', 5]]),
+    priority: rng.weighted<Priority>([
+      ['low', 20],
+      ['normal', 55],
+      ['high', 20],
+      ['urgent', 5],
+    ]),
     createdAt: isoTime(created),
     updatedAt: isoTime(updated),
     solvedAt: solved === null ? null : isoTime(solved),

@@ -26,7 +26,9 @@ export function generateWorld(options: WorldOptions): World {
     throw new RangeError(`generateWorld expected seed to be a non-negative integer, but got ${String(seed)}.`);
   }
   if (!Number.isInteger(scale) || scale < 1 || scale > MAX_SCALE) {
-    throw new RangeError(`generateWorld expected scale to be an integer from 1 to ${MAX_SCALE}, but got ${String(scale)}.`);
+    throw new RangeError(
+      `generateWorld expected scale to be an integer from 1 to ${MAX_SCALE}, but got ${String(scale)}.`,
+    );
   }
   const epoch = epochForSeed(seed);
   const factory = new PeopleFactory(createRng(seed, 'people'));

@@ -29,7 +29,13 @@ const orderSchema = object({
 const opportunitySchema = object({
   id: text('Opportunity id.', 'OPP-0042'),
   title: text('What is being sold.'),
-  stage: oneOf('Pipeline stage; `won` and `lost` are closed.', ['prospecting', 'proposal', 'negotiation', 'won', 'lost']),
+  stage: oneOf('Pipeline stage; `won` and `lost` are closed.', [
+    'prospecting',
+    'proposal',
+    'negotiation',
+    'won',
+    'lost',
+  ]),
   amount: decimal('Expected value, USD.'),
   expectedCloseDate: text('Expected (or actual, once closed) close date.', '2026-06-30'),
 });

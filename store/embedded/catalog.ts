@@ -3,9 +3,9 @@
  * so nobody else changes it) and written through to SQLite inside the caller's transaction.
  */
 import { CommandError } from './errors';
-import { IndexInfo, IndexSpec, parseIndexSpec } from './indexes';
+import { type IndexInfo, type IndexSpec, parseIndexSpec } from './indexes';
 import type { Statements } from './sqlite';
-import { Doc, deserializeDoc, serializeDoc } from './values';
+import { type Doc, deserializeDoc, serializeDoc } from './values';
 
 /** A collection and its secondary indexes (the `_id` index is implicit). */
 export interface CollectionInfo {
@@ -48,7 +48,13 @@ export class Catalog {
     const sql = this.sql;
     const byId = new Map<number, CollectionInfo>();
     for (const row of sql.listCollections.all()) {
-      const info: CollectionInfo = { id: row.id, db: row.db, name: row.name, options: deserializeDoc(row.options), indexes: [] };
+      const info: CollectionInfo = {
+        id: row.id,
+        db: row.db,
+        name: row.name,
+        options: deserializeDoc(row.options),
+        indexes: [],
+      };
       byId.set(row.id, info);
       this.collections.set(ns(row.db, row.name), info);
     }

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { BSON } from 'mongodb';
 import { CommandError } from './errors';
-import { bsonType, Doc } from './values';
+import { bsonType, type Doc } from './values';
 
 /** MongoDB's default first batch, in documents. */
 export const DEFAULT_FIRST_BATCH = 101;
@@ -63,7 +63,11 @@ export class CursorRegistry {
     if (!cursor) throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
     let batch: Batch;
     try {
-      batch = takeBatch(cursor.iterator, cursor.pending, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
+      batch = takeBatch(
+        cursor.iterator,
+        cursor.pending,
+        batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER,
+      );
     } catch (err) {
       this.drop(key);
       throw err;

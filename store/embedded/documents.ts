@@ -5,18 +5,21 @@
  */
 import type { Catalog, CollectionInfo } from './catalog';
 import { CommandError } from './errors';
-import { ID_INDEX_NAME, idKey, IndexInfo, IndexKey, indexKeys, keyPatternDoc } from './indexes';
-import { scan, StoredDoc, toStored } from './scan';
+import { ID_INDEX_NAME, idKey, type IndexInfo, type IndexKey, indexKeys, keyPatternDoc } from './indexes';
+import { scan, type StoredDoc, toStored } from './scan';
 import type { Statements } from './sqlite';
 import { expiryTest } from './ttl';
-import { Doc, formatValue, serializeDoc } from './values';
+import { type Doc, formatValue, serializeDoc } from './values';
 
 /** MongoDB's document size limit. */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 
 /** Inserts, replaces and removes documents with their index entries. */
 export class DocumentStore {
-  constructor(private readonly sql: Statements, private readonly catalog: Catalog) {}
+  constructor(
+    private readonly sql: Statements,
+    private readonly catalog: Catalog,
+  ) {}
 
   /** Stores a new document (which must have its `_id`); E11000 if a unique key is taken. */
   insert(coll: CollectionInfo, doc: Doc): StoredDoc {
@@ -67,7 +70,8 @@ export class DocumentStore {
   buildIndex(coll: CollectionInfo, index: IndexInfo): void {
     const stats = { keysExamined: 0, docsExamined: 0 };
     for (const stored of scan(this.sql, coll, { kind: 'collscan', direction: 1 }, stats, 1000)) {
-      for (const k of this.claimKeys(coll, index, stored.doc, stored.seq)) this.sql.insertEntry.run(index.id, k.bytes, stored.seq);
+      for (const k of this.claimKeys(coll, index, stored.doc, stored.seq))
+        this.sql.insertEntry.run(index.id, k.bytes, stored.seq);
     }
   }
 
@@ -114,14 +118,19 @@ export class DocumentStore {
 function checkedBlob(doc: Doc): Buffer {
   const blob = serializeDoc(doc);
   if (blob.length > MAX_BSON_SIZE) {
-    throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${blob.length}, max size: ${MAX_BSON_SIZE}`);
+    throw new CommandError(
+      'BSONObjectTooLarge',
+      `object to insert too large. size in bytes: ${blob.length}, max size: ${MAX_BSON_SIZE}`,
+    );
   }
   return blob;
 }
 
 /** MongoDB's E11000 error, worded as the server words it (users and drivers match on it). */
 export function duplicateKey(coll: CollectionInfo, indexName: string, keyPattern: Doc, keyValue: Doc): CommandError {
-  const shown = Object.entries(keyValue).map(([field, value]) => `${field}: ${formatValue(value)}`).join(', ');
+  const shown = Object.entries(keyValue)
+    .map(([field, value]) => `${field}: ${formatValue(value)}`)
+    .join(', ');
   return new CommandError(
     'DuplicateKey',
     `E11000 duplicate key error collection: ${coll.db}.${coll.name} index: ${indexName} dup key: { ${shown} }`,

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { Catalog } from './catalog';
 import { CursorRegistry } from './cursors';
 import { DocumentStore } from './documents';
-import { openDatabase, prepareStatements, Statements } from './sqlite';
+import { openDatabase, prepareStatements, type Statements } from './sqlite';
 import { TtlMonitor } from './ttl';
 
 /** Everything a command handler works with. */

@@ -49,7 +49,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     server = await listen(engine, resolved.host, resolved.port);
   } catch (err) {
     engine.close();
-    throw new Error(`startEmbeddedMongo expected to listen on ${resolved.host}:${resolved.port}, but found: ${(err as Error).message}`);
+    throw new Error(
+      `startEmbeddedMongo expected to listen on ${resolved.host}:${resolved.port}, but found: ${(err as Error).message}`,
+    );
   }
   engine.start();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;

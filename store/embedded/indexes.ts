@@ -7,7 +7,7 @@
 import { Query } from 'mingo';
 import { CommandError } from './errors';
 import { encodeComponent, encodeValue } from './keys';
-import { Doc, isPlainObject, numericView, toNumber } from './values';
+import { type Doc, isPlainObject, numericView, toNumber } from './values';
 
 /** The name MongoDB gives the index every collection has on `_id`. */
 export const ID_INDEX_NAME = '_id_';
@@ -56,15 +56,22 @@ export function parseIndexSpec(raw: unknown): IndexSpec {
   const key: Array<[string, 1 | -1]> = Object.entries(raw.key).map(([field, dir]) => {
     const n = toNumber(dir);
     if (n === undefined || n === 0 || Number.isNaN(n)) {
-      throw new CommandError('CannotCreateIndex', `Index type ${JSON.stringify(dir)} on field '${field}' is not supported by the embedded server; only ascending (1) and descending (-1) keys are`);
+      throw new CommandError(
+        'CannotCreateIndex',
+        `Index type ${JSON.stringify(dir)} on field '${field}' is not supported by the embedded server; only ascending (1) and descending (-1) keys are`,
+      );
     }
     return [field, n > 0 ? 1 : -1];
   });
   const name = raw.name === undefined ? defaultIndexName(key) : raw.name;
-  if (typeof name !== 'string' || name === '') throw new CommandError('CannotCreateIndex', "Index 'name' must be a non-empty string");
+  if (typeof name !== 'string' || name === '')
+    throw new CommandError('CannotCreateIndex', "Index 'name' must be a non-empty string");
   const ttl = raw.expireAfterSeconds === undefined ? undefined : toNumber(raw.expireAfterSeconds);
   if (raw.expireAfterSeconds !== undefined && (ttl === undefined || ttl < 0)) {
-    throw new CommandError('CannotCreateIndex', `expireAfterSeconds must be a non-negative number, found ${String(raw.expireAfterSeconds)}`);
+    throw new CommandError(
+      'CannotCreateIndex',
+      `expireAfterSeconds must be a non-negative number, found ${String(raw.expireAfterSeconds)}`,
+    );
   }
   const partial = raw.partialFilterExpression;
   if (partial !== undefined && !isPlainObject(partial)) {
@@ -83,8 +90,13 @@ export function parseIndexSpec(raw: unknown): IndexSpec {
 
 /** True when two definitions would build the same index (so re-creating it is a no-op). */
 export function sameDefinition(a: IndexSpec, b: IndexSpec): boolean {
-  return sameKey(a, b) && a.unique === b.unique && a.sparse === b.sparse && a.expireAfterSeconds === b.expireAfterSeconds
-    && JSON.stringify(a.partialFilterExpression) === JSON.stringify(b.partialFilterExpression);
+  return (
+    sameKey(a, b) &&
+    a.unique === b.unique &&
+    a.sparse === b.sparse &&
+    a.expireAfterSeconds === b.expireAfterSeconds &&
+    JSON.stringify(a.partialFilterExpression) === JSON.stringify(b.partialFilterExpression)
+  );
 }
 
 /** True when two definitions have the same key pattern, directions included. */
@@ -155,7 +167,8 @@ export interface DocumentKeys {
 export function indexKeys(index: IndexSpec, doc: Doc): DocumentKeys | null {
   const fields = index.key.map(([path]) => pathValues(doc, path));
   if (index.sparse && fields.every((f) => !f.present)) return null;
-  if (index.partialFilterExpression && !new Query(numericView(index.partialFilterExpression)).test(numericView(doc))) return null;
+  if (index.partialFilterExpression && !new Query(numericView(index.partialFilterExpression)).test(numericView(doc)))
+    return null;
   // As in MongoDB: two indexed fields may both run through arrays only if it is the same array
   // ({ 'links.system': 1, 'links.key': 1 } over links: [...]); different arrays are "parallel".
   const multikeyFields = index.key.map((_, i) => i).filter((i) => fields[i].multikey);
@@ -173,7 +186,8 @@ export function indexKeys(index: IndexSpec, doc: Doc): DocumentKeys | null {
       const id = component.toString('latin1');
       if (seen.has(id)) continue; // an array holding the same value twice is one key
       seen.add(id);
-      for (const prefix of keys) next.push({ bytes: Buffer.concat([prefix.bytes, component]), values: [...prefix.values, value] });
+      for (const prefix of keys)
+        next.push({ bytes: Buffer.concat([prefix.bytes, component]), values: [...prefix.values, value] });
     }
     keys = next;
   });

@@ -133,14 +133,26 @@ const RANGE_TAGS = new Set<number>([Tag.Number, Tag.String, Tag.Date, Tag.Object
  * matches numbers, as in MongoDB). Null when the range can't be answered from an index (mixed
  * or unsupported types); the caller then falls back to another plan.
  */
-export function rangeInterval(lower: Bound | undefined, upper: Bound | undefined, direction: 1 | -1): KeyInterval | null {
+export function rangeInterval(
+  lower: Bound | undefined,
+  upper: Bound | undefined,
+  direction: 1 | -1,
+): KeyInterval | null {
   const tags = [lower, upper].filter((b): b is Bound => b !== undefined).map((b) => typeTag(b.value));
   if (tags.length === 0 || !RANGE_TAGS.has(tags[0]) || tags.some((t) => t !== tags[0])) return null;
   const tag = tags[0];
   const inclusive = (b: Bound): boolean => b.inclusive || !isExactKey(b.value);
   if (direction === 1) {
-    const lo = lower ? (inclusive(lower) ? encodeValue(lower.value) : prefixEnd(encodeValue(lower.value))) : Buffer.from([tag]);
-    const hi = upper ? (inclusive(upper) ? prefixEnd(encodeValue(upper.value)) : encodeValue(upper.value)) : Buffer.from([tag + 1]);
+    const lo = lower
+      ? inclusive(lower)
+        ? encodeValue(lower.value)
+        : prefixEnd(encodeValue(lower.value))
+      : Buffer.from([tag]);
+    const hi = upper
+      ? inclusive(upper)
+        ? prefixEnd(encodeValue(upper.value))
+        : encodeValue(upper.value)
+      : Buffer.from([tag + 1]);
     return { lo, hi };
   }
   // Descending components are inverted, so the value's upper bound becomes the key's lower bound.

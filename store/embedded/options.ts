@@ -16,7 +16,11 @@ export interface ResolvedOptions {
 const KNOWN = ['dataDir', 'memory', 'host', 'port', 'ttlSweepMs'];
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string'
+    ? `'${value}'`
+    : value === undefined
+      ? 'undefined'
+      : (JSON.stringify(value) ?? String(value));
 }
 
 function fail(expected: string, found: string): never {
@@ -33,13 +37,15 @@ export function resolveOptions(options: EmbeddedMongoOptions | undefined): Resol
   const { dataDir, memory = false, host = '127.0.0.1', port = 0, ttlSweepMs = 1000 } = options;
   if (typeof memory !== 'boolean') fail('options.memory to be a boolean', show(memory));
   if (typeof host !== 'string' || host === '') fail('options.host to be a non-empty host name or address', show(host));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('options.port to be an integer from 0 to 65535', show(port));
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail('options.port to be an integer from 0 to 65535', show(port));
   if (typeof ttlSweepMs !== 'number' || !Number.isFinite(ttlSweepMs) || ttlSweepMs <= 0) {
     fail('options.ttlSweepMs to be a positive number of milliseconds', show(ttlSweepMs));
   }
   if (memory) return { dataDir: null, host, port, ttlSweepMs };
   if (dataDir === undefined) fail('options.dataDir (a directory for the data file) or options.memory: true', 'neither');
-  if (typeof dataDir !== 'string' || dataDir.trim() === '') fail('options.dataDir to be a directory path', show(dataDir));
+  if (typeof dataDir !== 'string' || dataDir.trim() === '')
+    fail('options.dataDir to be a directory path', show(dataDir));
   const stat = fs.statSync(dataDir, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) fail(`options.dataDir to be a directory`, `a file at ${dataDir}`);
   return { dataDir, host, port, ttlSweepMs };

@@ -5,10 +5,10 @@
  * collection. The plan only narrows candidates: mingo still applies the whole filter to each.
  */
 import type { CollectionInfo } from './catalog';
-import { ID_INDEX_NAME, IndexInfo, keyPatternDoc } from './indexes';
-import { Bound, encodeComponent, KeyInterval, pointInterval, rangeInterval } from './keys';
+import { ID_INDEX_NAME, type IndexInfo, keyPatternDoc } from './indexes';
+import { type Bound, encodeComponent, type KeyInterval, pointInterval, rangeInterval } from './keys';
 import type { ScanSource } from './scan';
-import { bsonType, Doc, isPlainObject, SortSpec } from './values';
+import { bsonType, type Doc, isPlainObject, type SortSpec } from './values';
 
 /** A chosen access path. */
 export interface Plan {
@@ -20,9 +20,7 @@ export interface Plan {
   keyPattern: Doc | null;
 }
 
-type Constraint =
-  | { kind: 'points'; values: unknown[] }
-  | { kind: 'range'; lower?: Bound; upper?: Bound };
+type Constraint = { kind: 'points'; values: unknown[] } | { kind: 'range'; lower?: Bound; upper?: Bound };
 
 /** An index as the planner sees it; `_id` is one too. */
 interface Access {
@@ -59,7 +57,11 @@ export function planQuery(coll: CollectionInfo, filter: Doc, sort: SortSpec | nu
       if (!best || access.rank < best.rank || (access.rank === best.rank && intervals.length < best.count)) {
         // Within one value of the leading field, the index is in the order of its other fields.
         const walk = intervals.length === 1 ? sortWalk(sortKeys, access, true) : null;
-        best = { plan: makePlan(access, intervals, walk ?? 1, walk !== null), rank: access.rank, count: intervals.length };
+        best = {
+          plan: makePlan(access, intervals, walk ?? 1, walk !== null),
+          rank: access.rank,
+          count: intervals.length,
+        };
       }
     }
   }
@@ -100,15 +102,26 @@ export function planQuery(coll: CollectionInfo, filter: Doc, sort: SortSpec | nu
 function sortWalk(sortKeys: Array<[string, number]>, access: Access, pinned: boolean): 1 | -1 | null {
   if (sortKeys.length === 0 || access.multikey) return null;
   const pattern = Object.entries(access.keyPattern) as Array<[string, number]>;
-  const fields = pinned && sortKeys[0]![0] !== access.field ? pattern.slice(1) : pattern;
+  const fields = pinned && sortKeys[0][0] !== access.field ? pattern.slice(1) : pattern;
   if (sortKeys.length > fields.length) return null;
-  const walk = scanDirection(sortKeys[0]![1], fields[0]![1] < 0 ? -1 : 1);
-  const agrees = sortKeys.every(([field, dir], i) => fields[i]![0] === field && scanDirection(dir, fields[i]![1] < 0 ? -1 : 1) === walk);
+  const walk = scanDirection(sortKeys[0][1], fields[0][1] < 0 ? -1 : 1);
+  const agrees = sortKeys.every(
+    ([field, dir], i) => fields[i][0] === field && scanDirection(dir, fields[i][1] < 0 ? -1 : 1) === walk,
+  );
   return agrees ? walk : null;
 }
 
 function listAccesses(coll: CollectionInfo): Access[] {
-  const id: Access = { name: ID_INDEX_NAME, field: '_id', direction: 1, rank: 0, multikey: false, sparse: false, index: null, keyPattern: { _id: 1 } };
+  const id: Access = {
+    name: ID_INDEX_NAME,
+    field: '_id',
+    direction: 1,
+    rank: 0,
+    multikey: false,
+    sparse: false,
+    index: null,
+    keyPattern: { _id: 1 },
+  };
   const secondary = coll.indexes
     .filter((index) => !index.partialFilterExpression)
     .map((index): Access => ({
@@ -160,8 +173,18 @@ function fieldConstraint(cond: unknown): Constraint | null {
   if (!isOperatorObject(cond)) return pointable(cond) ? { kind: 'points', values: [cond] } : null;
   if ('$eq' in cond && pointable(cond.$eq)) return { kind: 'points', values: [cond.$eq] };
   if (Array.isArray(cond.$in) && cond.$in.every(pointable)) return { kind: 'points', values: cond.$in };
-  const lower = '$gt' in cond ? { value: cond.$gt, inclusive: false } : '$gte' in cond ? { value: cond.$gte, inclusive: true } : undefined;
-  const upper = '$lt' in cond ? { value: cond.$lt, inclusive: false } : '$lte' in cond ? { value: cond.$lte, inclusive: true } : undefined;
+  const lower =
+    '$gt' in cond
+      ? { value: cond.$gt, inclusive: false }
+      : '$gte' in cond
+        ? { value: cond.$gte, inclusive: true }
+        : undefined;
+  const upper =
+    '$lt' in cond
+      ? { value: cond.$lt, inclusive: false }
+      : '$lte' in cond
+        ? { value: cond.$lte, inclusive: true }
+        : undefined;
   return lower || upper ? { kind: 'range', lower, upper } : null;
 }
 
@@ -171,6 +194,7 @@ function isOperatorObject(value: unknown): value is Doc {
 
 /** Values an equality can look up by key: not arrays (whole-array equality), not regexes. */
 function pointable(value: unknown): boolean {
-  if (value === undefined || Array.isArray(value) || value instanceof RegExp || bsonType(value) === 'BSONRegExp') return false;
+  if (value === undefined || Array.isArray(value) || value instanceof RegExp || bsonType(value) === 'BSONRegExp')
+    return false;
   return !(isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$')));
 }

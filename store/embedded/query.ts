@@ -7,11 +7,11 @@
 import { Aggregator, Query } from 'mingo';
 import type { CollectionInfo } from './catalog';
 import { badValue } from './errors';
-import { Plan, planQuery } from './planner';
-import { scan, ScanStats, StoredDoc } from './scan';
+import { type Plan, planQuery } from './planner';
+import { scan, type ScanStats, type StoredDoc } from './scan';
 import type { Statements } from './sqlite';
 import { expiryTest } from './ttl';
-import { Doc, isPlainObject, numericView, SortSpec, toNumber } from './values';
+import { type Doc, isPlainObject, numericView, type SortSpec, toNumber } from './values';
 
 /** What to find. */
 export interface FindSpec {
@@ -45,13 +45,17 @@ export type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 /** mingo options for a command's collation and `let`. */
 export function mingoOptions(spec: Pick<FindSpec, 'collation' | 'variables'>): MingoOptions {
   const options: { -readonly [K in keyof MingoOptions]: MingoOptions[K] } = {};
-  if (spec.collation && spec.collation.locale !== 'simple') options.collation = spec.collation as unknown as MingoOptions['collation'];
+  if (spec.collation && spec.collation.locale !== 'simple')
+    options.collation = spec.collation as unknown as MingoOptions['collation'];
   if (spec.variables) options.variables = spec.variables;
   return options;
 }
 
 /** Compiles a filter into a predicate over stored documents (BSON numbers compared as numbers). */
-export function compileFilter(filter: Doc, spec: Pick<FindSpec, 'collation' | 'variables'> = {}): (doc: Doc) => boolean {
+export function compileFilter(
+  filter: Doc,
+  spec: Pick<FindSpec, 'collation' | 'variables'> = {},
+): (doc: Doc) => boolean {
   if (Object.keys(filter).length === 0) return () => true;
   try {
     const query = new Query(numericView(filter), mingoOptions(spec));
@@ -68,7 +72,12 @@ export function compileFilter(filter: Doc, spec: Pick<FindSpec, 'collation' | 'v
 }
 
 /** Streams the stored documents a query selects, in order, after skip and limit. */
-export function* findStored(sql: Statements, coll: CollectionInfo | undefined, spec: FindSpec, stats: ExecStats): Generator<StoredDoc> {
+export function* findStored(
+  sql: Statements,
+  coll: CollectionInfo | undefined,
+  spec: FindSpec,
+  stats: ExecStats,
+): Generator<StoredDoc> {
   if (!coll) return;
   const filter = spec.filter ?? {};
   const matches = compileFilter(filter, spec);
@@ -104,7 +113,12 @@ export function* findStored(sql: Statements, coll: CollectionInfo | undefined, s
 }
 
 /** Streams the documents a query returns (projection applied). */
-export function* findDocs(sql: Statements, coll: CollectionInfo | undefined, spec: FindSpec, stats: ExecStats): Generator<Doc> {
+export function* findDocs(
+  sql: Statements,
+  coll: CollectionInfo | undefined,
+  spec: FindSpec,
+  stats: ExecStats,
+): Generator<Doc> {
   const project = projector(spec.projection ?? null);
   for (const stored of findStored(sql, coll, spec, stats)) yield project(stored.doc);
 }

@@ -8,7 +8,7 @@ import type { CollectionInfo } from './catalog';
 import type { IndexInfo } from './indexes';
 import type { KeyInterval } from './keys';
 import type { DocRow, KeyedDocRow, Statements } from './sqlite';
-import { Doc, deserializeDoc } from './values';
+import { type Doc, deserializeDoc } from './values';
 
 /** Where a scan reads from. Intervals are in ascending key order; `direction` picks the walk. */
 export type ScanSource =
@@ -44,7 +44,13 @@ export function toStored(row: DocRow): StoredDoc {
  * (skip + limit, or a batch): the first page fetches exactly that, so a limited query reads no
  * more documents than it returns; later pages double.
  */
-export function* scan(sql: Statements, coll: CollectionInfo, source: ScanSource, stats: ScanStats, firstPage: number): Generator<StoredDoc> {
+export function* scan(
+  sql: Statements,
+  coll: CollectionInfo,
+  source: ScanSource,
+  stats: ScanStats,
+  firstPage: number,
+): Generator<StoredDoc> {
   const pager = { size: Math.max(1, Math.min(firstPage, MAX_PAGE)) };
   if (source.kind === 'collscan') {
     yield* scanNatural(sql, coll, source.direction, stats, pager);
@@ -53,9 +59,10 @@ export function* scan(sql: Statements, coll: CollectionInfo, source: ScanSource,
   const intervals = source.direction === 1 ? source.intervals : [...source.intervals].reverse();
   const seen = new Set<number>(); // a multikey document has several keys in one scan
   for (const interval of intervals) {
-    const rows = source.kind === 'id'
-      ? scanIdInterval(sql, coll, interval, source.direction, pager)
-      : scanIndexInterval(sql, source.index, interval, source.direction, pager);
+    const rows =
+      source.kind === 'id'
+        ? scanIdInterval(sql, coll, interval, source.direction, pager)
+        : scanIndexInterval(sql, source.index, interval, source.direction, pager);
     for (const row of rows) {
       stats.keysExamined++;
       if (seen.has(row.seq)) continue;
@@ -74,7 +81,13 @@ function grow(pager: Pager): void {
   pager.size = Math.min(pager.size * 2, MAX_PAGE);
 }
 
-function* scanNatural(sql: Statements, coll: CollectionInfo, direction: 1 | -1, stats: ScanStats, pager: Pager): Generator<StoredDoc> {
+function* scanNatural(
+  sql: Statements,
+  coll: CollectionInfo,
+  direction: 1 | -1,
+  stats: ScanStats,
+  pager: Pager,
+): Generator<StoredDoc> {
   let last = direction === 1 ? 0 : Number.MAX_SAFE_INTEGER;
   for (;;) {
     const stmt = direction === 1 ? sql.scanNaturalAsc : sql.scanNaturalDesc;
@@ -89,14 +102,23 @@ function* scanNatural(sql: Statements, coll: CollectionInfo, direction: 1 | -1, 
   }
 }
 
-function* scanIdInterval(sql: Statements, coll: CollectionInfo, interval: KeyInterval, direction: 1 | -1, pager: Pager): Generator<KeyedDocRow> {
+function* scanIdInterval(
+  sql: Statements,
+  coll: CollectionInfo,
+  interval: KeyInterval,
+  direction: 1 | -1,
+  pager: Pager,
+): Generator<KeyedDocRow> {
   const lo = interval.lo ?? LOWEST;
   let hi = interval.hi ?? HIGHEST;
   let after: Buffer | null = null;
   for (;;) {
-    const rows: KeyedDocRow[] = direction === 1
-      ? (after === null ? sql.scanIdFromAsc.all(coll.id, lo, hi, pager.size) : sql.scanIdAfterAsc.all(coll.id, after, hi, pager.size))
-      : sql.scanIdDesc.all(coll.id, hi, lo, pager.size);
+    const rows: KeyedDocRow[] =
+      direction === 1
+        ? after === null
+          ? sql.scanIdFromAsc.all(coll.id, lo, hi, pager.size)
+          : sql.scanIdAfterAsc.all(coll.id, after, hi, pager.size)
+        : sql.scanIdDesc.all(coll.id, hi, lo, pager.size);
     for (const row of rows) {
       if (direction === 1) after = row.key;
       else hi = row.key;
@@ -107,16 +129,23 @@ function* scanIdInterval(sql: Statements, coll: CollectionInfo, interval: KeyInt
   }
 }
 
-function* scanIndexInterval(sql: Statements, index: IndexInfo, interval: KeyInterval, direction: 1 | -1, pager: Pager): Generator<KeyedDocRow> {
+function* scanIndexInterval(
+  sql: Statements,
+  index: IndexInfo,
+  interval: KeyInterval,
+  direction: 1 | -1,
+  pager: Pager,
+): Generator<KeyedDocRow> {
   const lo = interval.lo ?? LOWEST;
   const hi = interval.hi ?? HIGHEST;
   // Resume point: (key, seq) strictly past the last row; -1 sorts before every real seq.
   let key = direction === 1 ? lo : hi;
   let seq = -1;
   for (;;) {
-    const rows = direction === 1
-      ? sql.scanIndexAsc.all(index.id, key, seq, hi, pager.size)
-      : sql.scanIndexDesc.all(index.id, key, seq, lo, pager.size);
+    const rows =
+      direction === 1
+        ? sql.scanIndexAsc.all(index.id, key, seq, hi, pager.size)
+        : sql.scanIndexDesc.all(index.id, key, seq, lo, pager.size);
     for (const row of rows) {
       key = row.key;
       seq = row.seq;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { runCommand, errorReply } from './commands/dispatch';
 import type { Engine } from './engine';
 import { CommandError } from './errors';
-import { encodeMsg, encodeReply, MessageFramer, parseMessage, WireError, WireRequest } from './wire';
+import { encodeMsg, encodeReply, MessageFramer, parseMessage, WireError, type WireRequest } from './wire';
 
 /** A listening server. */
 export interface WireServer {
@@ -34,7 +34,8 @@ export function listen(engine: Engine, host: string, port: number): Promise<Wire
         }
       } catch (err) {
         // Only a broken stream gets here (bad framing, unknown opcode): MongoDB hangs up too.
-        if (!(err instanceof WireError)) process.emitWarning(`embedded MongoDB connection error: ${(err as Error).message}`);
+        if (!(err instanceof WireError))
+          process.emitWarning(`embedded MongoDB connection error: ${(err as Error).message}`);
         socket.destroy();
       }
     });
@@ -52,29 +53,40 @@ export function listen(engine: Engine, host: string, port: number): Promise<Wire
       const address = server.address() as net.AddressInfo;
       resolve({
         port: address.port,
-        close: () => new Promise<void>((done) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
       });
     });
   });
 }
 
 /** Runs one request; returns the bytes to send, or null when the client asked for no reply. */
-function answer(engine: Engine, request: WireRequest, connectionId: number, connections: { current: number; totalCreated: number }): Buffer | null {
+function answer(
+  engine: Engine,
+  request: WireRequest,
+  connectionId: number,
+  connections: { current: number; totalCreated: number },
+): Buffer | null {
   if (request.op === 'query') {
     const dot = request.collection.indexOf('.');
     const db = request.collection.slice(0, dot);
     if (request.collection.slice(dot + 1) !== '$cmd') {
       // Legacy queries on collections predate wire version 6; drivers never send them to us.
-      return encodeReply(request.requestId, { $err: 'OP_QUERY is only supported for commands', code: 352, ok: 0 }, true);
+      return encodeReply(
+        request.requestId,
+        { $err: 'OP_QUERY is only supported for commands', code: 352, ok: 0 },
+        true,
+      );
     }
     return encodeReply(request.requestId, runCommand(request.command, { engine, db, connectionId, connections }));
   }
   const db = request.command.$db;
-  const reply = typeof db === 'string'
-    ? runCommand(request.command, { engine, db, connectionId, connections })
-    : errorReply(new CommandError('FailedToParse', 'OP_MSG requests require a $db argument'));
+  const reply =
+    typeof db === 'string'
+      ? runCommand(request.command, { engine, db, connectionId, connections })
+      : errorReply(new CommandError('FailedToParse', 'OP_MSG requests require a $db argument'));
   return request.moreToCome ? null : encodeMsg(request.requestId, reply);
 }

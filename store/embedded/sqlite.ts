@@ -66,7 +66,9 @@ export interface KeyedDocRow extends DocRow {
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
   constructor(readonly file: string) {
-    super(`startEmbeddedMongo expected exclusive use of ${file}, but another process (or another embedded server) has it open.`);
+    super(
+      `startEmbeddedMongo expected exclusive use of ${file}, but another process (or another embedded server) has it open.`,
+    );
   }
 }
 
@@ -119,30 +121,52 @@ export function prepareStatements(db: Database.Database) {
     docById: s<DocRow>('SELECT seq, doc FROM documents WHERE collection_id = ? AND id_key = ?'),
     docBySeq: s<DocRow>('SELECT seq, doc FROM documents WHERE seq = ?'),
     countDocs: s<{ n: number }>('SELECT COUNT(*) AS n FROM documents WHERE collection_id = ?'),
-    collectionSize: s<{ n: number; bytes: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(doc)), 0) AS bytes FROM documents WHERE collection_id = ?'),
+    collectionSize: s<{ n: number; bytes: number }>(
+      'SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(doc)), 0) AS bytes FROM documents WHERE collection_id = ?',
+    ),
     deleteCollectionDocs: s('DELETE FROM documents WHERE collection_id = ?'),
 
     insertEntry: s('INSERT OR IGNORE INTO index_entries (index_id, key, doc_seq) VALUES (?, ?, ?)'),
     deleteEntry: s('DELETE FROM index_entries WHERE index_id = ? AND key = ? AND doc_seq = ?'),
     deleteIndexEntries: s('DELETE FROM index_entries WHERE index_id = ?'),
-    entryOwner: s<{ seq: number }>('SELECT doc_seq AS seq FROM index_entries WHERE index_id = ? AND key = ? AND doc_seq <> ? LIMIT 1'),
+    entryOwner: s<{ seq: number }>(
+      'SELECT doc_seq AS seq FROM index_entries WHERE index_id = ? AND key = ? AND doc_seq <> ? LIMIT 1',
+    ),
 
     // Natural order, paged by seq.
-    scanNaturalAsc: s<DocRow>('SELECT seq, doc FROM documents WHERE collection_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-    scanNaturalDesc: s<DocRow>('SELECT seq, doc FROM documents WHERE collection_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+    scanNaturalAsc: s<DocRow>(
+      'SELECT seq, doc FROM documents WHERE collection_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    scanNaturalDesc: s<DocRow>(
+      'SELECT seq, doc FROM documents WHERE collection_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    ),
     // The _id index, paged by id_key (unique, so the key alone resumes a scan).
-    scanIdFromAsc: s<KeyedDocRow>('SELECT seq, doc, id_key AS key FROM documents WHERE collection_id = ? AND id_key >= ? AND id_key < ? ORDER BY id_key LIMIT ?'),
-    scanIdAfterAsc: s<KeyedDocRow>('SELECT seq, doc, id_key AS key FROM documents WHERE collection_id = ? AND id_key > ? AND id_key < ? ORDER BY id_key LIMIT ?'),
-    scanIdDesc: s<KeyedDocRow>('SELECT seq, doc, id_key AS key FROM documents WHERE collection_id = ? AND id_key < ? AND id_key >= ? ORDER BY id_key DESC LIMIT ?'),
+    scanIdFromAsc: s<KeyedDocRow>(
+      'SELECT seq, doc, id_key AS key FROM documents WHERE collection_id = ? AND id_key >= ? AND id_key < ? ORDER BY id_key LIMIT ?',
+    ),
+    scanIdAfterAsc: s<KeyedDocRow>(
+      'SELECT seq, doc, id_key AS key FROM documents WHERE collection_id = ? AND id_key > ? AND id_key < ? ORDER BY id_key LIMIT ?',
+    ),
+    scanIdDesc: s<KeyedDocRow>(
+      'SELECT seq, doc, id_key AS key FROM documents WHERE collection_id = ? AND id_key < ? AND id_key >= ? ORDER BY id_key DESC LIMIT ?',
+    ),
     // Secondary indexes, paged by (key, doc_seq).
-    scanIndexAsc: s<KeyedDocRow>(`SELECT e.key AS key, ${docCols} ${entryJoin} WHERE e.index_id = ? AND (e.key, e.doc_seq) > (?, ?) AND e.key < ? ORDER BY e.key, e.doc_seq LIMIT ?`),
-    scanIndexDesc: s<KeyedDocRow>(`SELECT e.key AS key, ${docCols} ${entryJoin} WHERE e.index_id = ? AND (e.key, e.doc_seq) < (?, ?) AND e.key >= ? ORDER BY e.key DESC, e.doc_seq DESC LIMIT ?`),
+    scanIndexAsc: s<KeyedDocRow>(
+      `SELECT e.key AS key, ${docCols} ${entryJoin} WHERE e.index_id = ? AND (e.key, e.doc_seq) > (?, ?) AND e.key < ? ORDER BY e.key, e.doc_seq LIMIT ?`,
+    ),
+    scanIndexDesc: s<KeyedDocRow>(
+      `SELECT e.key AS key, ${docCols} ${entryJoin} WHERE e.index_id = ? AND (e.key, e.doc_seq) < (?, ?) AND e.key >= ? ORDER BY e.key DESC, e.doc_seq DESC LIMIT ?`,
+    ),
 
-    listCollections: s<{ id: number; db: string; name: string; options: Buffer }>('SELECT id, db, name, options FROM collections'),
+    listCollections: s<{ id: number; db: string; name: string; options: Buffer }>(
+      'SELECT id, db, name, options FROM collections',
+    ),
     insertCollection: s('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
     renameCollection: s('UPDATE collections SET db = ?, name = ? WHERE id = ?'),
     deleteCollection: s('DELETE FROM collections WHERE id = ?'),
-    listIndexes: s<{ id: number; collection_id: number; spec: Buffer; multikey: number }>('SELECT id, collection_id, spec, multikey FROM indexes ORDER BY id'),
+    listIndexes: s<{ id: number; collection_id: number; spec: Buffer; multikey: number }>(
+      'SELECT id, collection_id, spec, multikey FROM indexes ORDER BY id',
+    ),
     insertIndex: s('INSERT INTO indexes (collection_id, name, spec) VALUES (?, ?, ?)'),
     deleteIndex: s('DELETE FROM indexes WHERE id = ?'),
     markMultikey: s('UPDATE indexes SET multikey = 1 WHERE id = ?'),

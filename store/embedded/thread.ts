@@ -16,7 +16,10 @@ function spawnWorker(options: EmbeddedMongoOptions): Worker {
   const compiled = path.join(__dirname, 'thread-worker.js');
   if (__filename.endsWith('.js')) return new Worker(compiled, { workerData: options });
   const source = path.join(__dirname, 'thread-worker.ts');
-  return new Worker(`require('ts-node/register/transpile-only'); require(${JSON.stringify(source)});`, { eval: true, workerData: options });
+  return new Worker(`require('ts-node/register/transpile-only'); require(${JSON.stringify(source)});`, {
+    eval: true,
+    workerData: options,
+  });
 }
 
 /** Rebuilds the error the worker reported, keeping the types callers test for. */
@@ -37,13 +40,15 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoOptions = {}): Pr
   resolveOptions(options);
   const worker = spawnWorker(options);
   return new Promise<EmbeddedMongo>((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(`The embedded server thread stopped (exit code ${code}) before it was ready`));
+    const onExit = (code: number) =>
+      reject(new Error(`The embedded server thread stopped (exit code ${code}) before it was ready`));
     worker.once('exit', onExit);
     worker.once('error', reject);
     worker.once('message', (message: ThreadMessage) => {
       worker.off('exit', onExit);
       if (message.type === 'error') return reject(rebuildError(message));
-      if (message.type !== 'ready') return reject(new Error(`Unexpected first message from the embedded server thread: ${message.type}`));
+      if (message.type !== 'ready')
+        return reject(new Error(`Unexpected first message from the embedded server thread: ${message.type}`));
       worker.off('error', reject);
       // A thread that dies is reported, and close() must not wait for an exit that already happened.
       let exited = false;

@@ -7,11 +7,11 @@
 import { Query } from 'mingo';
 import type { Catalog, CollectionInfo } from './catalog';
 import type { DocumentStore } from './documents';
-import { IndexInfo, pathValues } from './indexes';
+import { type IndexInfo, pathValues } from './indexes';
 import { rangeInterval } from './keys';
-import { scan, StoredDoc } from './scan';
+import { scan, type StoredDoc } from './scan';
 import type { Statements } from './sqlite';
-import { Doc, numericView } from './values';
+import { type Doc, numericView } from './values';
 
 /** How many documents one sweep deletes per index at most, so a sweep never stalls requests. */
 const SWEEP_BATCH = 1000;
@@ -30,10 +30,11 @@ export function expiryTest(coll: CollectionInfo, now = Date.now()): ((doc: Doc) 
     cutoff: now - (index.expireAfterSeconds ?? 0) * 1000,
     partial: index.partialFilterExpression ? new Query(numericView(index.partialFilterExpression)) : null,
   }));
-  return (doc) => rules.some((rule) => {
-    if (rule.partial && !rule.partial.test(numericView(doc))) return false;
-    return pathValues(doc, rule.path).values.some((v) => v instanceof Date && v.getTime() < rule.cutoff);
-  });
+  return (doc) =>
+    rules.some((rule) => {
+      if (rule.partial && !rule.partial.test(numericView(doc))) return false;
+      return pathValues(doc, rule.path).values.some((v) => v instanceof Date && v.getTime() < rule.cutoff);
+    });
 }
 
 /** What the monitor needs from the engine. */
@@ -48,7 +49,10 @@ export interface TtlHost {
 export class TtlMonitor {
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly host: TtlHost, private readonly intervalMs: number) {}
+  constructor(
+    private readonly host: TtlHost,
+    private readonly intervalMs: number,
+  ) {}
 
   /** Starts sweeping; the timer doesn't keep the process alive on its own. */
   start(): void {
@@ -82,7 +86,13 @@ export class TtlMonitor {
         if (!interval) continue;
         const victims: StoredDoc[] = [];
         const stats = { keysExamined: 0, docsExamined: 0 };
-        for (const stored of scan(this.host.sql, coll, { kind: 'index', index, intervals: [interval], direction: 1 }, stats, SWEEP_BATCH)) {
+        for (const stored of scan(
+          this.host.sql,
+          coll,
+          { kind: 'index', index, intervals: [interval], direction: 1 },
+          stats,
+          SWEEP_BATCH,
+        )) {
           if (expired(stored.doc)) victims.push(stored);
           if (victims.length >= SWEEP_BATCH) break;
         }

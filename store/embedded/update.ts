@@ -8,7 +8,7 @@ import { BSON } from 'mongodb';
 import { update as applyOperators, updateOne as applyPipeline } from 'mingo';
 import { badValue, CommandError } from './errors';
 import { idKey } from './indexes';
-import { deserializeDoc, Doc, isPlainObject, serializeDoc, withIdFirst } from './values';
+import { deserializeDoc, type Doc, isPlainObject, serializeDoc, withIdFirst } from './values';
 
 /** An update as a command carries it: operators, a replacement, or a pipeline. */
 export type UpdateSpec = Doc | Doc[];
@@ -23,17 +23,37 @@ export interface ApplyOptions {
 }
 
 /** MongoDB's update operators (mingo implements all but `$setOnInsert`, handled here). */
-const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit', '$setOnInsert']);
+const UPDATE_OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$rename',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$bit',
+  '$setOnInsert',
+]);
 
 /** Validates the `u` / `update` field of a command. */
 export function parseUpdateSpec(raw: unknown): UpdateSpec {
   if (Array.isArray(raw) && raw.every(isPlainObject)) return raw;
-  if (!isPlainObject(raw)) throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
+  if (!isPlainObject(raw))
+    throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
   const keys = Object.keys(raw);
   if (!keys.some((k) => k.startsWith('$'))) return raw; // a replacement document
   const unknown = keys.find((k) => !UPDATE_OPERATORS.has(k));
   if (unknown !== undefined) {
-    throw new CommandError('FailedToParse', `Unknown modifier: ${unknown}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    throw new CommandError(
+      'FailedToParse',
+      `Unknown modifier: ${unknown}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
   return raw;
 }
@@ -61,12 +81,17 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, options: ApplyOptions = 
   } else if (isOperatorUpdate(spec)) {
     after = before;
     const { $setOnInsert, ...operators } = spec;
-    if (options.inserting && isPlainObject($setOnInsert)) operators.$set = { ...(operators.$set as Doc | undefined), ...$setOnInsert };
+    if (options.inserting && isPlainObject($setOnInsert))
+      operators.$set = { ...(operators.$set as Doc | undefined), ...$setOnInsert };
     const modifier = withoutIdChanges(after, operators);
     if (Object.keys(modifier).length > 0) {
-      const positional = JSON.stringify(Object.values(modifier).map((f) => (isPlainObject(f) ? Object.keys(f) : []))).includes('.$');
+      const positional = JSON.stringify(
+        Object.values(modifier).map((f) => (isPlainObject(f) ? Object.keys(f) : [])),
+      ).includes('.$');
       try {
-        applyOperators(after, modifier, options.arrayFilters, positional ? options.filter : undefined, { cloneMode: 'none' });
+        applyOperators(after, modifier, options.arrayFilters, positional ? options.filter : undefined, {
+          cloneMode: 'none',
+        });
       } catch (err) {
         throw new CommandError('BadValue', err instanceof Error ? err.message : String(err));
       }
@@ -149,7 +174,10 @@ function sameId(a: unknown, b: unknown): boolean {
 }
 
 function immutableId(): CommandError {
-  return new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  return new CommandError(
+    'ImmutableField',
+    "Performing an update on the path '_id' would modify the immutable field '_id'",
+  );
 }
 
 /** A deep copy through BSON, so BSON types survive and the caller's document stays untouched. */

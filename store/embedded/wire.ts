@@ -4,7 +4,7 @@
  * driver's first handshake uses, and writing OP_MSG and OP_REPLY (1) answers.
  * https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
  */
-import { deserializeDoc, Doc, serializeDoc } from './values';
+import { deserializeDoc, type Doc, serializeDoc } from './values';
 
 /** Opcodes this server reads or writes. */
 export const OpCode = { Reply: 1, Query: 2004, Compressed: 2012, Msg: 2013 } as const;
@@ -119,7 +119,8 @@ function parseOpQuery(msg: Buffer, requestId: number): WireRequest {
   if (nameEnd < 0) throw new WireError('unterminated OP_QUERY collection name');
   const collection = msg.toString('utf8', HEADER + 4, nameEnd);
   const { doc } = readDoc(msg, nameEnd + 1 + 8, msg.length); // skip numberToSkip, numberToReturn
-  const command = doc.$query !== null && typeof doc.$query === 'object' && !Array.isArray(doc.$query) ? (doc.$query as Doc) : doc;
+  const command =
+    doc.$query !== null && typeof doc.$query === 'object' && !Array.isArray(doc.$query) ? (doc.$query as Doc) : doc;
   return { op: 'query', requestId, collection, command };
 }
 

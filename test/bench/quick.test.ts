@@ -30,7 +30,16 @@ interface Row {
   [field: string]: unknown;
 }
 
-const MEASURED = ['rps', 'p50Ms', 'p95Ms', 'p99Ms', 'upstreamPerOp', 'connectorsTouched', 'storeRoundTripsPerOp', 'peakRssMb'] as const;
+const MEASURED = [
+  'rps',
+  'p50Ms',
+  'p95Ms',
+  'p99Ms',
+  'upstreamPerOp',
+  'connectorsTouched',
+  'storeRoundTripsPerOp',
+  'peakRssMb',
+] as const;
 
 // Only that the benchmark works: no assertion here is about speed (issue 4: no timing in tests).
 describe('npm run bench -- --quick', () => {
@@ -43,7 +52,11 @@ describe('npm run bench -- --quick', () => {
     options: Record<string, unknown>;
     scenarios: Row[];
     baselines: Row[];
-    ratios: { coldVsFloor: unknown; warmVsCeiling: unknown; targets: { coldVsFloor: { met: unknown }; warmVsCeiling: { met: unknown } } };
+    ratios: {
+      coldVsFloor: unknown;
+      warmVsCeiling: unknown;
+      targets: { coldVsFloor: { met: unknown }; warmVsCeiling: { met: unknown } };
+    };
   };
 
   beforeAll(async () => {
@@ -59,14 +72,27 @@ describe('npm run bench -- --quick', () => {
   });
 
   it('records the machine, the commit, the date and the options', () => {
-    expect(results.machine).toEqual(expect.objectContaining({ cpus: expect.any(Number), model: expect.any(String), memoryGb: expect.any(Number), node: process.version }));
+    expect(results.machine).toEqual(
+      expect.objectContaining({
+        cpus: expect.any(Number),
+        model: expect.any(String),
+        memoryGb: expect.any(Number),
+        node: process.version,
+      }),
+    );
     expect(results.commit).toMatch(/^([0-9a-f]{4,}(-dirty)?|unknown)$/);
     expect(Number.isNaN(Date.parse(results.date))).toBe(false);
     expect(results.options).toEqual(expect.objectContaining({ quick: true, scale: 300 }));
   });
 
   it('has every scenario, each with every field, numeric when it ran', () => {
-    expect(results.scenarios.map((s) => s.id)).toEqual(['screenPopCold', 'screenPopWarm', 'pageOf100', 'crossDepartmentFilter', 'csvExport']);
+    expect(results.scenarios.map((s) => s.id)).toEqual([
+      'screenPopCold',
+      'screenPopWarm',
+      'pageOf100',
+      'crossDepartmentFilter',
+      'csvExport',
+    ]);
     for (const row of [...results.scenarios, ...results.baselines]) {
       for (const field of ['name', 'status', ...MEASURED]) expect(row).toHaveProperty(field);
       if (row.status === 'skipped') {
@@ -75,14 +101,17 @@ describe('npm run bench -- --quick', () => {
       }
       for (const field of MEASURED) {
         // Store round trips are null only where there is no hub to ask (the floor).
-        if (row[field] === null && ((field === 'storeRoundTripsPerOp' || field === 'peakRssMb') && row.id === 'floor')) continue;
+        if (row[field] === null && (field === 'storeRoundTripsPerOp' || field === 'peakRssMb') && row.id === 'floor')
+          continue;
         expect([row.id, field, typeof row[field]]).toEqual([row.id, field, 'number']);
       }
     }
   });
 
   it('runs the floor, the ceiling and the naive graph, and computes the ratios', () => {
-    expect(results.baselines.map((b) => b.id)).toEqual(expect.arrayContaining(['floor', 'ceiling', 'pageOf100Naive', 'screenPopColdNaive']));
+    expect(results.baselines.map((b) => b.id)).toEqual(
+      expect.arrayContaining(['floor', 'ceiling', 'pageOf100Naive', 'screenPopColdNaive']),
+    );
     expect(results.ratios.coldVsFloor).toEqual(expect.any(Number));
     expect(results.ratios.warmVsCeiling).toEqual(expect.any(Number));
     expect(results.ratios.targets.coldVsFloor.met).toEqual(expect.any(Boolean));
@@ -100,6 +129,8 @@ describe('npm run bench -- --quick', () => {
   it('refuses a bad flag with one line and exit status 2', async () => {
     const bad = await runBench(['--scale', 'lots']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim().split('\n')).toEqual(['bench: --scale must be a whole number from 1 to 100000, got "lots" (see --help)']);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'bench: --scale must be a whole number from 1 to 100000, got "lots" (see --help)',
+    ]);
   }, 60_000);
 });

@@ -14,23 +14,34 @@ describe('loadConfig', () => {
       credit: 'http://127.0.0.1:4103',
       support: 'http://127.0.0.1:4104',
     });
-    expect(config.connectors.sales!.timeoutMs).toBe(2000);
+    expect(config.connectors.sales.timeoutMs).toBe(2000);
   });
 
   it('takes PORT, MONGODB_URI and one URL variable per connector from the environment', () => {
     const config = loadConfig({
-      env: { PORT: '4400', MONGODB_URI: 'mongodb://db.internal:27017', SALES_URL: 'http://crm.internal:8080', CREDIT_TIMEOUT_MS: '500' },
+      env: {
+        PORT: '4400',
+        MONGODB_URI: 'mongodb://db.internal:27017',
+        SALES_URL: 'http://crm.internal:8080',
+        CREDIT_TIMEOUT_MS: '500',
+      },
     });
     expect(config.server.port).toBe(4400);
     expect(config.mongodb.uri).toBe('mongodb://db.internal:27017');
-    expect(config.connectors.sales!.url).toBe('http://crm.internal:8080');
-    expect(config.connectors.credit!.timeoutMs).toBe(500);
+    expect(config.connectors.sales.url).toBe('http://crm.internal:8080');
+    expect(config.connectors.credit.timeoutMs).toBe(500);
   });
 
   it('reads a JSON config file and lets the environment override it', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-config-'));
     const file = path.join(dir, 'switchboard.json');
-    writeFileSync(file, JSON.stringify({ server: { port: 5000 }, connectors: { support: { url: 'http://helpdesk:9000', timeoutMs: 900 } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        server: { port: 5000 },
+        connectors: { support: { url: 'http://helpdesk:9000', timeoutMs: 900 } },
+      }),
+    );
     const config = loadConfig({ env: { SWITCHBOARD_CONFIG: file, SUPPORT_URL: 'http://helpdesk:9001' } });
     expect(config.server.port).toBe(5000);
     expect(config.connectors.support).toMatchObject({ url: 'http://helpdesk:9001', timeoutMs: 900 });
@@ -46,22 +57,33 @@ describe('loadConfig', () => {
     [{ SALES_URL: 'ftp://crm' }, 'Invalid config: connectors.sales.url: expected an http(s) URL'],
     [{ MONGODB_URI: 'postgres://db' }, 'Invalid config: mongodb.uri: expected a mongodb:// or mongodb+srv:// URI'],
     [{ SWITCHBOARD_CONNECTORS: 'sales,hr' }, 'unknown connector "hr" (configured: accounting, sales, credit, support)'],
-    [{ SWITCHBOARD_DEMO: 'maybe' }, 'Invalid environment variable SWITCHBOARD_DEMO: expected true or false, found "maybe"'],
+    [
+      { SWITCHBOARD_DEMO: 'maybe' },
+      'Invalid environment variable SWITCHBOARD_DEMO: expected true or false, found "maybe"',
+    ],
   ])('stops with an error naming the field for %j', (env, message) => {
     expect(() => loadConfig({ env })).toThrow(ConfigError);
     expect(() => loadConfig({ env })).toThrow(message);
   });
 
   it('names every bad field at once', () => {
-    const attempt = () => loadConfig({ env: {}, overrides: { server: { port: 70000 }, connectors: { credit: { url: 'http://x', timeoutMs: -1 } } } });
+    const attempt = () =>
+      loadConfig({
+        env: {},
+        overrides: { server: { port: 70000 }, connectors: { credit: { url: 'http://x', timeoutMs: -1 } } },
+      });
     expect(attempt).toThrow(/server\.port: .*; connectors\.credit\.timeoutMs: /);
   });
 
   it('rejects unknown keys instead of ignoring a typo', () => {
-    expect(() => loadConfig({ env: {}, overrides: { server: { prot: 1 } } as never })).toThrow(/server: Unrecognized key: "prot"/);
+    expect(() => loadConfig({ env: {}, overrides: { server: { prot: 1 } } as never })).toThrow(
+      /server: Unrecognized key: "prot"/,
+    );
   });
 
   it('says which config file it cannot read', () => {
-    expect(() => loadConfig({ env: { SWITCHBOARD_CONFIG: '/nonexistent/sb.json' } })).toThrow('Cannot read config file /nonexistent/sb.json');
+    expect(() => loadConfig({ env: { SWITCHBOARD_CONFIG: '/nonexistent/sb.json' } })).toThrow(
+      'Cannot read config file /nonexistent/sb.json',
+    );
   });
 });

@@ -10,18 +10,40 @@ const suite = defineConnectorSuite({
 
 describe('the accounting connector', () => {
   const accountWith = (minInvoices: number) => {
-    const account = suite.world.accounting.find((candidate) => candidate.invoices.length >= minInvoices && candidate.payments.length > 0);
+    const account = suite.world.accounting.find(
+      (candidate) => candidate.invoices.length >= minInvoices && candidate.payments.length > 0,
+    );
     if (!account) throw new TypeError(`The world has no account with ${minInvoices} invoices and a payment`);
     return account;
   };
 
   it('turns minor units into currency units and lower-case statuses into enum values', async () => {
     const account = accountWith(3);
-    const [profile] = await suite.profiles([account.accountNumber], /* GraphQL */ `{
-      currency balance overdueAmount
-      invoices { number issuedOn dueDate total amountPaid status }
-      payments { id receivedOn amount invoiceNumber method }
-    }`);
+    const [profile] = await suite.profiles(
+      [account.accountNumber],
+      /* GraphQL */ `
+        {
+          currency
+          balance
+          overdueAmount
+          invoices {
+            number
+            issuedOn
+            dueDate
+            total
+            amountPaid
+            status
+          }
+          payments {
+            id
+            receivedOn
+            amount
+            invoiceNumber
+            method
+          }
+        }
+      `,
+    );
     expect(profile).toEqual({
       currency: account.currency,
       balance: account.balanceMinor / 100,
@@ -46,12 +68,14 @@ describe('the accounting connector', () => {
 
   it('returns the last N invoices oldest first, and only those in the asked status', async () => {
     const account = accountWith(3);
-    const status = account.invoices[0]!.status;
+    const status = account.invoices[0].status;
     const [profile] = await suite.profiles<{ last2: { number: string }[]; byStatus: { number: string }[] }>(
       [account.accountNumber],
       `{ last2: invoices(last: 2) { number } byStatus: invoices(status: ${status.toUpperCase()}) { number } }`,
     );
-    expect(profile!.last2.map((invoice) => invoice.number)).toEqual(account.invoices.slice(-2).map((invoice) => invoice.number));
+    expect(profile!.last2.map((invoice) => invoice.number)).toEqual(
+      account.invoices.slice(-2).map((invoice) => invoice.number),
+    );
     expect(profile!.byStatus.map((invoice) => invoice.number)).toEqual(
       account.invoices.filter((invoice) => invoice.status === status).map((invoice) => invoice.number),
     );

@@ -33,7 +33,7 @@ describe('the credit connector', () => {
   });
 
   it('gives a customer over their limit a negative available credit', () => {
-    const record = suite.world.credit[0]!;
+    const record = suite.world.credit[0];
     const profile = toCreditProfile({ ...record, limit: 1_000, exposure: 1_250 });
     expect(profile.available).toBe(-250);
     expect(profile.reviewedAt).toBeInstanceOf(Date);

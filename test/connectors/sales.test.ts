@@ -15,7 +15,8 @@ describe('the sales connector', () => {
       (candidate) =>
         candidate.orders.length >= minOrders &&
         (!needsOpenAndClosed ||
-          (candidate.opportunities.some((o) => closed(o.stage)) && candidate.opportunities.some((o) => !closed(o.stage)))),
+          (candidate.opportunities.some((o) => closed(o.stage)) &&
+            candidate.opportunities.some((o) => !closed(o.stage)))),
     );
     if (!contact) throw new TypeError(`The world has no contact with ${minOrders} orders`);
     return contact;
@@ -23,12 +24,40 @@ describe('the sales connector', () => {
 
   it('maps orders, items and opportunities to the graph, with stages as enum values', async () => {
     const contact = contactWith(3, true);
-    const [profile] = await suite.profiles([contact.id], /* GraphQL */ `{
-      contactId currency lifetimeValue lastOrderAt openOpportunities
-      orders { id date total items { sku product quantity unitPrice amount } }
-      opportunities { id title stage amount expectedCloseDate }
-    }`);
-    const byCloseDate = [...contact.opportunities].sort((a, b) => a.expectedCloseDate.localeCompare(b.expectedCloseDate));
+    const [profile] = await suite.profiles(
+      [contact.id],
+      /* GraphQL */ `
+        {
+          contactId
+          currency
+          lifetimeValue
+          lastOrderAt
+          openOpportunities
+          orders {
+            id
+            date
+            total
+            items {
+              sku
+              product
+              quantity
+              unitPrice
+              amount
+            }
+          }
+          opportunities {
+            id
+            title
+            stage
+            amount
+            expectedCloseDate
+          }
+        }
+      `,
+    );
+    const byCloseDate = [...contact.opportunities].sort((a, b) =>
+      a.expectedCloseDate.localeCompare(b.expectedCloseDate),
+    );
     expect(profile).toEqual({
       contactId: contact.id,
       currency: 'USD',
@@ -59,20 +88,26 @@ describe('the sales connector', () => {
 
   it('filters opportunities by open and by stage', async () => {
     const contact = contactWith(0, true);
-    const stage = contact.opportunities[0]!.stage;
+    const stage = contact.opportunities[0].stage;
     const [profile] = await suite.profiles<Record<'open' | 'closed' | 'atStage', { id: string }[]>>(
       [contact.id],
       `{ open: opportunities(open: true) { id } closed: opportunities(open: false) { id }
          atStage: opportunities(stage: ${stage.toUpperCase()}) { id } }`,
     );
-    const ids = (keep: (s: string) => boolean) => contact.opportunities.filter((o) => keep(o.stage)).map((o) => o.id).sort();
+    const ids = (keep: (s: string) => boolean) =>
+      contact.opportunities
+        .filter((o) => keep(o.stage))
+        .map((o) => o.id)
+        .sort();
     expect(profile!.open.map((o) => o.id).sort()).toEqual(ids((s) => s !== 'won' && s !== 'lost'));
     expect(profile!.closed.map((o) => o.id).sort()).toEqual(ids((s) => s === 'won' || s === 'lost'));
     expect(profile!.atStage.map((o) => o.id).sort()).toEqual(ids((s) => s === stage));
   });
 
   it('rejects a negative last with BAD_USER_INPUT', async () => {
-    const result = await suite.execute(mergeQuery(suite.connector, '{ orders(last: -3) { id } }'), { keys: [contactWith(1).id] });
+    const result = await suite.execute(mergeQuery(suite.connector, '{ orders(last: -3) { id } }'), {
+      keys: [contactWith(1).id],
+    });
     expect(errorSummaries(result.errors)).toEqual([
       { code: 'BAD_USER_INPUT', connector: undefined, path: ['salesCustomers', 0, 'sales', 'orders'] },
     ]);

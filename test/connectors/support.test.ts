@@ -17,7 +17,7 @@ describe('the support connector', () => {
   };
 
   it('matches e-mail keys in any case and with stray spaces, in one request', async () => {
-    const { email } = suite.world.support[5]!;
+    const { email } = suite.world.support[5];
     const before = await siloRequestCount(suite.url);
     const profiles = await suite.profiles<{ email: string }>([email.toUpperCase(), `  ${email} `, email], '{ email }');
     const after = await siloRequestCount(suite.url);
@@ -27,11 +27,32 @@ describe('the support connector', () => {
 
   it('maps tickets and calls to the graph, with statuses, priorities and directions as enum values', async () => {
     const requester = requesterWith(2, 2);
-    const [profile] = await suite.profiles([requester.email], /* GraphQL */ `{
-      openTickets lastCallAt
-      tickets { id subject status priority openedAt updatedAt solvedAt }
-      calls { id startedAt callerNumber durationSeconds direction agent }
-    }`);
+    const [profile] = await suite.profiles(
+      [requester.email],
+      /* GraphQL */ `
+        {
+          openTickets
+          lastCallAt
+          tickets {
+            id
+            subject
+            status
+            priority
+            openedAt
+            updatedAt
+            solvedAt
+          }
+          calls {
+            id
+            startedAt
+            callerNumber
+            durationSeconds
+            direction
+            agent
+          }
+        }
+      `,
+    );
     const iso = (time: string | null) => (time === null ? null : new Date(time).toISOString());
     expect(profile).toEqual({
       openTickets: requester.tickets.filter((t) => ['new', 'open', 'pending'].includes(t.status)).length,
@@ -58,7 +79,7 @@ describe('the support connector', () => {
 
   it('filters tickets by status and returns the last N tickets and calls oldest first', async () => {
     const requester = requesterWith(3, 2);
-    const status = requester.tickets[0]!.status;
+    const status = requester.tickets[0].status;
     const [profile] = await suite.profiles<Record<'byStatus' | 'last2' | 'calls', { id: string }[]>>(
       [requester.email],
       `{ byStatus: tickets(status: ${status.toUpperCase()}) { id } last2: tickets(last: 2) { id } calls(last: 1) { id } }`,
@@ -70,7 +91,9 @@ describe('the support connector', () => {
   });
 
   it('rejects a negative last with BAD_USER_INPUT', async () => {
-    const result = await suite.execute(mergeQuery(suite.connector, '{ calls(last: -1) { id } }'), { keys: [requesterWith(0).email] });
+    const result = await suite.execute(mergeQuery(suite.connector, '{ calls(last: -1) { id } }'), {
+      keys: [requesterWith(0).email],
+    });
     expect(errorSummaries(result.errors)).toEqual([
       { code: 'BAD_USER_INPUT', connector: undefined, path: ['supportCustomers', 0, 'support', 'calls'] },
     ]);

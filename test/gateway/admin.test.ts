@@ -2,7 +2,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN_TOKEN_HEADER, createAdminToken, isLoopbackAddress, readAdminToken, registerAdminRoutes, type FullSyncReport } from '../../gateway/admin';
+import {
+  ADMIN_TOKEN_HEADER,
+  createAdminToken,
+  isLoopbackAddress,
+  readAdminToken,
+  registerAdminRoutes,
+  type FullSyncReport,
+} from '../../gateway/admin';
 
 const REPORT = {
   identity: { customers: 3, records: { sales: 3 }, linkedAcrossSystems: 0, conflicts: 0, removed: 0, durationMs: 5 },
@@ -13,9 +20,12 @@ describe('isLoopbackAddress', () => {
   it.each(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'])('accepts %s', (address) => {
     expect(isLoopbackAddress(address)).toBe(true);
   });
-  it.each(['10.1.2.3', '192.168.0.4', '::ffff:10.0.0.1', 'fe80::1', '1270.0.0.1', '', undefined])('refuses %s', (address) => {
-    expect(isLoopbackAddress(address)).toBe(false);
-  });
+  it.each(['10.1.2.3', '192.168.0.4', '::ffff:10.0.0.1', 'fe80::1', '1270.0.0.1', '', undefined])(
+    'refuses %s',
+    (address) => {
+      expect(isLoopbackAddress(address)).toBe(false);
+    },
+  );
 });
 
 describe('the admin token', () => {
@@ -36,15 +46,20 @@ describe('POST /admin/sync', () => {
   let runs = 0;
   let fail = false;
   const TOKEN = 'f'.repeat(64);
-  const post = (token: string | null = TOKEN) => fetch(url, { method: 'POST', headers: token === null ? {} : { [ADMIN_TOKEN_HEADER]: token } });
+  const post = (token: string | null = TOKEN) =>
+    fetch(url, { method: 'POST', headers: token === null ? {} : { [ADMIN_TOKEN_HEADER]: token } });
 
   beforeAll(async () => {
     app = Fastify();
-    registerAdminRoutes(app, async () => {
-      runs += 1;
-      if (fail) throw new Error('The sales system is unavailable: it answered HTTP 503');
-      return REPORT;
-    }, TOKEN);
+    registerAdminRoutes(
+      app,
+      async () => {
+        runs += 1;
+        if (fail) throw new Error('The sales system is unavailable: it answered HTTP 503');
+        return REPORT;
+      },
+      TOKEN,
+    );
     url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/admin/sync`;
   });
   afterAll(() => app.close());
@@ -72,6 +87,8 @@ describe('POST /admin/sync', () => {
     const response = await post();
     fail = false;
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('The sales system is unavailable: it answered HTTP 503');
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+      'The sales system is unavailable: it answered HTTP 503',
+    );
   });
 });

@@ -8,7 +8,11 @@ describe('the response cache plugin', () => {
     let release!: () => void;
     let calls = 0;
     const server = new ApolloServer<RequestContext>({
-      typeDefs: /* GraphQL */ `type Query { value: Int }`,
+      typeDefs: /* GraphQL */ `
+        type Query {
+          value: Int
+        }
+      `,
       resolvers: {
         Query: {
           value: async () => {
@@ -21,7 +25,8 @@ describe('the response cache plugin', () => {
       plugins: [cache.plugin],
     });
     await server.start();
-    const context = (): Promise<RequestContext> => Promise.resolve({ requestId: 'r', freshness: new FreshnessLog(), scopes: new Map() });
+    const context = (): Promise<RequestContext> =>
+      Promise.resolve({ requestId: 'r', freshness: new FreshnessLog(), scopes: new Map() });
     const run = async () => server.executeOperation({ query: '{ value }' }, { contextValue: await context() });
     const slow = run();
     await new Promise((resolve) => setTimeout(resolve, 20));

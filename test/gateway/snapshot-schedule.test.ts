@@ -1,7 +1,15 @@
 import { createSnapshotRunner, silentLogger, type SnapshotRunControls } from '../../gateway';
 import type { SnapshotReport } from '../../schema/snapshot';
 
-const REPORT: SnapshotReport = { runId: 'r', completed: true, customers: 1, batches: 1, resumedFrom: null, removed: 0, durationMs: 1 };
+const REPORT: SnapshotReport = {
+  runId: 'r',
+  completed: true,
+  customers: 1,
+  batches: 1,
+  resumedFrom: null,
+  removed: 0,
+  durationMs: 1,
+};
 
 /** A run that stays under way until `finish()` is called. */
 function controlledRuns() {
@@ -37,7 +45,12 @@ describe('the snapshot runner', () => {
 
   it('lets a caller join the run under way instead of starting a second one', async () => {
     const runs = controlledRuns();
-    const runner = createSnapshotRunner({ run: runs.run, intervalMinutes: null, runAtStart: false, logger: silentLogger });
+    const runner = createSnapshotRunner({
+      run: runs.run,
+      intervalMinutes: null,
+      runAtStart: false,
+      logger: silentLogger,
+    });
     const first = runner.run();
     const second = runner.run();
     expect(runs.calls).toHaveLength(1);
@@ -72,9 +85,9 @@ describe('the snapshot runner', () => {
     const runner = createSnapshotRunner({ run: runs.run, intervalMinutes: 1, runAtStart: true, logger: silentLogger });
     jest.runOnlyPendingTimers(); // the start-up run
     expect(runs.calls).toHaveLength(1);
-    expect(runs.calls[0]!.shouldStop()).toBe(false);
+    expect(runs.calls[0].shouldStop()).toBe(false);
     const stopped = runner.stop();
-    expect(runs.calls[0]!.shouldStop()).toBe(true);
+    expect(runs.calls[0].shouldStop()).toBe(true);
     runs.finish();
     await stopped;
     jest.advanceTimersByTime(10 * 60_000);

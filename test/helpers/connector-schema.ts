@@ -7,7 +7,9 @@ import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type Grap
  * fields named in `skipRootFields` (merge fields the public graph never shows).
  */
 export function undocumentedElements(schema: GraphQLSchema, skipRootFields: readonly string[] = []): string[] {
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean),
+  );
   const missing: string[] = [];
   const blank = (text: string | null | undefined) => !text || text.trim() === '';
   for (const type of Object.values(schema.getTypeMap())) {

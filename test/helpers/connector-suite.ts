@@ -1,6 +1,12 @@
 import { graphql, type ExecutionResult, type GraphQLError } from 'graphql';
 import { connectorConfigSchema, type ConnectorConfig } from '../../config';
-import { bareRuntime, FreshnessLog, type Connector, type ConnectorFactory, type RequestContext } from '../../connectors';
+import {
+  bareRuntime,
+  FreshnessLog,
+  type Connector,
+  type ConnectorFactory,
+  type RequestContext,
+} from '../../connectors';
 import { generateWorld, startSilos, type World } from '../../silos';
 import { undocumentedElements } from './connector-schema';
 import { closedPortUrl, siloRequestCount, withChaos } from './connector-silo';
@@ -58,12 +64,23 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
   };
 
   const harness: ConnectorHarness = {
-    get world() { return ready().world; },
-    get url() { return ready().url; },
-    get connector() { return ready().connector; },
-    create: (overrides = {}) => factory.create(connectorConfigSchema.parse({ url: ready().url, ...overrides }), bareRuntime()),
+    get world() {
+      return ready().world;
+    },
+    get url() {
+      return ready().url;
+    },
+    get connector() {
+      return ready().connector;
+    },
+    create: (overrides = {}) =>
+      factory.create(connectorConfigSchema.parse({ url: ready().url, ...overrides }), bareRuntime()),
     async execute(source, variables, connector = ready().connector) {
-      const contextValue: RequestContext = { requestId: 't', freshness: new FreshnessLog(), scopes: new Map([[name, connector.createRequestScope()]]) };
+      const contextValue: RequestContext = {
+        requestId: 't',
+        freshness: new FreshnessLog(),
+        scopes: new Map([[name, connector.createRequestScope()]]),
+      };
       return graphql({ schema: connector.schema, source, variableValues: variables, contextValue });
     },
     async profiles<T>(keys: Array<string | null>, selection: string) {
@@ -77,7 +94,11 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
     silos = await startSilos({ ...WORLD, ports: { accounting: 0, sales: 0, credit: 0, support: 0 } });
     const url = silos.urls[name as keyof typeof silos.urls];
     if (!url) throw new TypeError(`No silo named "${name}" was started`);
-    state = { world: generateWorld(WORLD), url, connector: factory.create(connectorConfigSchema.parse({ url }), bareRuntime()) };
+    state = {
+      world: generateWorld(WORLD),
+      url,
+      connector: factory.create(connectorConfigSchema.parse({ url }), bareRuntime()),
+    };
   });
   afterAll(async () => {
     await silos?.close();
@@ -89,15 +110,21 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
       expect(connector.name).toBe(name);
       expect(connector.schema.getType('Customer')?.toString()).toBe('Customer');
       expect(Object.keys(connector.schema.getQueryType()?.getFields() ?? {})).toEqual([connector.mergeFieldName]);
-      const mergeField = connector.schema.getQueryType()!.getFields()[connector.mergeFieldName]!;
+      const mergeField = connector.schema.getQueryType()!.getFields()[connector.mergeFieldName];
       expect(mergeField.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual(['keys: [String]!']);
     });
 
     it('resolves keys in key order, with null for unknown and null keys', async () => {
       const known = options.keysOf(harness.world);
-      const keys = [known[3]!, unknownKey, null, known[0]!, known[1]!];
+      const keys = [known[3], unknownKey, null, known[0], known[1]];
       const profiles = await harness.profiles<Record<string, string>>(keys, `{ ${keyField} }`);
-      expect(profiles.map((profile) => profile?.[keyField] ?? null)).toEqual([known[3], null, null, known[0], known[1]]);
+      expect(profiles.map((profile) => profile?.[keyField] ?? null)).toEqual([
+        known[3],
+        null,
+        null,
+        known[0],
+        known[1],
+      ]);
     });
 
     it('makes exactly one upstream request for 50 keys', async () => {
@@ -180,7 +207,8 @@ export function mergeQuery(connector: Connector, selection: string): string {
 /** The merge field's list of customers in `result`. */
 function customersOf(result: ExecutionResult, connector: Connector): Array<Record<string, unknown> | null> {
   const customers = result.data?.[connector.mergeFieldName];
-  if (!Array.isArray(customers)) throw new TypeError(`Expected data.${connector.mergeFieldName} to be a list, found ${JSON.stringify(result)}`);
+  if (!Array.isArray(customers))
+    throw new TypeError(`Expected data.${connector.mergeFieldName} to be a list, found ${JSON.stringify(result)}`);
   return customers as Array<Record<string, unknown> | null>;
 }
 

@@ -4,7 +4,17 @@
  * every assertion must hold on real MongoDB too (embedded-only checks live in their own files).
  */
 import { randomUUID } from 'node:crypto';
-import { Binary, Collection, Db, Decimal128, Document, Long, MongoClient, MongoServerError, ObjectId } from 'mongodb';
+import {
+  Binary,
+  type Collection,
+  type Db,
+  Decimal128,
+  type Document,
+  Long,
+  MongoClient,
+  MongoServerError,
+  ObjectId,
+} from 'mongodb';
 
 /** Test documents use numbers and strings as `_id` too. */
 export interface TestDoc extends Document {
@@ -73,8 +83,21 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
 
     it('finds with a filter, sort, projection, skip and limit', async () => {
       const c = coll('find');
-      await c.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i, n: i % 5, name: `p${String(i).padStart(2, '0')}`, secret: true })));
-      const docs = await c.find({ n: { $gte: 3 } }).sort({ name: -1 }).project({ name: 1, _id: 0 }).skip(2).limit(3).toArray();
+      await c.insertMany(
+        Array.from({ length: 20 }, (_, i) => ({
+          _id: i,
+          n: i % 5,
+          name: `p${String(i).padStart(2, '0')}`,
+          secret: true,
+        })),
+      );
+      const docs = await c
+        .find({ n: { $gte: 3 } })
+        .sort({ name: -1 })
+        .project({ name: 1, _id: 0 })
+        .skip(2)
+        .limit(3)
+        .toArray();
       expect(docs).toEqual([{ name: 'p14' }, { name: 'p13' }, { name: 'p09' }]);
       expect(await c.findOne({ _id: 7 }, { projection: { secret: 0 } })).toEqual({ _id: 7, n: 2, name: 'p07' });
       expect(await c.find({ n: 9 }).toArray()).toEqual([]);
@@ -105,16 +128,32 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
 
     it('updates with operators and upserts, reporting matched, modified and upserted', async () => {
       const c = coll('update');
-      await c.insertMany([{ _id: 1, n: 1, tags: ['a'] }, { _id: 2, n: 2, tags: [] }, { _id: 3, n: 3 }]);
-      const one = await c.updateOne({ _id: 1 }, { $inc: { n: 10 }, $push: { tags: 'b' } as Document, $set: { 'meta.seen': true } });
+      await c.insertMany([
+        { _id: 1, n: 1, tags: ['a'] },
+        { _id: 2, n: 2, tags: [] },
+        { _id: 3, n: 3 },
+      ]);
+      const one = await c.updateOne(
+        { _id: 1 },
+        { $inc: { n: 10 }, $push: { tags: 'b' } as Document, $set: { 'meta.seen': true } },
+      );
       expect([one.matchedCount, one.modifiedCount]).toEqual([1, 1]);
       const many = await c.updateMany({ n: { $lte: 3 } }, { $set: { small: true } });
       expect([many.matchedCount, many.modifiedCount]).toEqual([2, 2]);
       const noop = await c.updateOne({ _id: 2 }, { $set: { small: true } });
       expect([noop.matchedCount, noop.modifiedCount]).toEqual([1, 0]);
-      const up = await c.updateOne({ email: 'x@y.z' }, { $set: { n: 0 }, $setOnInsert: { created: true } }, { upsert: true });
+      const up = await c.updateOne(
+        { email: 'x@y.z' },
+        { $set: { n: 0 }, $setOnInsert: { created: true } },
+        { upsert: true },
+      );
       expect(up.upsertedCount).toBe(1);
-      expect(await c.findOne({ _id: up.upsertedId as ObjectId })).toEqual({ _id: up.upsertedId, email: 'x@y.z', n: 0, created: true });
+      expect(await c.findOne({ _id: up.upsertedId as ObjectId })).toEqual({
+        _id: up.upsertedId,
+        email: 'x@y.z',
+        n: 0,
+        created: true,
+      });
       expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, n: 11, tags: ['a', 'b'], meta: { seen: true } });
       const err = await serverError(c.updateOne({ _id: 3 }, { $set: { _id: 4 } }));
       expect(err.code).toBe(66);
@@ -141,12 +180,27 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
 
     it('finds and updates atomically, returning the document before or after, with upsert', async () => {
       const c = coll('fam');
-      await c.insertMany([{ _id: 1, v: 1, rank: 2 }, { _id: 2, v: 1, rank: 1 }]);
-      const after = await c.findOneAndUpdate({ v: 1 }, { $inc: { v: 1 } }, { sort: { rank: 1 }, returnDocument: 'after' });
+      await c.insertMany([
+        { _id: 1, v: 1, rank: 2 },
+        { _id: 2, v: 1, rank: 1 },
+      ]);
+      const after = await c.findOneAndUpdate(
+        { v: 1 },
+        { $inc: { v: 1 } },
+        { sort: { rank: 1 }, returnDocument: 'after' },
+      );
       expect(after).toEqual({ _id: 2, v: 2, rank: 1 });
-      const before = await c.findOneAndUpdate({ _id: 1 }, { $set: { v: 5 } }, { returnDocument: 'before', projection: { v: 1 } });
+      const before = await c.findOneAndUpdate(
+        { _id: 1 },
+        { $set: { v: 5 } },
+        { returnDocument: 'before', projection: { v: 1 } },
+      );
       expect(before).toEqual({ _id: 1, v: 1 });
-      const created = await c.findOneAndUpdate({ _id: 3 }, { $set: { v: 9 } }, { upsert: true, returnDocument: 'after' });
+      const created = await c.findOneAndUpdate(
+        { _id: 3 },
+        { $set: { v: 9 } },
+        { upsert: true, returnDocument: 'after' },
+      );
       expect(created).toEqual({ _id: 3, v: 9 });
       expect(await c.findOneAndUpdate({ _id: 99 }, { $set: { v: 1 } })).toBeNull();
       expect(await c.findOneAndDelete({ _id: 3 })).toEqual({ _id: 3, v: 9 });
@@ -155,30 +209,54 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
 
     it('writes cache entries back with a bulk of upserts', async () => {
       const c = coll('bulk');
-      const entries = (v: number) => Array.from({ length: 5 }, (_, i) => ({
-        updateOne: { filter: { _id: `k${i}` }, update: { $set: { value: v }, $setOnInsert: { createdAt: new Date(0) } }, upsert: true },
-      }));
+      const entries = (v: number) =>
+        Array.from({ length: 5 }, (_, i) => ({
+          updateOne: {
+            filter: { _id: `k${i}` },
+            update: { $set: { value: v }, $setOnInsert: { createdAt: new Date(0) } },
+            upsert: true,
+          },
+        }));
       const first = await c.bulkWrite(entries(1), { ordered: false });
       expect([first.upsertedCount, first.matchedCount]).toEqual([5, 0]);
       expect(Object.values(first.upsertedIds).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
-      const second = await c.bulkWrite([...entries(2), { deleteOne: { filter: { _id: 'k4' } } }, { insertOne: { document: { _id: 'k9', value: 0 } } }]);
-      expect([second.upsertedCount, second.matchedCount, second.modifiedCount, second.deletedCount, second.insertedCount]).toEqual([0, 5, 5, 1, 1]);
+      const second = await c.bulkWrite([
+        ...entries(2),
+        { deleteOne: { filter: { _id: 'k4' } } },
+        { insertOne: { document: { _id: 'k9', value: 0 } } },
+      ]);
+      expect([
+        second.upsertedCount,
+        second.matchedCount,
+        second.modifiedCount,
+        second.deletedCount,
+        second.insertedCount,
+      ]).toEqual([0, 5, 5, 1, 1]);
       expect(await c.findOne({ _id: 'k0' })).toEqual({ _id: 'k0', value: 2, createdAt: new Date(0) });
     });
 
     it('aggregates with $match, $group, $sort and $limit', async () => {
       const c = coll('agg');
       await c.insertMany([
-        { dept: 'sales', amount: 5 }, { dept: 'sales', amount: 7 }, { dept: 'support', amount: 1 },
-        { dept: 'credit', amount: 20 }, { dept: 'credit', amount: 2 }, { dept: 'sales', amount: -1 },
+        { dept: 'sales', amount: 5 },
+        { dept: 'sales', amount: 7 },
+        { dept: 'support', amount: 1 },
+        { dept: 'credit', amount: 20 },
+        { dept: 'credit', amount: 2 },
+        { dept: 'sales', amount: -1 },
       ]);
-      const result = await c.aggregate([
-        { $match: { amount: { $gt: 0 } } },
-        { $group: { _id: '$dept', total: { $sum: '$amount' }, n: { $sum: 1 } } },
-        { $sort: { total: -1 } },
-        { $limit: 2 },
-      ]).toArray();
-      expect(result).toEqual([{ _id: 'credit', total: 22, n: 2 }, { _id: 'sales', total: 12, n: 2 }]);
+      const result = await c
+        .aggregate([
+          { $match: { amount: { $gt: 0 } } },
+          { $group: { _id: '$dept', total: { $sum: '$amount' }, n: { $sum: 1 } } },
+          { $sort: { total: -1 } },
+          { $limit: 2 },
+        ])
+        .toArray();
+      expect(result).toEqual([
+        { _id: 'credit', total: 22, n: 2 },
+        { _id: 'sales', total: 12, n: 2 },
+      ]);
     });
 
     it('counts documents exactly and estimates the collection size', async () => {
@@ -206,7 +284,9 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
       const err = await serverError(c.insertOne({ email: 'a@example.com' }));
       expect(err.code).toBe(11000);
       expect(err.message).toContain('email_1');
-      const bulk = await serverError(c.insertMany([{ email: 'b@x' }, { email: 'a@example.com' }, { email: 'c@x' }], { ordered: false }));
+      const bulk = await serverError(
+        c.insertMany([{ email: 'b@x' }, { email: 'a@example.com' }, { email: 'c@x' }], { ordered: false }),
+      );
       expect(bulk.code).toBe(11000);
       expect(await c.countDocuments()).toBe(3);
       const upd = await serverError(c.updateOne({ email: 'b@x' }, { $set: { email: 'c@x' } }));
@@ -217,7 +297,13 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
     it('indexes two fields of the same array of sub-documents, but refuses parallel arrays', async () => {
       const c = coll('multikey_compound');
       await c.createIndex({ 'links.system': 1, 'links.key': 1 });
-      await c.insertOne({ _id: 'x' as never, links: [{ system: 'sales', key: 'c-1' }, { system: 'support', key: 'a@x.com' }] });
+      await c.insertOne({
+        _id: 'x',
+        links: [
+          { system: 'sales', key: 'c-1' },
+          { system: 'support', key: 'a@x.com' },
+        ],
+      });
       expect(await c.countDocuments({ links: { $elemMatch: { system: 'sales', key: 'c-1' } } })).toBe(1);
       const parallel = coll('parallel');
       await parallel.createIndex({ a: 1, b: 1 });
@@ -263,9 +349,16 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
     it('removes a document once its TTL index says it has expired', async () => {
       const c = coll('ttl');
       await c.createIndex({ at: 1 }, { expireAfterSeconds: 1 });
-      await c.insertMany([{ _id: 'expiring', at: new Date() }, { _id: 'not-a-date', at: 'yesterday' }]);
+      await c.insertMany([
+        { _id: 'expiring', at: new Date() },
+        { _id: 'not-a-date', at: 'yesterday' },
+      ]);
       expect(await c.countDocuments({ _id: 'expiring' })).toBe(1);
-      const gone = await eventually(async () => (await c.countDocuments({ _id: 'expiring' })) === 0, subject.ttlDeadlineMs, 200);
+      const gone = await eventually(
+        async () => (await c.countDocuments({ _id: 'expiring' })) === 0,
+        subject.ttlDeadlineMs,
+        200,
+      );
       expect(gone).toBe(true);
       expect(await c.countDocuments({ _id: 'not-a-date' })).toBe(1);
     }, 180_000);
@@ -286,12 +379,19 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
     describe('with 20,000 documents', () => {
       const N = 20_000;
       let c: Collection<TestDoc>;
-      const examined = async (cursor: { explain(v: 'executionStats'): Promise<Document> }) => (await cursor.explain('executionStats')).executionStats as Document;
+      const examined = async (cursor: { explain(v: 'executionStats'): Promise<Document> }) =>
+        (await cursor.explain('executionStats')).executionStats as Document;
 
       beforeAll(async () => {
         c = coll('big');
         await c.createIndex({ phones: 1 });
-        await c.insertMany(Array.from({ length: N }, (_, i) => ({ _id: i, seq: i, phones: [`+1415555${String(i).padStart(4, '0')}`, `+4420${i}`] })));
+        await c.insertMany(
+          Array.from({ length: N }, (_, i) => ({
+            _id: i,
+            seq: i,
+            phones: [`+1415555${String(i).padStart(4, '0')}`, `+4420${i}`],
+          })),
+        );
       }, 120_000);
 
       it('looks up three _ids with $in by reading three documents', async () => {
@@ -301,11 +401,24 @@ export function defineMongoSuite(name: string, connect: () => Promise<MongoSubje
       });
 
       it('pages by _id range with sort and limit reading only the page', async () => {
-        const page = await c.find({ _id: { $gt: 5000 } }).sort({ _id: 1 }).limit(101).toArray();
+        const page = await c
+          .find({ _id: { $gt: 5000 } })
+          .sort({ _id: 1 })
+          .limit(101)
+          .toArray();
         expect(page.map((d) => d._id)).toEqual(Array.from({ length: 101 }, (_, i) => 5001 + i));
-        const stats = await examined(c.find({ _id: { $gt: 5000 } }).sort({ _id: 1 }).limit(101));
+        const stats = await examined(
+          c
+            .find({ _id: { $gt: 5000 } })
+            .sort({ _id: 1 })
+            .limit(101),
+        );
         expect(stats.totalDocsExamined).toBeLessThanOrEqual(101);
-        const back = await c.find({ _id: { $lt: 300 } }).sort({ _id: -1 }).limit(3).toArray();
+        const back = await c
+          .find({ _id: { $lt: 300 } })
+          .sort({ _id: -1 })
+          .limit(3)
+          .toArray();
         expect(back.map((d) => d._id)).toEqual([299, 298, 297]);
       });
 

@@ -90,7 +90,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     silos,
     query,
     async siloRequests() {
-      const entries = await Promise.all(Object.entries(silos.urls).map(async ([name, url]) => [name, await siloRequestCount(url)] as const));
+      const entries = await Promise.all(
+        Object.entries(silos.urls).map(async ([name, url]) => [name, await siloRequestCount(url)] as const),
+      );
       return Object.fromEntries(entries);
     },
     chaos: (system, settings) => setChaos(silos.urls[system as keyof typeof silos.urls], settings),
@@ -103,5 +105,5 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
 
 /** The difference between two request counts, per system. */
 export function requestsBetween(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - (before[name] ?? 0)]));
+  return Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? 0)]));
 }

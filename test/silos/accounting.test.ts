@@ -19,7 +19,9 @@ describe('the accounting silo over HTTP', () => {
     let cursor: string | null = null;
     do {
       const query: string = cursor === null ? '' : `&cursor=${q(cursor)}`;
-      const { status, body } = await getJson<{ items: Summary[]; nextCursor: string | null }>(`${url}/accounts?limit=7${query}`);
+      const { status, body } = await getJson<{ items: Summary[]; nextCursor: string | null }>(
+        `${url}/accounts?limit=7${query}`,
+      );
       expect(status).toBe(200);
       expect(body.items.length).toBeLessThanOrEqual(7);
       seen.push(...body.items.map((item) => item.accountNumber));
@@ -59,8 +61,12 @@ describe('the accounting silo over HTTP', () => {
   it('finds an account by phone in another format and by e-mail in another case', async () => {
     const person = world.people.find((p) => p.keys.accounting && p.hardCase === null)!;
     const digits = person.phone.slice(2);
-    const byPhone = await getJson<{ accounts: Summary[] }>(`${url}/accounts/search?phone=${q(`${digits.slice(0, 3)}.${digits.slice(3, 6)}.${digits.slice(6)}`)}`);
-    const byEmail = await getJson<{ accounts: Summary[] }>(`${url}/accounts/search?email=${q(`  ${person.email.toUpperCase()} `)}`);
+    const byPhone = await getJson<{ accounts: Summary[] }>(
+      `${url}/accounts/search?phone=${q(`${digits.slice(0, 3)}.${digits.slice(3, 6)}.${digits.slice(6)}`)}`,
+    );
+    const byEmail = await getJson<{ accounts: Summary[] }>(
+      `${url}/accounts/search?email=${q(`  ${person.email.toUpperCase()} `)}`,
+    );
     expect(byPhone.body.accounts.map((a) => a.accountNumber)).toEqual([person.keys.accounting]);
     expect(byEmail.body.accounts.map((a) => a.accountNumber)).toEqual([person.keys.accounting]);
   });

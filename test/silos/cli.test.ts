@@ -35,7 +35,10 @@ describe('the silos CLI', () => {
 
   it('starts on the ports asked for, prints SILOS_READY with the URLs and stops cleanly on SIGTERM', async () => {
     const { child, exited } = runCli(['--scale', '30', '--seed', '3'], {
-      ACCOUNTING_PORT: '0', SALES_PORT: '0', CREDIT_PORT: '0', SUPPORT_PORT: '0',
+      ACCOUNTING_PORT: '0',
+      SALES_PORT: '0',
+      CREDIT_PORT: '0',
+      SUPPORT_PORT: '0',
     });
     const urls = await new Promise<Record<string, string>>((resolve) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
@@ -55,7 +58,11 @@ describe('the silos CLI', () => {
 describe('parseCliOptions', () => {
   it('defaults to seed 42, scale 1000, loopback and ports 4101..4104', () => {
     expect(parseCliOptions([], {})).toEqual({
-      seed: 42, scale: 1000, host: '127.0.0.1', latencyMs: 0, jitterMs: 0,
+      seed: 42,
+      scale: 1000,
+      host: '127.0.0.1',
+      latencyMs: 0,
+      jitterMs: 0,
       ports: { accounting: 4101, sales: 4102, credit: 4103, support: 4104 },
     });
   });

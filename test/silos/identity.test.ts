@@ -38,7 +38,7 @@ function identifiers(person: Person): Partial<Record<SiloName, string[]>> {
 }
 
 describe('identities across silos', () => {
-  it('lets every pair of one person\'s records share at least one identifier', () => {
+  it("lets every pair of one person's records share at least one identifier", () => {
     const unlinkable: string[] = [];
     for (const person of world.people) {
       const records = Object.entries(identifiers(person));
@@ -77,7 +77,9 @@ describe('identities across silos', () => {
     expect(cre.legalName).toBe(`${person.firstName} ${person.lastName}`.toUpperCase());
     expect(sup.displayName).toBe(`${person.firstName} ${person.lastName}`.toLowerCase());
     expect(new Set([acc.email, sal.email, cre.contact.email, sup.email]).size).toBe(4);
-    expect(new Set([acc.phone, sal.mobile, cre.contact.phone, sup.phone, sup.calls[0]?.callerNumber ?? 'none']).size).toBe(5);
+    expect(
+      new Set([acc.phone, sal.mobile, cre.contact.phone, sup.phone, sup.calls[0]?.callerNumber ?? 'none']).size,
+    ).toBe(5);
     expect(acc.phone).toMatch(/^\(\d{3}\) \d{3}-\d{4}$/);
     expect(sal.mobile).toMatch(/^\+1 \d{3}-\d{3}-\d{4}$/);
     expect(cre.contact.phone).toMatch(/^\d{3}\.\d{3}\.\d{4}$/);

@@ -19,10 +19,13 @@ describe('accounting records', () => {
   it('give each invoice the status its payments and due date imply', () => {
     for (const invoice of world.accounting.flatMap((account) => account.invoices)) {
       const expected =
-        invoice.status === 'void' ? 'void'
-        : invoice.paidMinor === invoice.totalMinor ? 'paid'
-        : invoice.dueOn < today ? 'overdue'
-        : 'open';
+        invoice.status === 'void'
+          ? 'void'
+          : invoice.paidMinor === invoice.totalMinor
+            ? 'paid'
+            : invoice.dueOn < today
+              ? 'overdue'
+              : 'open';
       expect(invoice.status).toBe(expected);
       expect(invoice.paidMinor).toBeGreaterThanOrEqual(0);
       expect(invoice.paidMinor).toBeLessThanOrEqual(invoice.totalMinor);
@@ -70,7 +73,11 @@ describe('sales records', () => {
 
   it('sell only catalogue products at catalogue prices', () => {
     for (const line of world.sales.flatMap((c) => c.orders.flatMap((o) => o.lines))) {
-      expect(catalogue.get(line.sku)).toEqual({ sku: line.sku, description: line.description, unitPrice: line.unitPrice });
+      expect(catalogue.get(line.sku)).toEqual({
+        sku: line.sku,
+        description: line.description,
+        unitPrice: line.unitPrice,
+      });
       expect(line.qty).toBeGreaterThan(0);
     }
   });
@@ -100,9 +107,18 @@ describe('credit records', () => {
   });
 
   it('band scores at the documented thresholds', () => {
-    expect([850, 750, 749, 700, 699, 650, 649, 600, 599, 300].map(riskBandForScore)).toEqual(
-      ['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E'],
-    );
+    expect([850, 750, 749, 700, 699, 650, 649, 600, 599, 300].map(riskBandForScore)).toEqual([
+      'A',
+      'A',
+      'B',
+      'B',
+      'C',
+      'C',
+      'D',
+      'D',
+      'E',
+      'E',
+    ]);
   });
 });
 
@@ -116,7 +132,8 @@ describe('support records', () => {
         expect(ticket.updatedAt >= ticket.createdAt).toBe(true);
         expect(ticket.updatedAt <= world.epoch).toBe(true);
         expect(ticket.solvedAt !== null).toBe(ticket.status === 'solved' || ticket.status === 'closed');
-        if (ticket.solvedAt !== null) expect(ticket.solvedAt >= ticket.createdAt && ticket.solvedAt <= ticket.updatedAt).toBe(true);
+        if (ticket.solvedAt !== null)
+          expect(ticket.solvedAt >= ticket.createdAt && ticket.solvedAt <= ticket.updatedAt).toBe(true);
       }
     }
     expect(world.support.some((r) => r.tickets.some((t) => ['new', 'open', 'pending'].includes(t.status)))).toBe(true);

@@ -31,9 +31,13 @@ describe('the sales silo over HTTP', () => {
       seen.push(...body.data.map((c) => c.id));
     }
     expect(seen).toEqual(world.sales.map((c) => c.id).sort());
-    expect(Object.keys((await getJson<Page>(`${url}/contacts?pageSize=1`)).body.data[0]).sort()).toEqual(
-      ['email', 'firstName', 'id', 'lastName', 'mobile'],
-    );
+    expect(Object.keys((await getJson<Page>(`${url}/contacts?pageSize=1`)).body.data[0]).sort()).toEqual([
+      'email',
+      'firstName',
+      'id',
+      'lastName',
+      'mobile',
+    ]);
   });
 
   it('answers a page past the end with no data, and pageSize 1001 with 400', async () => {

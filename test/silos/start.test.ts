@@ -51,9 +51,9 @@ describe('startSilos', () => {
     const accountingPort = (probe.address() as AddressInfo).port;
     await close(probe);
     try {
-      await expect(startSilos({ scale: 10, ports: { ...FREE, accounting: accountingPort, sales: port } })).rejects.toThrow(
-        `Could not start the sales silo on 127.0.0.1:${port}`,
-      );
+      await expect(
+        startSilos({ scale: 10, ports: { ...FREE, accounting: accountingPort, sales: port } }),
+      ).rejects.toThrow(`Could not start the sales silo on 127.0.0.1:${port}`);
       // The accounting silo did start, so its port is free again only if it was closed.
       await close(await listenOn(accountingPort));
     } finally {

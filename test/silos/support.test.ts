@@ -19,7 +19,9 @@ describe('the support silo over HTTP', () => {
     let next: string | null = null;
     do {
       const query: string = next === null ? '' : `&cursor=${q(next)}`;
-      const { body } = await getJson<{ requesters: Summary[]; next: string | null }>(`${url}/requesters?limit=13${query}`);
+      const { body } = await getJson<{ requesters: Summary[]; next: string | null }>(
+        `${url}/requesters?limit=13${query}`,
+      );
       seen.push(...body.requesters.map((r) => r.email));
       next = body.next;
     } while (next !== null);
@@ -41,11 +43,17 @@ describe('the support silo over HTTP', () => {
     expect(body.error.code).toBe('BAD_REQUEST');
   });
 
-  it("finds a requester by the caller id of their call and by e-mail in another case", async () => {
+  it('finds a requester by the caller id of their call and by e-mail in another case', async () => {
     const requester = world.support.find((r) => r.phone !== null && r.calls.length > 0)!;
-    const byPhone = await getJson<{ requesters: Summary[] }>(`${url}/requesters/search?phone=${q(requester.calls[0].callerNumber)}`);
-    const byEmail = await getJson<{ requesters: Summary[] }>(`${url}/requesters/search?email=${q(requester.email.toUpperCase())}`);
-    expect(byPhone.body.requesters).toEqual([{ email: requester.email, displayName: requester.displayName, phone: requester.phone }]);
+    const byPhone = await getJson<{ requesters: Summary[] }>(
+      `${url}/requesters/search?phone=${q(requester.calls[0].callerNumber)}`,
+    );
+    const byEmail = await getJson<{ requesters: Summary[] }>(
+      `${url}/requesters/search?email=${q(requester.email.toUpperCase())}`,
+    );
+    expect(byPhone.body.requesters).toEqual([
+      { email: requester.email, displayName: requester.displayName, phone: requester.phone },
+    ]);
     expect(byEmail.body.requesters.map((r) => r.email)).toEqual([requester.email]);
   });
 });

@@ -36,7 +36,10 @@ describe('the embedded server on disk', () => {
     await withClient(first.uri, async (client) => {
       const customers = client.db('hub').collection<TestDoc>('customers');
       await customers.createIndex({ email: 1 }, { unique: true });
-      await customers.insertMany([{ _id: 'c1', email: 'a@x', at: new Date(1) }, { _id: 'c2', email: 'b@x' }]);
+      await customers.insertMany([
+        { _id: 'c1', email: 'a@x', at: new Date(1) },
+        { _id: 'c2', email: 'b@x' },
+      ]);
       await customers.updateOne({ _id: 'c2' }, { $set: { vip: true } });
     });
     await first.close();
@@ -52,7 +55,9 @@ describe('the embedded server on disk', () => {
         ]);
         expect((await customers.indexes()).map((i) => i.name)).toEqual(['_id_', 'email_1']);
         await expect(customers.insertOne({ email: 'a@x' })).rejects.toMatchObject({ code: 11000 });
-        expect((await client.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name)).toContain('hub');
+        expect(
+          (await client.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name),
+        ).toContain('hub');
       });
     } finally {
       await second.close();
@@ -65,14 +70,18 @@ describe('the embedded server on disk', () => {
     await withClient(first.uri, async (client) => {
       const fresh = client.db('hub').collection<TestDoc>('fresh');
       // The refused document rolls back the savepoint that created the collection.
-      await expect(fresh.insertMany([{ _id: [1] as unknown as number }, { _id: 2 }], { ordered: false })).rejects.toMatchObject({ code: 53 });
+      await expect(
+        fresh.insertMany([{ _id: [1] as unknown as number }, { _id: 2 }], { ordered: false }),
+      ).rejects.toMatchObject({ code: 53 });
       expect(await fresh.countDocuments()).toBe(1);
     });
     await first.close();
     const second = await startEmbeddedMongo({ dataDir });
     try {
       await withClient(second.uri, async (client) => {
-        expect((await client.db('hub').listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).toEqual(['fresh']);
+        expect((await client.db('hub').listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).toEqual([
+          'fresh',
+        ]);
         expect(await client.db('hub').collection('fresh').countDocuments()).toBe(1);
       });
     } finally {
@@ -96,11 +105,15 @@ describe('the embedded server on disk', () => {
 
   it('keeps every acknowledged write when the process is killed with SIGKILL', async () => {
     const dataDir = dir();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test/helpers/embedded-sigkill-child.ts'), dataDir], {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test/helpers/embedded-sigkill-child.ts'), dataDir],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const acked: number[] = [];
     let stderr = '';
     let buffered = '';
@@ -127,7 +140,9 @@ describe('the embedded server on disk', () => {
     try {
       await withClient(server.uri, async (client) => {
         const acks = client.db('durability').collection<{ _id: number | string; last?: number }>('acks');
-        const ids = new Set((await acks.find({ _id: { $lte: last } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+        const ids = new Set(
+          (await acks.find({ _id: { $lte: last } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id),
+        );
         const missing = acked.filter((n) => !ids.has(n));
         expect(missing).toEqual([]);
         expect((await acks.findOne({ _id: 'counter' }))?.last).toBeGreaterThanOrEqual(last);

@@ -3,10 +3,10 @@
  * (timing of TTL removal, its explain shape for aggregate, its standalone-only answers), plus
  * query semantics that are easy to get wrong when answering from an index.
  */
-import { BSON, Collection, Db, Document, MongoClient } from 'mongodb';
-import { EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
+import { BSON, type Collection, type Db, type Document, MongoClient } from 'mongodb';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
 import { CURSOR_IDLE_MS, CursorRegistry } from '../../store/embedded/cursors';
-import { eventually, serverError, TestDoc } from '../helpers/embedded-suite';
+import { eventually, serverError, type TestDoc } from '../helpers/embedded-suite';
 
 const { Decimal128, Long } = BSON;
 
@@ -32,7 +32,9 @@ describe('the embedded server engine', () => {
 
   it('presents itself as a standalone MongoDB 7.0 and serves a client that asked for compression', async () => {
     const hello = await db.admin().command({ hello: 1 });
-    expect(hello).toEqual(expect.objectContaining({ isWritablePrimary: true, maxWireVersion: 21, logicalSessionTimeoutMinutes: 30 }));
+    expect(hello).toEqual(
+      expect.objectContaining({ isWritablePrimary: true, maxWireVersion: 21, logicalSessionTimeoutMinutes: 30 }),
+    );
     expect(hello.setName).toBeUndefined();
     expect(hello.compression).toBeUndefined();
     expect((await db.admin().buildInfo()).version).toBe('7.0.0');
@@ -52,18 +54,48 @@ describe('the embedded server engine', () => {
 
   it('compares int64 and decimal values as numbers in filters and sorts', async () => {
     const c = coll('numbers');
-    await c.insertMany([{ _id: 1, v: Long.fromNumber(9) }, { _id: 2, v: Long.fromNumber(10) }, { _id: 3, v: Decimal128.fromString('100.5') }, { _id: 4, v: 50 }]);
-    expect((await c.find({ v: { $gt: 9 } }).sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual([2, 4, 3]);
+    await c.insertMany([
+      { _id: 1, v: Long.fromNumber(9) },
+      { _id: 2, v: Long.fromNumber(10) },
+      { _id: 3, v: Decimal128.fromString('100.5') },
+      { _id: 4, v: 50 },
+    ]);
+    expect(
+      (
+        await c
+          .find({ v: { $gt: 9 } })
+          .sort({ v: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([2, 4, 3]);
     expect((await c.find({ v: 10 }).toArray()).map((d) => d._id)).toEqual([2]);
     await c.createIndex({ v: 1 });
-    expect((await c.find({ v: { $gte: 10, $lt: 100 } }).sort({ v: -1 }).toArray()).map((d) => d._id)).toEqual([4, 2]);
+    expect(
+      (
+        await c
+          .find({ v: { $gte: 10, $lt: 100 } })
+          .sort({ v: -1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([4, 2]);
   });
 
   it('finds a document on a multikey index when different elements satisfy each bound', async () => {
     const c = coll('multikey');
     await c.createIndex({ a: 1 });
-    await c.insertMany([{ _id: 1, a: [1, 20] }, { _id: 2, a: [7] }, { _id: 3, a: [30] }]);
-    expect((await c.find({ a: { $gt: 5, $lt: 10 } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([1, 2]);
+    await c.insertMany([
+      { _id: 1, a: [1, 20] },
+      { _id: 2, a: [7] },
+      { _id: 3, a: [30] },
+    ]);
+    expect(
+      (
+        await c
+          .find({ a: { $gt: 5, $lt: 10 } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([1, 2]);
     expect((await c.find({ a: { $elemMatch: { $gt: 5, $lt: 10 } } }).toArray()).map((d) => d._id)).toEqual([2]);
   });
 
@@ -71,9 +103,19 @@ describe('the embedded server engine', () => {
     const c = coll('scores');
     await c.createIndex({ score: -1, name: 1 });
     await c.insertMany(Array.from({ length: 500 }, (_, i) => ({ _id: i, score: i % 100, name: `n${i}` })));
-    const top = c.find({ score: { $gte: 50 } }).sort({ score: -1 }).limit(3);
+    const top = c
+      .find({ score: { $gte: 50 } })
+      .sort({ score: -1 })
+      .limit(3);
     expect((await top.toArray()).map((d) => d.score)).toEqual([99, 99, 99]);
-    expect(await examined(c.find({ score: { $gte: 50 } }).sort({ score: -1 }).limit(3))).toBe(3);
+    expect(
+      await examined(
+        c
+          .find({ score: { $gte: 50 } })
+          .sort({ score: -1 })
+          .limit(3),
+      ),
+    ).toBe(3);
     expect(await examined(c.find({}).sort({ score: 1 }).limit(4))).toBe(4);
     expect((await c.find({}).sort({ score: 1 }).limit(4).toArray()).map((d) => d.score)).toEqual([0, 0, 0, 0]);
   });
@@ -82,7 +124,11 @@ describe('the embedded server engine', () => {
     const c = coll('aggidx');
     await c.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: i, group: i % 3 })));
     const pipeline = [{ $match: { _id: { $in: [3, 4, 5, 1999] } } }, { $group: { _id: '$group', n: { $sum: 1 } } }];
-    expect((await c.aggregate(pipeline).toArray()).sort((a, b) => a._id - b._id)).toEqual([{ _id: 0, n: 1 }, { _id: 1, n: 2 }, { _id: 2, n: 1 }]);
+    expect((await c.aggregate(pipeline).toArray()).sort((a, b) => a._id - b._id)).toEqual([
+      { _id: 0, n: 1 },
+      { _id: 1, n: 2 },
+      { _id: 2, n: 1 },
+    ]);
     expect(await examined(c.aggregate(pipeline))).toBe(4);
   });
 
@@ -90,7 +136,10 @@ describe('the embedded server engine', () => {
     const own = client.db('engine_ttl'); // dbStats counts stored documents of this database only
     const c = own.collection<TestDoc>('sessions');
     await c.createIndex({ at: 1 }, { expireAfterSeconds: 60 });
-    await c.insertMany([{ _id: 'old', at: new Date(Date.now() - 120_000) }, { _id: 'fresh', at: new Date() }]);
+    await c.insertMany([
+      { _id: 'old', at: new Date(Date.now() - 120_000) },
+      { _id: 'fresh', at: new Date() },
+    ]);
     expect((await c.find().toArray()).map((d) => d._id)).toEqual(['fresh']);
     const stored = async () => (await own.command({ dbStats: 1 })).objects as number;
     expect(await eventually(async () => (await stored()) === 1, 5_000)).toBe(true);
@@ -134,7 +183,7 @@ describe('the embedded server engine', () => {
     await coll('from').rename('to');
     expect(await coll('to').countDocuments()).toBe(1);
     expect((await coll('to').indexes()).map((i) => i.name)).toEqual(['_id_', 'x_1']);
-    expect((await db.listCollections({ name: 'from' }).toArray())).toEqual([]);
+    expect(await db.listCollections({ name: 'from' }).toArray()).toEqual([]);
   });
 
   it('re-creates a collection with identical options but not with different ones, as MongoDB 7 does', async () => {
@@ -148,8 +197,13 @@ describe('the embedded server engine', () => {
     await c.insertOne({ _id: 1, a: 1 });
     const mixed = await db.command({ update: 'badupdate', updates: [{ q: {}, u: { $set: { a: 2 }, b: 1 } }] });
     expect(mixed.writeErrors[0]).toEqual(expect.objectContaining({ index: 0, code: 9 }));
-    const unknownOperator = await db.command({ update: 'badupdate', updates: [{ q: {}, u: { $frobnicate: { a: 2 } } }] });
-    expect(unknownOperator.writeErrors[0]).toEqual(expect.objectContaining({ code: 9, errmsg: expect.stringContaining('Unknown modifier: $frobnicate') }));
+    const unknownOperator = await db.command({
+      update: 'badupdate',
+      updates: [{ q: {}, u: { $frobnicate: { a: 2 } } }],
+    });
+    expect(unknownOperator.writeErrors[0]).toEqual(
+      expect.objectContaining({ code: 9, errmsg: expect.stringContaining('Unknown modifier: $frobnicate') }),
+    );
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, a: 1 });
   });
 
@@ -181,7 +235,11 @@ describe('the embedded server engine', () => {
     const getMores = () => commandsSeen.filter((n) => n === 'getMore').length;
     const before = getMores();
     const docs = await c.find().sort({ _id: 1 }).toArray();
-    expect(docs.map((d) => [d._id, d.payload === payload(d._id as number)])).toEqual([[0, true], [1, true], [2, true]]);
+    expect(docs.map((d) => [d._id, d.payload === payload(d._id as number)])).toEqual([
+      [0, true],
+      [1, true],
+      [2, true],
+    ]);
     expect(getMores() - before).toBeGreaterThanOrEqual(1);
   });
 });

@@ -3,7 +3,13 @@
  * index-ordered sorts return the wrong documents.
  */
 import { BSON } from 'mongodb';
-import { encodeComponent, encodeValue, pointInterval, rangeInterval, KeyInterval } from '../../store/embedded/keys';
+import {
+  encodeComponent,
+  encodeValue,
+  pointInterval,
+  rangeInterval,
+  type KeyInterval,
+} from '../../store/embedded/keys';
 
 const { Binary, Decimal128, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } = BSON;
 
@@ -60,11 +66,15 @@ const ASCENDING: unknown[] = [
 ];
 
 const within = (key: Buffer, interval: KeyInterval | null): boolean =>
-  interval !== null && (interval.lo === null || Buffer.compare(key, interval.lo) >= 0) && (interval.hi === null || Buffer.compare(key, interval.hi) < 0);
+  interval !== null &&
+  (interval.lo === null || Buffer.compare(key, interval.lo) >= 0) &&
+  (interval.hi === null || Buffer.compare(key, interval.hi) < 0);
 
 describe('index key encoding', () => {
   it('orders encoded values the way MongoDB orders the values', () => {
-    const shuffled = ASCENDING.map((value, i) => ({ value, i, key: encodeValue(value) })).sort(() => Math.random() - 0.5);
+    const shuffled = ASCENDING.map((value, i) => ({ value, i, key: encodeValue(value) })).sort(
+      () => Math.random() - 0.5,
+    );
     const sorted = shuffled.sort((a, b) => Buffer.compare(a.key, b.key)).map((e) => e.i);
     expect(sorted).toEqual(ASCENDING.map((_, i) => i));
   });
@@ -100,9 +110,24 @@ describe('index key encoding', () => {
     for (const dir of [1, -1] as const) {
       const gt5 = rangeInterval({ value: 5, inclusive: false }, undefined, dir);
       const key = (v: unknown) => encodeComponent(v, dir);
-      expect([5, 5.0001, 1e9, '6', new Date(6), null].map((v) => within(key(v), gt5))).toEqual([false, true, true, false, false, false]);
+      expect([5, 5.0001, 1e9, '6', new Date(6), null].map((v) => within(key(v), gt5))).toEqual([
+        false,
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
       const between = rangeInterval({ value: 'b', inclusive: true }, { value: 'd', inclusive: false }, dir);
-      expect(['a', 'b', 'c', 'cz', 'd', 'da', 4].map((v) => within(key(v), between))).toEqual([false, true, true, true, false, false, false]);
+      expect(['a', 'b', 'c', 'cz', 'd', 'da', 4].map((v) => within(key(v), between))).toEqual([
+        false,
+        true,
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
     }
     expect(rangeInterval({ value: 1, inclusive: true }, { value: 'z', inclusive: true }, 1)).toBeNull();
   });

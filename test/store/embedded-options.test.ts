@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EmbeddedMongoOptions, startEmbeddedMongo } from '../../store/embedded';
+import { type EmbeddedMongoOptions, startEmbeddedMongo } from '../../store/embedded';
 
 describe('startEmbeddedMongo options', () => {
   it('says a dataDir or memory mode is required when given neither', async () => {
@@ -11,11 +11,31 @@ describe('startEmbeddedMongo options', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['a port out of range', { memory: true, port: 70000 }, 'startEmbeddedMongo expected options.port to be an integer from 0 to 65535, but found 70000.'],
-    ['a zero sweep interval', { memory: true, ttlSweepMs: 0 }, 'startEmbeddedMongo expected options.ttlSweepMs to be a positive number of milliseconds, but found 0.'],
-    ['a misspelt option', { datadir: '/tmp/x' }, "startEmbeddedMongo expected only the options dataDir, memory, host, port, ttlSweepMs, but found 'datadir'."],
-    ['a non-boolean memory flag', { memory: 'yes' }, "startEmbeddedMongo expected options.memory to be a boolean, but found 'yes'."],
-    ['an empty dataDir', { dataDir: '' }, "startEmbeddedMongo expected options.dataDir to be a directory path, but found ''."],
+    [
+      'a port out of range',
+      { memory: true, port: 70000 },
+      'startEmbeddedMongo expected options.port to be an integer from 0 to 65535, but found 70000.',
+    ],
+    [
+      'a zero sweep interval',
+      { memory: true, ttlSweepMs: 0 },
+      'startEmbeddedMongo expected options.ttlSweepMs to be a positive number of milliseconds, but found 0.',
+    ],
+    [
+      'a misspelt option',
+      { datadir: '/tmp/x' },
+      "startEmbeddedMongo expected only the options dataDir, memory, host, port, ttlSweepMs, but found 'datadir'.",
+    ],
+    [
+      'a non-boolean memory flag',
+      { memory: 'yes' },
+      "startEmbeddedMongo expected options.memory to be a boolean, but found 'yes'.",
+    ],
+    [
+      'an empty dataDir',
+      { dataDir: '' },
+      "startEmbeddedMongo expected options.dataDir to be a directory path, but found ''.",
+    ],
   ])('rejects %s with a sentence naming what it expected and found', async (_case, options, message) => {
     await expect(startEmbeddedMongo(options as EmbeddedMongoOptions)).rejects.toThrow(message);
   });

@@ -2,8 +2,8 @@
  * The embedded server answering a sort on several fields from a compound index, as the
  * snapshots' keyset pages need: `{ figure: dir, _id: dir }` on `{ figure: 1, _id: 1 }`.
  */
-import { Collection, Document, MongoClient } from 'mongodb';
-import { EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
+import { type Collection, type Document, MongoClient } from 'mongodb';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
 
 interface Row {
   _id: string;
@@ -17,7 +17,11 @@ describe('the embedded server planning sorts on a compound index', () => {
   const stats = async (cursor: { explain(v: 'executionStats'): Promise<Document> }) => {
     const explained = await cursor.explain('executionStats');
     const plan = JSON.stringify(explained.queryPlanner.winningPlan);
-    return { sorted: plan.includes('"stage":"SORT"'), index: /"indexName":"([^"]+)"/.exec(plan)?.[1] ?? null, examined: explained.executionStats.totalDocsExamined as number };
+    return {
+      sorted: plan.includes('"stage":"SORT"'),
+      index: /"indexName":"([^"]+)"/.exec(plan)?.[1] ?? null,
+      examined: explained.executionStats.totalDocsExamined as number,
+    };
   };
 
   beforeAll(async () => {
@@ -40,20 +44,38 @@ describe('the embedded server planning sorts on a compound index', () => {
   });
 
   it('walks the index backwards for a descending sort on both its fields and stops at the limit', async () => {
-    const cursor = () => c.find({ v: { $gte: -Infinity } }).sort({ v: -1, _id: -1 }).limit(5);
-    expect((await cursor().toArray()).map((r) => [r.v, r._id])).toEqual([[6, 'r293'], [6, 'r286'], [6, 'r279'], [6, 'r272'], [6, 'r265']]);
+    const cursor = () =>
+      c
+        .find({ v: { $gte: -Infinity } })
+        .sort({ v: -1, _id: -1 })
+        .limit(5);
+    expect((await cursor().toArray()).map((r) => [r.v, r._id])).toEqual([
+      [6, 'r293'],
+      [6, 'r286'],
+      [6, 'r279'],
+      [6, 'r272'],
+      [6, 'r265'],
+    ]);
     expect(await stats(cursor())).toEqual({ sorted: false, index: 'v_id', examined: 5 });
   });
 
   it('answers the nulls of one field in hub-id order from the same index', async () => {
-    const cursor = () => c.find({ v: null, _id: { $gt: 'r011' } }).sort({ v: 1, _id: 1 }).limit(3);
+    const cursor = () =>
+      c
+        .find({ v: null, _id: { $gt: 'r011' } })
+        .sort({ v: 1, _id: 1 })
+        .limit(3);
     expect((await cursor().toArray()).map((r) => r._id)).toEqual(['r020', 'r021', 'r030']);
     const { sorted, index } = await stats(cursor());
     expect({ sorted, index }).toEqual({ sorted: false, index: 'v_id' });
   });
 
   it('still sorts in memory, and right, when the directions disagree with the index', async () => {
-    const cursor = () => c.find({ v: { $gte: 5 } }).sort({ v: -1, _id: 1 }).limit(2);
+    const cursor = () =>
+      c
+        .find({ v: { $gte: 5 } })
+        .sort({ v: -1, _id: 1 })
+        .limit(2);
     expect((await cursor().toArray()).map((r) => r._id)).toEqual(['r006', 'r013']);
     expect((await stats(cursor())).sorted).toBe(true);
   });

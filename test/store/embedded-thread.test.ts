@@ -9,13 +9,21 @@ describe('the embedded server in a worker thread', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sb-thread-'));
     const threaded = await startEmbeddedMongoThread({ dataDir });
     const client = await new MongoClient(threaded.uri).connect();
-    await client.db('t').collection('c').insertOne({ _id: 'kept' as never, n: 1 }, { writeConcern: { w: 1, j: true } });
+    await client
+      .db('t')
+      .collection('c')
+      .insertOne({ _id: 'kept' as never, n: 1 }, { writeConcern: { w: 1, j: true } });
     await client.close();
     await threaded.close();
 
     const inline = await startEmbeddedMongo({ dataDir });
     const reader = await new MongoClient(inline.uri).connect();
-    expect(await reader.db('t').collection('c').findOne({ _id: 'kept' as never })).toEqual({ _id: 'kept', n: 1 });
+    expect(
+      await reader
+        .db('t')
+        .collection('c')
+        .findOne({ _id: 'kept' as never }),
+    ).toEqual({ _id: 'kept', n: 1 });
     await reader.close();
     await inline.close();
   });

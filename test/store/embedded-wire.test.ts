@@ -3,8 +3,8 @@
  * shapes, e.g. a message split at every byte or a checksum).
  */
 import net from 'node:net';
-import { BSON, Document } from 'mongodb';
-import { EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
+import { BSON, type Document } from 'mongodb';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
 
 interface Reply {
   responseTo: number;
@@ -57,7 +57,11 @@ function header(length: number, requestId: number, opCode: number): Buffer {
   return head;
 }
 
-function opMsg(requestId: number, body: Document, options: { flags?: number; sequence?: [string, Document[]]; checksum?: boolean } = {}): Buffer {
+function opMsg(
+  requestId: number,
+  body: Document,
+  options: { flags?: number; sequence?: [string, Document[]]; checksum?: boolean } = {},
+): Buffer {
   const parts = [Buffer.from([0]), Buffer.from(BSON.serialize(body))];
   if (options.sequence) {
     const [identifier, docs] = options.sequence;
@@ -74,7 +78,12 @@ function opMsg(requestId: number, body: Document, options: { flags?: number; seq
 }
 
 function opQuery(requestId: number, collection: string, query: Document): Buffer {
-  const rest = Buffer.concat([Buffer.alloc(4), Buffer.from(`${collection}\0`), Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]), Buffer.from(BSON.serialize(query))]);
+  const rest = Buffer.concat([
+    Buffer.alloc(4),
+    Buffer.from(`${collection}\0`),
+    Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]),
+    Buffer.from(BSON.serialize(query)),
+  ]);
   return Buffer.concat([header(16 + rest.length, requestId, 2004), rest]);
 }
 
@@ -101,15 +110,29 @@ describe('the embedded server on the wire', () => {
     const [reply] = await client.waitFor(1);
     expect(reply.opCode).toBe(1);
     expect(reply.responseTo).toBe(7);
-    expect(reply.doc).toEqual(expect.objectContaining({ ok: 1, ismaster: true, helloOk: true, maxWireVersion: 21, minWireVersion: 0, maxWriteBatchSize: 100000 }));
+    expect(reply.doc).toEqual(
+      expect.objectContaining({
+        ok: 1,
+        ismaster: true,
+        helloOk: true,
+        maxWireVersion: 21,
+        minWireVersion: 0,
+        maxWriteBatchSize: 100000,
+      }),
+    );
     expect(reply.doc.compression).toBeUndefined();
   });
 
   it('answers two OP_MSG commands that arrive in one chunk, in order', async () => {
     const client = await connect();
-    client.socket.write(Buffer.concat([opMsg(11, { ping: 1, $db: 'admin' }), opMsg(12, { buildInfo: 1, $db: 'admin' })]));
+    client.socket.write(
+      Buffer.concat([opMsg(11, { ping: 1, $db: 'admin' }), opMsg(12, { buildInfo: 1, $db: 'admin' })]),
+    );
     const replies = await client.waitFor(2);
-    expect(replies.map((r) => [r.opCode, r.responseTo, r.doc.ok])).toEqual([[2013, 11, 1], [2013, 12, 1]]);
+    expect(replies.map((r) => [r.opCode, r.responseTo, r.doc.ok])).toEqual([
+      [2013, 11, 1],
+      [2013, 12, 1],
+    ]);
     expect(replies[1].doc.version).toBe('7.0.0');
   });
 
@@ -133,7 +156,11 @@ describe('the embedded server on the wire', () => {
 
   it('applies a moreToCome insert sent as a document sequence without replying to it', async () => {
     const client = await connect();
-    const insert = opMsg(41, { insert: 'wire', ordered: true, $db: 'raw' }, { flags: 2, sequence: ['documents', [{ _id: 1 }, { _id: 2 }]] });
+    const insert = opMsg(
+      41,
+      { insert: 'wire', ordered: true, $db: 'raw' },
+      { flags: 2, sequence: ['documents', [{ _id: 1 }, { _id: 2 }]] },
+    );
     const find = opMsg(42, { find: 'wire', filter: {}, $db: 'raw' });
     const ping = opMsg(43, { ping: 1, $db: 'admin' });
     client.socket.write(Buffer.concat([insert, find, ping]));

@@ -4,11 +4,29 @@
 import type { CollectionInfo } from '../catalog';
 import { CommandError } from '../errors';
 import { compileFilter } from '../query';
-import { docOption, Doc, serializeDoc } from '../values';
-import { collectionArg, CommandContext, CommandHandler, cursorBatchSize, cursorReply, wantsJournal } from './context';
+import { docOption, type Doc, serializeDoc } from '../values';
+import {
+  collectionArg,
+  type CommandContext,
+  type CommandHandler,
+  cursorBatchSize,
+  cursorReply,
+  wantsJournal,
+} from './context';
 
 /** `create` options kept with the collection (and shown by listCollections). */
-const COLLECTION_OPTIONS = ['capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'collation', 'storageEngine', 'indexOptionDefaults', 'comment'];
+const COLLECTION_OPTIONS = [
+  'capped',
+  'size',
+  'max',
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'collation',
+  'storageEngine',
+  'indexOptionDefaults',
+  'comment',
+];
 
 function sizes(ctx: CommandContext, colls: CollectionInfo[]): { objects: number; bytes: number; indexes: number } {
   let objects = 0;
@@ -26,7 +44,10 @@ function sizes(ctx: CommandContext, colls: CollectionInfo[]): { objects: number;
 const create: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'create', ctx);
   if (cmd.viewOn !== undefined || cmd.timeseries !== undefined) {
-    throw new CommandError('NotImplemented', 'views and time-series collections are not supported by the embedded MongoDB server');
+    throw new CommandError(
+      'NotImplemented',
+      'views and time-series collections are not supported by the embedded MongoDB server',
+    );
   }
   const options = Object.fromEntries(COLLECTION_OPTIONS.filter((k) => cmd[k] !== undefined).map((k) => [k, cmd[k]]));
   const existing = ctx.engine.catalog.get(ctx.db, name);
@@ -60,10 +81,12 @@ const renameCollection: CommandHandler = (cmd, ctx) => {
   const split = (value: unknown, field: string): [string, string] => {
     const text = typeof value === 'string' ? value : '';
     const dot = text.indexOf('.');
-    if (dot <= 0) throw new CommandError('InvalidNamespace', `Invalid namespace specified for '${field}': '${String(value)}'`);
+    if (dot <= 0)
+      throw new CommandError('InvalidNamespace', `Invalid namespace specified for '${field}': '${String(value)}'`);
     return [text.slice(0, dot), text.slice(dot + 1)];
   };
-  if (ctx.db !== 'admin') throw new CommandError('IllegalOperation', 'renameCollection may only be run against the admin database.');
+  if (ctx.db !== 'admin')
+    throw new CommandError('IllegalOperation', 'renameCollection may only be run against the admin database.');
   const [fromDb, fromName] = split(cmd.renameCollection, 'renameCollection');
   const [toDb, toName] = split(cmd.to, 'to');
   const source = ctx.engine.catalog.get(fromDb, fromName);
@@ -79,9 +102,17 @@ const renameCollection: CommandHandler = (cmd, ctx) => {
 
 const listCollections: CommandHandler = (cmd, ctx) => {
   const nameOnly = cmd.nameOnly === true;
-  const entries: Doc[] = ctx.engine.catalog.list(ctx.db).map((c) => nameOnly
-    ? { name: c.name, type: 'collection' }
-    : { name: c.name, type: 'collection', options: c.options, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } });
+  const entries: Doc[] = ctx.engine.catalog.list(ctx.db).map((c) =>
+    nameOnly
+      ? { name: c.name, type: 'collection' }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false },
+          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+        },
+  );
   const matches = compileFilter(docOption(cmd, 'filter') ?? {});
   const docs = entries.filter(matches);
   return cursorReply(ctx.engine.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, cursorBatchSize(cmd)), true);
@@ -90,11 +121,16 @@ const listCollections: CommandHandler = (cmd, ctx) => {
 const listDatabases: CommandHandler = (cmd, ctx) => {
   const catalog = ctx.engine.catalog;
   const matches = compileFilter(docOption(cmd, 'filter') ?? {});
-  const databases = catalog.databases()
-    .map((name): { name: string; sizeOnDisk?: number; empty?: boolean } => (cmd.nameOnly === true ? { name } : { name, sizeOnDisk: sizes(ctx, catalog.list(name)).bytes, empty: false }))
+  const databases = catalog
+    .databases()
+    .map((name): { name: string; sizeOnDisk?: number; empty?: boolean } =>
+      cmd.nameOnly === true ? { name } : { name, sizeOnDisk: sizes(ctx, catalog.list(name)).bytes, empty: false },
+    )
     .filter(matches);
   const totalSize = databases.reduce((sum, db) => sum + (db.sizeOnDisk ?? 0), 0);
-  return cmd.nameOnly === true ? { databases } : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1024 / 1024) };
+  return cmd.nameOnly === true
+    ? { databases }
+    : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1024 / 1024) };
 };
 
 const dbStats: CommandHandler = (_cmd, ctx) => {
@@ -126,4 +162,3 @@ export const adminCommands: Record<string, CommandHandler> = {
   dbStats,
   dbstats: dbStats,
 };
-

@@ -4,12 +4,21 @@
  */
 import { Aggregator } from 'mingo';
 import { badValue, CommandError } from '../errors';
-import { ExecStats, findDocs, FindSpec, mingoOptions, newStats, parseSort } from '../query';
-import { describeType, docOption, Doc, isPlainObject, toNumber } from '../values';
-import { collectionArg, CommandContext, CommandHandler, cursorBatchSize, cursorReply } from './context';
+import { type ExecStats, findDocs, type FindSpec, mingoOptions, newStats, parseSort } from '../query';
+import { describeType, docOption, type Doc, isPlainObject, toNumber } from '../values';
+import { collectionArg, type CommandContext, type CommandHandler, cursorBatchSize, cursorReply } from './context';
 
 /** Stages that write or inspect the server; mingo would run them against nothing. */
-const UNSUPPORTED_STAGES = ['$out', '$merge', '$changeStream', '$currentOp', '$collStats', '$indexStats', '$listSessions', '$planCacheStats'];
+const UNSUPPORTED_STAGES = [
+  '$out',
+  '$merge',
+  '$changeStream',
+  '$currentOp',
+  '$collStats',
+  '$indexStats',
+  '$listSessions',
+  '$planCacheStats',
+];
 
 /** The part of a pipeline answered by the query engine, and where the rest starts. */
 export function pushdown(pipeline: Doc[]): { spec: FindSpec; rest: Doc[] } {
@@ -34,23 +43,35 @@ export function pushdown(pipeline: Doc[]): { spec: FindSpec; rest: Doc[] } {
 export function pipelineArg(cmd: Doc): Doc[] {
   const pipeline = cmd.pipeline;
   if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) {
-    throw new CommandError('TypeMismatch', `'pipeline' option must be specified as an array, found ${describeType(pipeline)}`);
+    throw new CommandError(
+      'TypeMismatch',
+      `'pipeline' option must be specified as an array, found ${describeType(pipeline)}`,
+    );
   }
   for (const stage of pipeline) {
     const name = Object.keys(stage)[0];
-    if (UNSUPPORTED_STAGES.includes(name)) throw new CommandError('NotImplemented', `${name} is not supported by the embedded MongoDB server`);
+    if (UNSUPPORTED_STAGES.includes(name))
+      throw new CommandError('NotImplemented', `${name} is not supported by the embedded MongoDB server`);
   }
   return pipeline;
 }
 
 /** Runs a pipeline on a collection (or, for `aggregate: 1`, on nothing) and returns all results. */
-export function runPipeline(ctx: CommandContext, collection: string | null, pipeline: Doc[], cmd: Doc, stats: ExecStats): Doc[] {
+export function runPipeline(
+  ctx: CommandContext,
+  collection: string | null,
+  pipeline: Doc[],
+  cmd: Doc,
+  stats: ExecStats,
+): Doc[] {
   const { spec, rest } = collection === null ? { spec: null, rest: pipeline } : pushdown(pipeline);
   const options = { collation: docOption(cmd, 'collation'), variables: docOption(cmd, 'let') };
   const coll = collection === null ? undefined : ctx.engine.catalog.get(ctx.db, collection);
   const source = spec ? [...findDocs(ctx.engine.sql, coll, { ...spec, ...options, expected: 1000 }, stats)] : [];
   if (rest.length === 0) return source;
-  const collectionResolver = (name: string): Doc[] => [...findDocs(ctx.engine.sql, ctx.engine.catalog.get(ctx.db, name), {}, newStats())];
+  const collectionResolver = (name: string): Doc[] => [
+    ...findDocs(ctx.engine.sql, ctx.engine.catalog.get(ctx.db, name), {}, newStats()),
+  ];
   try {
     return new Aggregator(rest, { ...mingoOptions(options), collectionResolver }).run(source) as Doc[];
   } catch (err) {
@@ -62,7 +83,10 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   const collection = cmd.aggregate === 1 ? null : collectionArg(cmd, 'aggregate', ctx);
   const pipeline = pipelineArg(cmd);
   if (!isPlainObject(cmd.cursor)) {
-    throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+    throw new CommandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   }
   const results = runPipeline(ctx, collection, pipeline, cmd, newStats());
   const ns = `${ctx.db}.${collection ?? '$cmd.aggregate'}`;

@@ -6,7 +6,7 @@ import type { CursorBatch } from '../cursors';
 import type { Engine } from '../engine';
 import { CommandError } from '../errors';
 import { validateCollectionName } from '../catalog';
-import { describeType, Doc, isPlainObject, toNumber } from '../values';
+import { describeType, type Doc, isPlainObject, toNumber } from '../values';
 
 /** The request a handler serves. */
 export interface CommandContext {
@@ -35,7 +35,10 @@ export function collectionArg(cmd: Doc, name: string, ctx: CommandContext): stri
 export function docsArg(cmd: Doc, name: string): Doc[] {
   const value = cmd[name];
   if (!Array.isArray(value) || !value.every(isPlainObject)) {
-    throw new CommandError('TypeMismatch', `Field '${name}' must be an array of documents, found ${describeType(value)}`);
+    throw new CommandError(
+      'TypeMismatch',
+      `Field '${name}' must be an array of documents, found ${describeType(value)}`,
+    );
   }
   return value;
 }

@@ -39,12 +39,22 @@ export function errorReply(err: unknown): Doc {
     return { ok: NOT_OK, errmsg: err.message, code: err.code, codeName: err.codeName, ...err.details };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { ok: NOT_OK, errmsg: `internal error in the embedded MongoDB server: ${message}`, code: 1, codeName: 'InternalError' };
+  return {
+    ok: NOT_OK,
+    errmsg: `internal error in the embedded MongoDB server: ${message}`,
+    code: 1,
+    codeName: 'InternalError',
+  };
 }
 
 function isTransactional(name: string, cmd: Doc): boolean {
-  return name === 'commitTransaction' || name === 'abortTransaction'
-    || cmd.startTransaction !== undefined || cmd.autocommit !== undefined || cmd.txnNumber !== undefined;
+  return (
+    name === 'commitTransaction' ||
+    name === 'abortTransaction' ||
+    cmd.startTransaction !== undefined ||
+    cmd.autocommit !== undefined ||
+    cmd.txnNumber !== undefined
+  );
 }
 
 /**
@@ -57,7 +67,10 @@ export function runCommand(cmd: Doc, ctx: CommandContext): Doc {
     if (name === undefined) throw new CommandError('FailedToParse', 'empty command document');
     validateDbName(ctx.db);
     if (isTransactional(name, cmd)) {
-      throw new CommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+      throw new CommandError(
+        'IllegalOperation',
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     }
     if (!Object.hasOwn(HANDLERS, name)) {
       return { ok: NOT_OK, errmsg: `no such command: '${name}'`, code: 59, codeName: 'CommandNotFound' };

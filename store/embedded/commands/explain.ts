@@ -6,10 +6,10 @@
 import os from 'node:os';
 import { CommandError } from '../errors';
 import type { Plan } from '../planner';
-import { ExecStats, findDocs, findStored, newStats } from '../query';
-import { docOption, Doc, isPlainObject } from '../values';
+import { type ExecStats, findDocs, findStored, newStats } from '../query';
+import { docOption, type Doc, isPlainObject } from '../values';
 import { pipelineArg, pushdown, runPipeline } from './aggregate';
-import { collectionArg, CommandContext, CommandHandler } from './context';
+import { collectionArg, type CommandContext, type CommandHandler } from './context';
 import { SERVER_VERSION } from './handshake';
 import { findSpec } from './read';
 
@@ -17,20 +17,21 @@ import { findSpec } from './read';
 function stageTree(plan: Plan | null, stats: ExecStats, spec: { sort?: unknown; limit?: number; skip?: number }): Doc {
   if (!plan) return { stage: 'EOF' };
   const direction = plan.source.direction === 1 ? 'forward' : 'backward';
-  let stage: Doc = plan.source.kind === 'collscan'
-    ? { stage: 'COLLSCAN', direction, docsExamined: stats.docsExamined }
-    : {
-      stage: 'FETCH',
-      docsExamined: stats.docsExamined,
-      inputStage: {
-        stage: 'IXSCAN',
-        indexName: plan.indexName,
-        keyPattern: plan.keyPattern,
-        isMultiKey: plan.source.kind === 'index' && plan.source.index.multikey,
-        direction,
-        keysExamined: stats.keysExamined,
-      },
-    };
+  let stage: Doc =
+    plan.source.kind === 'collscan'
+      ? { stage: 'COLLSCAN', direction, docsExamined: stats.docsExamined }
+      : {
+          stage: 'FETCH',
+          docsExamined: stats.docsExamined,
+          inputStage: {
+            stage: 'IXSCAN',
+            indexName: plan.indexName,
+            keyPattern: plan.keyPattern,
+            isMultiKey: plan.source.kind === 'index' && plan.source.index.multikey,
+            direction,
+            keysExamined: stats.keysExamined,
+          },
+        };
   if (spec.sort && !plan.providesSort) stage = { stage: 'SORT', sortPattern: spec.sort, inputStage: stage };
   if (spec.skip) stage = { stage: 'SKIP', skipAmount: spec.skip, inputStage: stage };
   if (spec.limit) stage = { stage: 'LIMIT', limitAmount: Math.abs(spec.limit), inputStage: stage };
@@ -38,7 +39,11 @@ function stageTree(plan: Plan | null, stats: ExecStats, spec: { sort?: unknown; 
 }
 
 /** Runs (or only plans) the explained command, collecting counters. */
-function execute(inner: Doc, ctx: CommandContext, run: boolean): { ns: string; stats: ExecStats; spec: ReturnType<typeof findSpec> } {
+function execute(
+  inner: Doc,
+  ctx: CommandContext,
+  run: boolean,
+): { ns: string; stats: ExecStats; spec: ReturnType<typeof findSpec> } {
   const name = Object.keys(inner)[0];
   const stats = newStats();
   const target = (field: string) => {
@@ -61,7 +66,8 @@ function execute(inner: Doc, ctx: CommandContext, run: boolean): { ns: string; s
       const { collection, ns } = target(name);
       const pipeline = pipelineArg(inner);
       if (run) runPipeline(ctx, collection, pipeline, inner, stats);
-      else findStored(ctx.engine.sql, ctx.engine.catalog.get(ctx.db, collection), pushdown(pipeline).spec, stats).next();
+      else
+        findStored(ctx.engine.sql, ctx.engine.catalog.get(ctx.db, collection), pushdown(pipeline).spec, stats).next();
       return { ns, stats, spec: { ...pushdown(pipeline).spec } };
     }
     case 'update':
@@ -69,7 +75,9 @@ function execute(inner: Doc, ctx: CommandContext, run: boolean): { ns: string; s
     case 'findAndModify':
     case 'findandmodify': {
       const { ns, coll } = target(name);
-      const first = Array.isArray(inner[name === 'update' ? 'updates' : 'deletes']) ? (inner[name === 'update' ? 'updates' : 'deletes'] as Doc[])[0] : inner;
+      const first = Array.isArray(inner[name === 'update' ? 'updates' : 'deletes'])
+        ? (inner[name === 'update' ? 'updates' : 'deletes'] as Doc[])[0]
+        : inner;
       const filter = docOption(first ?? {}, name.startsWith('find') ? 'query' : 'q') ?? {};
       findStored(ctx.engine.sql, coll, { filter, limit: 1 }, stats).next(); // plan only: writes aren't run
       return { ns, stats, spec: { filter } };

@@ -6,7 +6,7 @@ import { CommandError } from '../errors';
 import { findStored, newStats, parseSort, projector } from '../query';
 import { applyUpdate, parseUpdateSpec, upsertDocument } from '../update';
 import { docOption, isPlainObject } from '../values';
-import { collectionArg, CommandHandler, wantsJournal } from './context';
+import { collectionArg, type CommandHandler, wantsJournal } from './context';
 
 const findAndModify: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, Object.keys(cmd)[0], ctx);
@@ -15,7 +15,8 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   if (remove && (cmd.update !== undefined || cmd.upsert === true || cmd.new === true)) {
     throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
   }
-  if (!remove && cmd.update === undefined) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (!remove && cmd.update === undefined)
+    throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
   const spec = remove ? null : parseUpdateSpec(cmd.update);
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? cmd.arrayFilters.filter(isPlainObject) : undefined;
   const project = projector(docOption(cmd, 'fields') ?? null);
@@ -23,13 +24,18 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
 
   return ctx.engine.write(() => {
     const coll = ctx.engine.catalog.get(ctx.db, name);
-    const [found] = findStored(ctx.engine.sql, coll, {
-      filter,
-      sort: parseSort(cmd.sort),
-      limit: 1,
-      collation: docOption(cmd, 'collation'),
-      variables: docOption(cmd, 'let'),
-    }, newStats());
+    const [found] = findStored(
+      ctx.engine.sql,
+      coll,
+      {
+        filter,
+        sort: parseSort(cmd.sort),
+        limit: 1,
+        collation: docOption(cmd, 'collation'),
+        variables: docOption(cmd, 'let'),
+      },
+      newStats(),
+    );
     if (coll && found) {
       if (remove) {
         ctx.engine.store.remove(coll, found);

@@ -4,14 +4,33 @@
  */
 import type { CollectionInfo } from '../catalog';
 import { CommandError } from '../errors';
-import { ID_INDEX_NAME, IndexInfo, IndexSpec, keyPatternDoc, parseIndexSpec, sameDefinition, sameKey } from '../indexes';
-import { Doc, formatValue, isPlainObject } from '../values';
-import { collectionArg, CommandContext, CommandHandler, cursorBatchSize, cursorReply, docsArg, wantsJournal } from './context';
+import {
+  ID_INDEX_NAME,
+  type IndexInfo,
+  type IndexSpec,
+  keyPatternDoc,
+  parseIndexSpec,
+  sameDefinition,
+  sameKey,
+} from '../indexes';
+import { type Doc, formatValue, isPlainObject } from '../values';
+import {
+  collectionArg,
+  type CommandContext,
+  type CommandHandler,
+  cursorBatchSize,
+  cursorReply,
+  docsArg,
+  wantsJournal,
+} from './context';
 
 const ID_INDEX: Doc = { v: 2, key: { _id: 1 }, name: ID_INDEX_NAME };
 
 function isIdIndex(spec: IndexSpec): boolean {
-  return spec.name === ID_INDEX_NAME || (spec.key.length === 1 && spec.key[0][0] === '_id' && spec.key[0][1] === 1 && !spec.unique);
+  return (
+    spec.name === ID_INDEX_NAME ||
+    (spec.key.length === 1 && spec.key[0][0] === '_id' && spec.key[0][1] === 1 && !spec.unique)
+  );
 }
 
 /** Adds one index unless an identical one exists; returns whether it was built. */
@@ -20,11 +39,16 @@ function addIndex(ctx: CommandContext, coll: CollectionInfo, spec: IndexSpec): b
   const named = coll.indexes.find((i) => i.name === spec.name);
   if (named) {
     if (sameDefinition(named, spec)) return false;
-    throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. Requested index: ${formatValue(spec.raw)}, existing index: ${formatValue(named.raw)}`);
+    throw new CommandError(
+      'IndexKeySpecsConflict',
+      `An existing index has the same name as the requested index. Requested index: ${formatValue(spec.raw)}, existing index: ${formatValue(named.raw)}`,
+    );
   }
   const sameKeys = coll.indexes.find((i) => sameKey(i, spec));
   if (sameKeys) {
-    const detail = sameDefinition(sameKeys, spec) ? `Index already exists with a different name: ${sameKeys.name}` : `An equivalent index already exists with a different name and options. Requested index: ${formatValue(spec.raw)}, existing index: ${formatValue(sameKeys.raw)}`;
+    const detail = sameDefinition(sameKeys, spec)
+      ? `Index already exists with a different name: ${sameKeys.name}`
+      : `An equivalent index already exists with a different name and options. Requested index: ${formatValue(spec.raw)}, existing index: ${formatValue(sameKeys.raw)}`;
     throw new CommandError('IndexOptionsConflict', detail);
   }
   const index = ctx.engine.catalog.addIndex(coll, spec);
@@ -74,7 +98,8 @@ function indexesToDrop(coll: CollectionInfo, target: unknown): IndexInfo[] {
     const spec = parseIndexSpec({ key: target });
     if (isIdIndex(spec)) throw new CommandError('InvalidOptions', 'cannot drop _id index');
     const found = coll.indexes.find((i) => sameKey(i, spec));
-    if (!found) throw new CommandError('IndexNotFound', `can't find index with key: ${formatValue(keyPatternDoc(spec.key))}`);
+    if (!found)
+      throw new CommandError('IndexNotFound', `can't find index with key: ${formatValue(keyPatternDoc(spec.key))}`);
     return [found];
   }
   throw new CommandError('TypeMismatch', "Field 'index' must be a string, an array of strings or an object");
@@ -91,4 +116,9 @@ const dropIndexes: CommandHandler = (cmd, ctx) => {
 };
 
 /** The index commands, by name. */
-export const indexCommands: Record<string, CommandHandler> = { createIndexes, listIndexes, dropIndexes, deleteIndexes: dropIndexes };
+export const indexCommands: Record<string, CommandHandler> = {
+  createIndexes,
+  listIndexes,
+  dropIndexes,
+  deleteIndexes: dropIndexes,
+};

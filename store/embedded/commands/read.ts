@@ -5,9 +5,9 @@ import { DEFAULT_FIRST_BATCH } from '../cursors';
 import { CommandError } from '../errors';
 import { pathValues } from '../indexes';
 import { encodeValue } from '../keys';
-import { findDocs, findStored, FindSpec, newStats, parseSort } from '../query';
-import { describeType, docOption, Doc, intOption } from '../values';
-import { collectionArg, CommandContext, CommandHandler, cursorReply } from './context';
+import { findDocs, findStored, type FindSpec, newStats, parseSort } from '../query';
+import { describeType, docOption, type Doc, intOption } from '../values';
+import { collectionArg, type CommandContext, type CommandHandler, cursorReply } from './context';
 
 /** The find-shaped options of a command (`filter` is `query` for count and distinct). */
 export function findSpec(cmd: Doc, filterField = 'filter'): FindSpec {
@@ -74,7 +74,12 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const key = cmd.key;
   const coll = ctx.engine.catalog.get(ctx.db, name);
   const values = new Map<string, unknown>();
-  for (const stored of findStored(ctx.engine.sql, coll, { ...findSpec(cmd, 'query'), sort: null, expected: 1000 }, newStats())) {
+  for (const stored of findStored(
+    ctx.engine.sql,
+    coll,
+    { ...findSpec(cmd, 'query'), sort: null, expected: 1000 },
+    newStats(),
+  )) {
     const found = pathValues(stored.doc, key);
     if (!found.present) continue;
     for (const value of found.values) {

@@ -8,8 +8,8 @@ import { BSON } from 'mongodb';
 import { CommandError } from '../errors';
 import { findStored, newStats, parseSort } from '../query';
 import { applyUpdate, isOperatorUpdate, parseUpdateSpec, upsertDocument } from '../update';
-import { docOption, Doc, intOption, isPlainObject, withIdFirst } from '../values';
-import { collectionArg, CommandContext, CommandHandler, docsArg, wantsJournal } from './context';
+import { docOption, type Doc, intOption, isPlainObject, withIdFirst } from '../values';
+import { collectionArg, type CommandContext, type CommandHandler, docsArg, wantsJournal } from './context';
 
 /** A `writeErrors` entry as MongoDB reports it. */
 function writeError(index: number, err: CommandError): Doc {
@@ -20,7 +20,12 @@ function writeError(index: number, err: CommandError): Doc {
  * Runs each statement in its own savepoint inside one transaction, collecting write errors.
  * Errors other than CommandError are bugs: they abort the whole command.
  */
-function runBatch<T>(cmd: Doc, ctx: CommandContext, statements: T[], run: (statement: T, index: number) => void): Doc[] {
+function runBatch<T>(
+  cmd: Doc,
+  ctx: CommandContext,
+  statements: T[],
+  run: (statement: T, index: number) => void,
+): Doc[] {
   const ordered = cmd.ordered !== false;
   const writeErrors: Doc[] = [];
   ctx.engine.write(() => {
@@ -67,13 +72,20 @@ function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables
   }
   const arrayFilters = Array.isArray(stmt.arrayFilters) ? stmt.arrayFilters.filter(isPlainObject) : undefined;
   const coll = ctx.engine.catalog.get(ctx.db, name);
-  const matched = [...findStored(ctx.engine.sql, coll, {
-    filter,
-    limit: multi ? 0 : 1,
-    sort: parseSort(stmt.sort),
-    collation: docOption(stmt, 'collation'),
-    variables,
-  }, newStats())];
+  const matched = [
+    ...findStored(
+      ctx.engine.sql,
+      coll,
+      {
+        filter,
+        limit: multi ? 0 : 1,
+        sort: parseSort(stmt.sort),
+        collation: docOption(stmt, 'collation'),
+        variables,
+      },
+      newStats(),
+    ),
+  ];
   if (coll && matched.length > 0) {
     let nModified = 0;
     for (const stored of matched) {
@@ -118,7 +130,14 @@ const del: CommandHandler = (cmd, ctx) => {
     const coll = ctx.engine.catalog.get(ctx.db, name);
     if (!coll) return;
     const filter = docOption(stmt, 'q') ?? {};
-    const matched = [...findStored(ctx.engine.sql, coll, { filter, limit, collation: docOption(stmt, 'collation'), variables }, newStats())];
+    const matched = [
+      ...findStored(
+        ctx.engine.sql,
+        coll,
+        { filter, limit, collation: docOption(stmt, 'collation'), variables },
+        newStats(),
+      ),
+    ];
     for (const stored of matched) ctx.engine.store.remove(coll, stored);
     n += matched.length;
   });

@@ -1,5 +1,11 @@
 import { MongoClient, type Db } from 'mongodb';
-import { CachedSource, noMetrics, type ConnectorMetrics, type ConnectorRuntime, type Fetched } from '../../../connectors/kit';
+import {
+  CachedSource,
+  noMetrics,
+  type ConnectorMetrics,
+  type ConnectorRuntime,
+  type Fetched,
+} from '../../../connectors/kit';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
 
 interface Deferred<T> {
@@ -56,7 +62,14 @@ describe('CachedSource', () => {
 
   function source(system: FakeSystem, overrides: Partial<ConnectorRuntime> = {}) {
     collection += 1;
-    const runtime: ConnectorRuntime = { db, memoryEntries: 100, metrics: noMetrics, now: () => new Date(), warn: () => undefined, ...overrides };
+    const runtime: ConnectorRuntime = {
+      db,
+      memoryEntries: 100,
+      metrics: noMetrics,
+      now: () => new Date(),
+      warn: () => undefined,
+      ...overrides,
+    };
     return new CachedSource<string>({
       connector: `fake${collection}`,
       fetch: system.fetch,
@@ -65,7 +78,8 @@ describe('CachedSource', () => {
       runtime,
     });
   }
-  const valueOf = (result: Fetched<string> | null | Error | undefined) => (result && !(result instanceof Error) ? result.value : result);
+  const valueOf = (result: Fetched<string> | null | Error | undefined) =>
+    result && !(result instanceof Error) ? result.value : result;
 
   it('does not let a refresh join a fetch that was asked before the change', async () => {
     const system = new FakeSystem();

@@ -4,13 +4,37 @@ const ALL_DEPARTMENTS = /* GraphQL */ `
   query Page($first: Int!, $after: String) {
     customers(first: $first, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
-        accounting { balance invoices(last: 2) { number } }
-        sales { lifetimeValue orders(last: 2) { id items { sku } } }
-        credit { limit riskBand }
-        support { openTickets tickets(last: 2) { id } }
+        accounting {
+          balance
+          invoices(last: 2) {
+            number
+          }
+        }
+        sales {
+          lifetimeValue
+          orders(last: 2) {
+            id
+            items {
+              sku
+            }
+          }
+        }
+        credit {
+          limit
+          riskBand
+        }
+        support {
+          openTickets
+          tickets(last: 2) {
+            id
+          }
+        }
       }
     }
   }
@@ -25,7 +49,9 @@ describe('batching', () => {
 
   it('makes exactly one request to each system for 100 customers with all four departments', async () => {
     const before = await t.siloRequests();
-    const result = await t.query<{ customers: { nodes: Array<Record<string, unknown>> } }>(ALL_DEPARTMENTS, { first: 100 });
+    const result = await t.query<{ customers: { nodes: Array<Record<string, unknown>> } }>(ALL_DEPARTMENTS, {
+      first: 100,
+    });
     const after = await t.siloRequests();
     expect(result.errors).toBeUndefined();
     expect(result.data!.customers.nodes).toHaveLength(100);
@@ -38,7 +64,9 @@ describe('batching', () => {
 
   it('makes no request to a system the query does not ask about', async () => {
     // A page the first test did not read, so nothing of it is in the repository yet.
-    const skip = await t.query<{ customers: { pageInfo: { endCursor: string } } }>(`{ customers(first: 150) { pageInfo { endCursor } } }`);
+    const skip = await t.query<{ customers: { pageInfo: { endCursor: string } } }>(
+      `{ customers(first: 150) { pageInfo { endCursor } } }`,
+    );
     const before = await t.siloRequests();
     await t.query(`query($after: String) { customers(first: 50, after: $after) { nodes { id credit { score } } } }`, {
       after: skip.data!.customers.pageInfo.endCursor,
@@ -51,8 +79,18 @@ describe('batching', () => {
     let after: string | null = null;
     let total = 0;
     for (let page = 0; page < 20; page += 1) {
-      const result: { data?: { customers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string }> } } | null } =
-        await t.query(`query($after: String) { customers(first: 64, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`, { after });
+      const result: {
+        data?: {
+          customers: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            nodes: Array<{ id: string }>;
+          };
+        } | null;
+      } = await t.query(
+        `query($after: String) { customers(first: 64, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`,
+        { after },
+      );
       const connection = result.data!.customers;
       total = connection.totalCount;
       seen.push(...connection.nodes.map((n) => n.id));

@@ -8,7 +8,9 @@ describe('a department system that fails', () => {
   beforeAll(async () => {
     // A short timeout for sales so the timeout case stays quick.
     t = await startTestHub({ scale: 200, connectors: { sales: { timeoutMs: 300 } } });
-    everywhere = t.silos.world.people.find((p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit && p.keys.support)!;
+    everywhere = t.silos.world.people.find(
+      (p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit && p.keys.support,
+    )!;
   });
   afterEach(async () => {
     for (const system of ['accounting', 'sales', 'credit', 'support']) await t.chaos(system, {});
@@ -17,7 +19,9 @@ describe('a department system that fails', () => {
 
   it('leaves the other departments in the response when one answers 503', async () => {
     await t.chaos('sales', { failRate: 1 });
-    const result = await t.query<{ customerByPhone: Record<string, unknown> }>(SCREEN_POP_QUERY, { phone: everywhere.phone });
+    const result = await t.query<{ customerByPhone: Record<string, unknown> }>(SCREEN_POP_QUERY, {
+      phone: everywhere.phone,
+    });
     const customer = result.data!.customerByPhone;
     expect(customer.sales).toBeNull();
     expect(customer.accounting).not.toBeNull();
@@ -29,12 +33,14 @@ describe('a department system that fails', () => {
         extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', connector: 'sales' }),
       }),
     ]);
-    expect(result.errors![0]!.message).toBe('The sales system is unavailable: it answered HTTP 503');
+    expect(result.errors![0].message).toBe('The sales system is unavailable: it answered HTTP 503');
   });
 
   it('reports UPSTREAM_TIMEOUT for a system slower than its timeout, and still answers the rest', async () => {
     await t.chaos('sales', { latencyMs: 1500 });
-    const result = await t.query<{ customerByPhone: Record<string, unknown> }>(SCREEN_POP_QUERY, { phone: everywhere.phone });
+    const result = await t.query<{ customerByPhone: Record<string, unknown> }>(SCREEN_POP_QUERY, {
+      phone: everywhere.phone,
+    });
     expect(result.data!.customerByPhone.sales).toBeNull();
     expect(result.data!.customerByPhone.credit).not.toBeNull();
     expect(result.errors).toEqual([
@@ -63,8 +69,8 @@ describe('a department system that fails', () => {
     const response = await fetch(t.hub.url.replace('/graphql', '/health'));
     expect(response.status).toBe(503);
     const body = (await response.json()) as { checks: Record<string, { ok: boolean }> };
-    expect(body.checks.support!.ok).toBe(false);
-    expect(body.checks.accounting!.ok).toBe(true);
-    expect(body.checks.store!.ok).toBe(true);
+    expect(body.checks.support.ok).toBe(false);
+    expect(body.checks.accounting.ok).toBe(true);
+    expect(body.checks.store.ok).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ describe('the query page', () => {
     const html = await response.text();
     expect(html).toContain('GraphiQL');
     expect(html).toContain('query ScreenPop');
-    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(sources.length).toBe(4);
     for (const source of sources) {
       expect(source.startsWith('/_query-page/')).toBe(true);
@@ -27,7 +27,10 @@ describe('the query page', () => {
     const html = await (await fetch(t.hub.url, { headers: { accept: 'text/html' } })).text();
     const phone = /\\"phone\\": \\"(\+\d+)\\"/.exec(html)?.[1];
     expect(phone).toBeDefined();
-    const result = await t.query<{ customerByPhone: { links: unknown[] } | null }>(`query($p: String!) { customerByPhone(phone: $p) { links { system } } }`, { p: phone });
+    const result = await t.query<{ customerByPhone: { links: unknown[] } | null }>(
+      `query($p: String!) { customerByPhone(phone: $p) { links { system } } }`,
+      { p: phone },
+    );
     expect(result.data!.customerByPhone!.links).toHaveLength(4);
   });
 

@@ -6,10 +6,20 @@ interface ScreenPop {
   customerByPhone: {
     id: string;
     name: string;
-    accounting: { balance: number; overdueAmount: number; invoices: Array<{ number: string; total: number; dueDate: string; status: string }> } | null;
-    sales: { lifetimeValue: number; orders: Array<{ id: string; date: string; total: number; items: Array<{ sku: string; quantity: number }> }> } | null;
+    accounting: {
+      balance: number;
+      overdueAmount: number;
+      invoices: Array<{ number: string; total: number; dueDate: string; status: string }>;
+    } | null;
+    sales: {
+      lifetimeValue: number;
+      orders: Array<{ id: string; date: string; total: number; items: Array<{ sku: string; quantity: number }> }>;
+    } | null;
     credit: { limit: number; available: number; score: number; riskBand: string; terms: string } | null;
-    support: { openTickets: number; tickets: Array<{ id: string; subject: string; priority: string; openedAt: string }> } | null;
+    support: {
+      openTickets: number;
+      tickets: Array<{ id: string; subject: string; priority: string; openedAt: string }>;
+    } | null;
   } | null;
 }
 
@@ -59,15 +69,22 @@ describe('the call-centre screen pop', () => {
     const requester = world.support.find((r) => r.email === everywhere.keys.support)!;
     const open = requester.tickets.filter((k) => ['new', 'open', 'pending'].includes(k.status));
     expect(customer.support!.openTickets).toBe(open.length);
-    expect(customer.support!.tickets.map((k) => k.id)).toEqual(requester.tickets.filter((k) => k.status === 'open').map((k) => String(k.id)));
+    expect(customer.support!.tickets.map((k) => k.id)).toEqual(
+      requester.tickets.filter((k) => k.status === 'open').map((k) => String(k.id)),
+    );
   });
 
   it('finds the same customer by e-mail written in another case, and by hub id', async () => {
-    const byPhone = await t.query<ScreenPop>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: everywhere.phone });
-    const id = byPhone.data!.customerByPhone!.id;
-    const byEmail = await t.query<{ customerByEmail: { id: string } }>(`query($e: String!) { customerByEmail(email: $e) { id } }`, {
-      e: `  ${everywhere.email.toUpperCase()} `,
+    const byPhone = await t.query<ScreenPop>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, {
+      p: everywhere.phone,
     });
+    const id = byPhone.data!.customerByPhone!.id;
+    const byEmail = await t.query<{ customerByEmail: { id: string } }>(
+      `query($e: String!) { customerByEmail(email: $e) { id } }`,
+      {
+        e: `  ${everywhere.email.toUpperCase()} `,
+      },
+    );
     expect(byEmail.data!.customerByEmail.id).toBe(id);
     const byId = await t.query<{ customer: { id: string; links: Array<{ system: string; key: string }> } }>(
       `query($id: ID!) { customer(id: $id) { id links { system key } } }`,
@@ -82,7 +99,9 @@ describe('the call-centre screen pop', () => {
   });
 
   it('answers null, without an error, for an unknown customer', async () => {
-    const result = await t.query(`{ customer(id: "cus_0000000000000000") { id } customerByPhone(phone: "+1 212 555 0199") { id } customerByEmail(email: "nobody@nowhere.example") { id } }`);
+    const result = await t.query(
+      `{ customer(id: "cus_0000000000000000") { id } customerByPhone(phone: "+1 212 555 0199") { id } customerByEmail(email: "nobody@nowhere.example") { id } }`,
+    );
     expect(result).toEqual({ data: { customer: null, customerByPhone: null, customerByEmail: null } });
   });
 
@@ -91,8 +110,10 @@ describe('the call-centre screen pop', () => {
     ['customerByEmail(email: "jane.doe")', 'email'],
   ])('rejects %s as BAD_USER_INPUT naming the argument', async (field, argument) => {
     const result = await t.query(`{ ${field} { id } }`);
-    expect(result.data).toEqual({ [field.split('(')[0]!]: null });
-    expect(result.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argument }) })]);
+    expect(result.data).toEqual({ [field.split('(')[0]]: null });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argument }) }),
+    ]);
   });
 
   it('gives a customer known to only some systems null for the others, without errors', async () => {

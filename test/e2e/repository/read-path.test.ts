@@ -8,10 +8,34 @@ const PAGE = /* GraphQL */ `
     customers(first: $first) {
       nodes {
         id
-        accounting { balance freshness { source stale } }
-        sales { lifetimeValue freshness { source stale } }
-        credit { score freshness { source stale } }
-        support { openTickets freshness { source stale } }
+        accounting {
+          balance
+          freshness {
+            source
+            stale
+          }
+        }
+        sales {
+          lifetimeValue
+          freshness {
+            source
+            stale
+          }
+        }
+        credit {
+          score
+          freshness {
+            source
+            stale
+          }
+        }
+        support {
+          openTickets
+          freshness {
+            source
+            stale
+          }
+        }
       }
     }
   }
@@ -31,7 +55,15 @@ describe('the repository read path', () => {
       // The repository's own round trips are what this suite counts: no in-memory layers in front.
       memoryEntries: 0,
       responseCache: { maxEntries: 0 },
-      connectors: Object.fromEntries(SYSTEMS.map((s) => [s, { freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 }, breaker: { failureThreshold: 3, resetSeconds: 30 } }])),
+      connectors: Object.fromEntries(
+        SYSTEMS.map((s) => [
+          s,
+          {
+            freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 },
+            breaker: { failureThreshold: 3, resetSeconds: 30 },
+          },
+        ]),
+      ),
     });
   });
   afterEach(async () => {
@@ -42,7 +74,9 @@ describe('the repository read path', () => {
   it('reads a cold page with one repository read, one upstream request and one write-back per connector', async () => {
     const commands = recordCommands(t.hub.store.client);
     const before = await t.siloRequests();
-    const result = await t.query<{ customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> } }>(PAGE, { first: 100 });
+    const result = await t.query<{
+      customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> };
+    }>(PAGE, { first: 100 });
     // Write-backs land after the response; wait for them before counting.
     await t.hub.settle();
     const counts = countByCollection(commands.take());
@@ -54,21 +88,25 @@ describe('the repository read path', () => {
       expect(counts[`update cache.${system}`]).toBe(1);
       const served = result.data!.customers.nodes.map((n) => n[system]).filter((d) => d !== null);
       expect(served.length).toBeGreaterThan(0);
-      expect(served.every((d) => d!.freshness.source === 'SYSTEM')).toBe(true);
+      expect(served.every((d) => d.freshness.source === 'SYSTEM')).toBe(true);
     }
   });
 
   it('serves the same page warm from the repository: one read per connector, no upstream request, no write', async () => {
     const commands = recordCommands(t.hub.store.client);
     const before = await t.siloRequests();
-    const result = await t.query<{ customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> } }>(PAGE, { first: 100 });
+    const result = await t.query<{
+      customers: { nodes: Array<Record<string, { freshness: { source: string } } | null>> };
+    }>(PAGE, { first: 100 });
     const counts = countByCollection(commands.take());
     commands.stop();
     expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 0, sales: 0, credit: 0, support: 0 });
     for (const system of SYSTEMS) {
       expect(counts[`find cache.${system}`]).toBe(1);
       expect(counts[`update cache.${system}`]).toBeUndefined();
-      expect(result.data!.customers.nodes.every((n) => n[system] === null || n[system]!.freshness.source === 'REPOSITORY')).toBe(true);
+      expect(
+        result.data!.customers.nodes.every((n) => n[system] === null || n[system].freshness.source === 'REPOSITORY'),
+      ).toBe(true);
     }
   });
 
@@ -83,19 +121,27 @@ describe('the repository read path', () => {
   it('serves the last known copy, marked stale, when the system is down after the TTL', async () => {
     clock = new Date(clock.getTime() + 120_000);
     await t.chaos('sales', { failRate: 1 });
-    const result = await t.query<{ customers: { nodes: Array<{ sales: { freshness: { stale: boolean; source: string } } | null }> } }>(PAGE, { first: 100 });
+    const result = await t.query<{
+      customers: { nodes: Array<{ sales: { freshness: { stale: boolean; source: string } } | null }> };
+    }>(PAGE, { first: 100 });
     expect(result.errors).toBeUndefined();
     const sales = result.data!.customers.nodes.map((n) => n.sales).filter((s) => s !== null);
     expect(sales.length).toBeGreaterThan(30);
-    expect(sales.every((s) => s!.freshness.stale && s!.freshness.source === 'REPOSITORY')).toBe(true);
-    const extensions = (result as { extensions?: { freshness?: { stale: Array<{ connector: string; records: number }> } } }).extensions;
-    expect(extensions?.freshness?.stale).toEqual([expect.objectContaining({ connector: 'sales', records: sales.length })]);
+    expect(sales.every((s) => s.freshness.stale && s.freshness.source === 'REPOSITORY')).toBe(true);
+    const extensions = (
+      result as { extensions?: { freshness?: { stale: Array<{ connector: string; records: number }> } } }
+    ).extensions;
+    expect(extensions?.freshness?.stale).toEqual([
+      expect.objectContaining({ connector: 'sales', records: sales.length }),
+    ]);
   });
 
   it('gives an error, not data, once the copy is older than staleIfError', async () => {
     clock = new Date(clock.getTime() + 3_600_000);
     await t.chaos('credit', { failRate: 1 });
-    const result = await t.query<{ customers: { nodes: Array<{ credit: unknown }> } }>(`{ customers(first: 10) { nodes { credit { score } } } }`);
+    const result = await t.query<{ customers: { nodes: Array<{ credit: unknown }> } }>(
+      `{ customers(first: 10) { nodes { credit { score } } } }`,
+    );
     expect(result.data!.customers.nodes.every((n) => n.credit === null)).toBe(true);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'credit' });
   });
@@ -108,20 +154,25 @@ describe('the repository read path', () => {
     await t.chaos('support', { failRate: 1 });
     for (let i = 0; i < 3; i += 1) await t.query(`{ customers(first: 5) { nodes { support { openTickets } } } }`);
     const before = await t.siloRequests();
-    const result = await t.query<{ customers: { nodes: Array<{ support: { freshness: { stale: boolean } } | null }> } }>(
-      `{ customers(first: 5) { nodes { support { freshness { stale } } } } }`,
-    );
+    const result = await t.query<{
+      customers: { nodes: Array<{ support: { freshness: { stale: boolean } } | null }> };
+    }>(`{ customers(first: 5) { nodes { support { freshness { stale } } } } }`);
     expect(requestsBetween(before, await t.siloRequests()).support).toBe(0);
     const served = result.data!.customers.nodes.map((n) => n.support).filter((s) => s !== null);
     expect(served.length).toBeGreaterThan(0);
-    expect(served.every((s) => s!.freshness.stale)).toBe(true);
+    expect(served.every((s) => s.freshness.stale)).toBe(true);
   });
 
   it('shares one upstream request between a screen pop and a list asking for the same customer at once', async () => {
     clock = new Date(clock.getTime() + 600_000);
-    const person: Person = t.silos.world.people.find((p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit)!;
-    const id = (await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: person.phone })).data!
-      .customerByPhone.id;
+    const person: Person = t.silos.world.people.find(
+      (p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit,
+    )!;
+    const id = (
+      await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, {
+        p: person.phone,
+      })
+    ).data!.customerByPhone.id;
     // A cursor just before this customer's id, so the list's first entry is this customer.
     const after = encodeCursor(id.slice(0, -1));
     // A long upstream delay, so the second request arrives while the first is still fetching even
@@ -129,15 +180,18 @@ describe('the repository read path', () => {
     await t.chaos('accounting', { latencyMs: 1500 });
     const before = await t.siloRequests();
     const [pop, list] = await Promise.all([
-      t.query<{ customerByPhone: { accounting: { balance: number } } }>(`query($p: String!) { customerByPhone(phone: $p) { accounting { balance } } }`, { p: person.phone }),
+      t.query<{ customerByPhone: { accounting: { balance: number } } }>(
+        `query($p: String!) { customerByPhone(phone: $p) { accounting { balance } } }`,
+        { p: person.phone },
+      ),
       t.query<{ customers: { nodes: Array<{ id: string; accounting: { balance: number } }> } }>(
         `query($after: String) { customers(first: 1, after: $after) { nodes { id accounting { balance } } } }`,
         { after },
       ),
     ]);
-    expect(list.data!.customers.nodes[0]!.id).toBe(id);
+    expect(list.data!.customers.nodes[0].id).toBe(id);
     expect(requestsBetween(before, await t.siloRequests()).accounting).toBe(1);
-    expect(list.data!.customers.nodes[0]!.accounting.balance).toBe(pop.data!.customerByPhone.accounting.balance);
+    expect(list.data!.customers.nodes[0].accounting.balance).toBe(pop.data!.customerByPhone.accounting.balance);
   });
 
   it('counts hits, misses, stale serves and upstream latency per connector at /metrics', async () => {
@@ -146,8 +200,12 @@ describe('the repository read path', () => {
     expect(value(/switchboard_cache_hits_total\{connector="sales"\} (\d+)/)).toBeGreaterThan(0);
     expect(value(/switchboard_cache_misses_total\{connector="sales"\} (\d+)/)).toBeGreaterThan(0);
     expect(value(/switchboard_stale_served_total\{connector="sales"\} (\d+)/)).toBeGreaterThan(0);
-    expect(value(/switchboard_upstream_requests_total\{connector="support",outcome="breaker_open"\} (\d+)/)).toBeGreaterThan(0);
-    expect(value(/switchboard_upstream_request_duration_seconds_count\{connector="accounting",outcome="ok"\} (\d+)/)).toBeGreaterThan(0);
+    expect(
+      value(/switchboard_upstream_requests_total\{connector="support",outcome="breaker_open"\} (\d+)/),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/switchboard_upstream_request_duration_seconds_count\{connector="accounting",outcome="ok"\} (\d+)/),
+    ).toBeGreaterThan(0);
     expect(value(/switchboard_store_commands_total\{command="find"\} (\d+)/)).toBeGreaterThan(0);
   });
 });
@@ -173,7 +231,9 @@ describe('the in-memory layer in front of the repository', () => {
     await t.hub.settle();
     const commands = recordCommands(t.hub.store.client);
     const before = await t.siloRequests();
-    const result = await t.query<{ customers: { nodes: Array<{ credit: { freshness: { source: string } } | null }> } }>(CREDIT_PAGE);
+    const result = await t.query<{ customers: { nodes: Array<{ credit: { freshness: { source: string } } | null }> } }>(
+      CREDIT_PAGE,
+    );
     const counts = countByCollection(commands.take());
     commands.stop();
     expect(requestsBetween(before, await t.siloRequests()).credit).toBe(0);

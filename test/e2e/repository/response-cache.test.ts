@@ -12,8 +12,15 @@ describe('the response cache', () => {
   let clock = new Date();
 
   const post = async (query: string, variables: Record<string, unknown> = {}) => {
-    const response = await fetch(t.hub.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    return { hit: response.headers.get('x-switchboard-cache') === 'hit', body: (await response.json()) as { data?: unknown; errors?: unknown[] } };
+    const response = await fetch(t.hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return {
+      hit: response.headers.get('x-switchboard-cache') === 'hit',
+      body: (await response.json()) as { data?: unknown; errors?: unknown[] },
+    };
   };
 
   beforeAll(async () => {
@@ -23,10 +30,15 @@ describe('the response cache', () => {
       // A cap above the TTL, so the data's own freshness is what ends an entry.
       responseCache: { maxAgeSeconds: 600 },
       connectors: Object.fromEntries(
-        ['accounting', 'sales', 'credit', 'support'].map((s) => [s, { freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 }, webhookSecret: SECRET }]),
+        ['accounting', 'sales', 'credit', 'support'].map((s) => [
+          s,
+          { freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 }, webhookSecret: SECRET },
+        ]),
       ),
     });
-    person = t.silos.world.people.find((p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit && p.keys.support)!;
+    person = t.silos.world.people.find(
+      (p) => p.hardCase === null && p.keys.accounting && p.keys.sales && p.keys.credit && p.keys.support,
+    )!;
   });
   afterAll(() => t.close());
 
@@ -77,7 +89,11 @@ describe('the response cache', () => {
       headers: (() => {
         // Stamped with the hub's clock (this suite's test clock), which the tolerance is judged by.
         const timestamp = Math.floor(clock.getTime() / 1000);
-        return { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotice(SECRET, body, timestamp), [TIMESTAMP_HEADER]: String(timestamp) };
+        return {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signNotice(SECRET, body, timestamp),
+          [TIMESTAMP_HEADER]: String(timestamp),
+        };
       })(),
       body,
     });
@@ -105,7 +121,14 @@ describe('the response cache', () => {
     const capped = await startTestHub({ scale: 50, now: () => clock, responseCache: { maxAgeSeconds: 5 } });
     try {
       const query = `{ customers(first: 3) { nodes { id } } }`;
-      const ask = async () => (await fetch(capped.hub.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).headers.get('x-switchboard-cache');
+      const ask = async () =>
+        (
+          await fetch(capped.hub.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query }),
+          })
+        ).headers.get('x-switchboard-cache');
       await ask();
       expect(await ask()).toBe('hit');
       clock = new Date(clock.getTime() + 6_000);
@@ -116,8 +139,11 @@ describe('the response cache', () => {
   });
 
   it('never answers a mutation from memory', async () => {
-    const id = ((await post(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: person.phone })).body as { data: { customerByPhone: { id: string } } }).data
-      .customerByPhone.id;
+    const id = (
+      (await post(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: person.phone })).body as {
+        data: { customerByPhone: { id: string } };
+      }
+    ).data.customerByPhone.id;
     const mutation = `mutation($id: ID!) { refreshCustomer(id: $id) { systems { system ok } } }`;
     await post(mutation, { id });
     const before = await t.siloRequests();

@@ -17,14 +17,24 @@ const EXAMPLE = /* GraphQL */ `
       after: $after
     ) {
       asOf
-      pageInfo { hasNextPage endCursor }
-      nodes { id }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+      }
     }
   }
 `;
 
 interface Page {
-  customers: { asOf: string | null; totalCount?: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string }> };
+  customers: {
+    asOf: string | null;
+    totalCount?: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{ id: string }>;
+  };
 }
 
 describe('customer-360 snapshots', () => {
@@ -54,11 +64,17 @@ describe('customer-360 snapshots', () => {
   afterAll(() => t.close());
 
   /** Every node of a `customers` list, following `endCursor` page by page. */
-  async function allPages<N = { id: string }>(query: string, variables: Record<string, unknown>, first: number): Promise<N[]> {
+  async function allPages<N = { id: string }>(
+    query: string,
+    variables: Record<string, unknown>,
+    first: number,
+  ): Promise<N[]> {
     const nodes: N[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 1000; pages += 1) {
-      const result: { data?: { customers: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: N[] } } | null } = await t.query(query, {
+      const result: {
+        data?: { customers: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: N[] } } | null;
+      } = await t.query(query, {
         ...variables,
         first,
         after,
@@ -117,14 +133,30 @@ describe('customer-360 snapshots', () => {
     await expect(crashed).rejects.toThrow(/cannot read the support system.*Run it again to resume/);
     expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: 2, sales: 2, credit: 2, support: 2 });
     const state = (await t.hub.store.db.collection<SnapshotState>('sync_state').findOne({ _id: 'snapshot' }))!;
-    expect(state).toMatchObject({ after: customerIds[BATCH - 1], customersDone: BATCH, finishedAt: null, completed: null });
+    expect(state).toMatchObject({
+      after: customerIds[BATCH - 1],
+      customersDone: BATCH,
+      finishedAt: null,
+      completed: null,
+    });
 
     await t.chaos('support', {});
     const middle = await t.siloRequests();
     const report = await t.hub.buildSnapshots();
     const remaining = batches - 1;
-    expect(report).toMatchObject({ runId: seen[0]!.runId, completed: true, resumedFrom: customerIds[BATCH - 1], batches: remaining, customers: customerIds.length });
-    expect(requestsBetween(middle, await t.siloRequests())).toEqual({ accounting: remaining, sales: remaining, credit: remaining, support: remaining });
+    expect(report).toMatchObject({
+      runId: seen[0].runId,
+      completed: true,
+      resumedFrom: customerIds[BATCH - 1],
+      batches: remaining,
+      customers: customerIds.length,
+    });
+    expect(requestsBetween(middle, await t.siloRequests())).toEqual({
+      accounting: remaining,
+      sales: remaining,
+      credit: remaining,
+      support: remaining,
+    });
   });
 
   it('leaves one document per customer whose figures match what each system holds', async () => {
@@ -134,12 +166,17 @@ describe('customer-360 snapshots', () => {
     const { world } = t.silos;
     for (const account of world.accounting) {
       const doc = byId.get(hubIdOf.get(`accounting:${account.accountNumber}`)!)!;
-      expect(doc.figures.accounting).toMatchObject({ balance: account.balanceMinor / 100, overdueAmount: account.overdueMinor / 100 });
+      expect(doc.figures.accounting).toMatchObject({
+        balance: account.balanceMinor / 100,
+        overdueAmount: account.overdueMinor / 100,
+      });
       expect(doc.asOf.accounting).toBeInstanceOf(Date);
     }
     for (const requester of world.support) {
       const doc = byId.get(hubIdOf.get(`support:${requester.email}`)!)!;
-      expect(doc.figures.support!.openTickets).toBe(requester.tickets.filter((ticket) => OPEN.has(ticket.status)).length);
+      expect(doc.figures.support.openTickets).toBe(
+        requester.tickets.filter((ticket) => OPEN.has(ticket.status)).length,
+      );
     }
     const unknownToSupport = docs.filter((d) => !d.links.some((l) => l.system === 'support'));
     expect(unknownToSupport.length).toBeGreaterThan(0);
@@ -147,12 +184,33 @@ describe('customer-360 snapshots', () => {
   });
 
   it('makes one request per system per batch on a fresh run, and removes customers the identity map no longer has', async () => {
-    await snapshots.insertOne({ _id: 'cus_gone', name: 'Gone', emails: [], phones: [], links: [], figures: {}, asOf: {}, runId: 'old', syncedAt: new Date() });
+    await snapshots.insertOne({
+      _id: 'cus_gone',
+      name: 'Gone',
+      emails: [],
+      phones: [],
+      links: [],
+      figures: {},
+      asOf: {},
+      runId: 'old',
+      syncedAt: new Date(),
+    });
     const before = await t.siloRequests();
     const report = await t.hub.buildSnapshots();
     const batches = Math.ceil(customerIds.length / BATCH);
-    expect(report).toMatchObject({ completed: true, resumedFrom: null, batches, customers: customerIds.length, removed: 1 });
-    expect(requestsBetween(before, await t.siloRequests())).toEqual({ accounting: batches, sales: batches, credit: batches, support: batches });
+    expect(report).toMatchObject({
+      completed: true,
+      resumedFrom: null,
+      batches,
+      customers: customerIds.length,
+      removed: 1,
+    });
+    expect(requestsBetween(before, await t.siloRequests())).toEqual({
+      accounting: batches,
+      sales: batches,
+      credit: batches,
+      support: batches,
+    });
     expect(await snapshots.countDocuments({ _id: 'cus_gone' })).toBe(0);
   });
 
@@ -173,8 +231,11 @@ describe('customer-360 snapshots', () => {
     const { world } = t.silos;
     const contacts = new Map(world.sales.map((c) => [c.id, c]));
     const profiles = new Map(world.credit.map((p) => [p.taxNumber, p]));
-    const lastOrders = world.sales.map((c) => c.orders.at(-1)?.placedAt).filter((at): at is string => at !== undefined).sort();
-    const cutoff = lastOrders[Math.floor(lastOrders.length / 2)]!;
+    const lastOrders = world.sales
+      .map((c) => c.orders.at(-1)?.placedAt)
+      .filter((at): at is string => at !== undefined)
+      .sort();
+    const cutoff = lastOrders[Math.floor(lastOrders.length / 2)];
     const expected = world.people
       .filter((person) => {
         const last = person.keys.sales ? contacts.get(person.keys.sales)?.orders.at(-1)?.placedAt : undefined;
@@ -185,10 +246,19 @@ describe('customer-360 snapshots', () => {
       .sort();
     expect(expected.length).toBeGreaterThan(5);
     const query = /* GraphQL */ `
-      query($first: Int!, $after: String, $since: DateTimeISO!) {
-        customers(filter: { sales: { lastOrderAt: { gte: $since } }, credit: { riskBand: { in: ["D", "E"] } } }, first: $first, after: $after) {
-          pageInfo { hasNextPage endCursor }
-          nodes { id }
+      query ($first: Int!, $after: String, $since: DateTimeISO!) {
+        customers(
+          filter: { sales: { lastOrderAt: { gte: $since } }, credit: { riskBand: { in: ["D", "E"] } } }
+          first: $first
+          after: $after
+        ) {
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            id
+          }
         }
       }
     `;
@@ -199,7 +269,9 @@ describe('customer-360 snapshots', () => {
     const ids = (await allPages(EXAMPLE, {}, 3)).map((n) => n.id);
     expect(ids).toEqual(expectedExample());
     // Without orderBy the same filter lists in hub-id order, with the plain list's cursors.
-    const unordered = (await allPages(EXAMPLE.replace('orderBy: { field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }', ''), {}, 2)).map((n) => n.id);
+    const unordered = (
+      await allPages(EXAMPLE.replace('orderBy: { field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }', ''), {}, 2)
+    ).map((n) => n.id);
     expect(unordered).toEqual([...expectedExample()].sort());
   });
 
@@ -217,7 +289,7 @@ describe('customer-360 snapshots', () => {
       orderBy: { field: 'ACCOUNTING_OVERDUE_AMOUNT', direction: SortDirection.DESC },
     });
     const [find] = planSnapshotFinds(query.conditions, query.sort, null);
-    const explained = await snapshots.find(find!.filter).sort(find!.sort).limit(21).explain('executionStats');
+    const explained = await snapshots.find(find.filter).sort(find.sort).limit(21).explain('executionStats');
     const plan = JSON.stringify(explained.queryPlanner.winningPlan);
     expect(plan).toContain('"indexName":"fig_accounting_overdueAmount"');
     expect(plan).not.toContain('"stage":"SORT"');
@@ -228,10 +300,15 @@ describe('customer-360 snapshots', () => {
 
   it('puts customers without the sort figure last in both directions, and pages across them', async () => {
     const ORDERED = /* GraphQL */ `
-      query($first: Int!, $after: String, $direction: SortDirection!) {
+      query ($first: Int!, $after: String, $direction: SortDirection!) {
         customers(orderBy: { field: SUPPORT_OPEN_TICKETS, direction: $direction }, first: $first, after: $after) {
-          pageInfo { hasNextPage endCursor }
-          nodes { id }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            id
+          }
         }
       }
     `;
@@ -260,16 +337,35 @@ describe('customer-360 snapshots', () => {
       return { code: result.errors?.[0]?.extensions?.code, argument: result.errors?.[0]?.extensions?.argument };
     };
     const tooMany = Array.from({ length: 101 }, (_, i) => `band${i}`);
-    expect(await codeAndArgument(`query($in: [String!]) { customers(filter: { credit: { riskBand: { in: $in } } }) { nodes { id } } }`, { in: tooMany })).toEqual({
+    expect(
+      await codeAndArgument(
+        `query($in: [String!]) { customers(filter: { credit: { riskBand: { in: $in } } }) { nodes { id } } }`,
+        { in: tooMany },
+      ),
+    ).toEqual({
       code: 'BAD_USER_INPUT',
       argument: 'filter',
     });
-    const plainCursor = (await t.query<Page>(`{ customers(first: 1) { pageInfo { hasNextPage endCursor } nodes { id } } }`)).data!.customers.pageInfo.endCursor;
+    const plainCursor = (
+      await t.query<Page>(`{ customers(first: 1) { pageInfo { hasNextPage endCursor } nodes { id } } }`)
+    ).data!.customers.pageInfo.endCursor;
     const sorted = `query($after: String) { customers(orderBy: { field: CREDIT_SCORE }, after: $after) { nodes { id } } }`;
-    expect(await codeAndArgument(sorted, { after: plainCursor })).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
-    expect(await codeAndArgument(sorted, { after: 'bm90LWEtY3Vyc29y' })).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expect(await codeAndArgument(sorted, { after: plainCursor })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
+    expect(await codeAndArgument(sorted, { after: 'bm90LWEtY3Vyc29y' })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
     const exampleCursor = (await t.query<Page>(EXAMPLE, { first: 1 })).data!.customers.pageInfo.endCursor;
-    expect(await codeAndArgument(sorted, { after: exampleCursor })).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
-    expect(await codeAndArgument(`{ customers(filter: {}, first: 0) { nodes { id } } }`)).toEqual({ code: 'BAD_USER_INPUT', argument: 'first' });
+    expect(await codeAndArgument(sorted, { after: exampleCursor })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
+    expect(await codeAndArgument(`{ customers(filter: {}, first: 0) { nodes { id } } }`)).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'first',
+    });
   });
 });

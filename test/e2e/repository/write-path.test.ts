@@ -32,8 +32,14 @@ describe('the repository write path', () => {
 
   beforeAll(async () => {
     // These tests read `freshness.source` to see what the repository did: no response replays.
-    t = await startTestHub({ scale: 200, responseCache: { maxEntries: 0 }, connectors: { sales: { webhookSecret: SECRET }, support: { webhookSecret: SECRET } } });
-    person = t.silos.world.people.find((p) => p.hardCase === null && p.keys.sales && p.keys.support && p.keys.accounting)!;
+    t = await startTestHub({
+      scale: 200,
+      responseCache: { maxEntries: 0 },
+      connectors: { sales: { webhookSecret: SECRET }, support: { webhookSecret: SECRET } },
+    });
+    person = t.silos.world.people.find(
+      (p) => p.hardCase === null && p.keys.sales && p.keys.support && p.keys.accounting,
+    )!;
     hooks = t.hub.url.replace('/graphql', '/hooks');
     await salesFreshness(); // now in the repository
   });
@@ -51,11 +57,20 @@ describe('the repository write path', () => {
 
   it.each([
     ['no signature', () => ({ signature: null })],
-    ['a signature made with another secret', (body: string) => ({ signature: sign(body, nowSeconds(), 'not-the-secret-at-all') })],
+    [
+      'a signature made with another secret',
+      (body: string) => ({ signature: sign(body, nowSeconds(), 'not-the-secret-at-all') }),
+    ],
     ['a signature of another body', () => ({ signature: sign('{"keys":["someone-else"]}') })],
     ['a signature of another time', (body: string) => ({ signature: sign(body, nowSeconds() - 60) })],
-    ['a correct signature from ten minutes ago (a replay)', (body: string) => ({ signature: sign(body, nowSeconds() - 600), timestamp: nowSeconds() - 600 })],
-    ['a correct signature from the future', (body: string) => ({ signature: sign(body, nowSeconds() + 600), timestamp: nowSeconds() + 600 })],
+    [
+      'a correct signature from ten minutes ago (a replay)',
+      (body: string) => ({ signature: sign(body, nowSeconds() - 600), timestamp: nowSeconds() - 600 }),
+    ],
+    [
+      'a correct signature from the future',
+      (body: string) => ({ signature: sign(body, nowSeconds() + 600), timestamp: nowSeconds() + 600 }),
+    ],
   ])('refuses a notice with %s with 401 and changes nothing', async (_case, make) => {
     const body = JSON.stringify({ keys: [person.keys.sales], action: 'evict' });
     const { signature, timestamp } = make(body) as { signature: string | null; timestamp?: number };
@@ -70,7 +85,9 @@ describe('the repository write path', () => {
     const body = JSON.stringify({ keys: ['AC-0000001'] });
     const response = await notify('accounting', body, sign(body));
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('no webhook secret') } });
+    expect(await response.json()).toEqual({
+      error: { code: 'UNAUTHORIZED', message: expect.stringContaining('no webhook secret') },
+    });
   });
 
   it('evicts on an evict notice, so the next read asks the system', async () => {
@@ -91,9 +108,18 @@ describe('the repository write path', () => {
   });
 
   it('re-reads one customer from every system with refreshCustomer', async () => {
-    const id = (await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: person.phone })).data!.customerByPhone.id;
+    const id = (
+      await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, {
+        p: person.phone,
+      })
+    ).data!.customerByPhone.id;
     const before = await t.siloRequests();
-    const result = await t.query<{ refreshCustomer: { systems: Array<{ system: string; ok: boolean }>; customer: { sales: { freshness: { source: string } } } } }>(
+    const result = await t.query<{
+      refreshCustomer: {
+        systems: Array<{ system: string; ok: boolean }>;
+        customer: { sales: { freshness: { source: string } } };
+      };
+    }>(
       `mutation($id: ID!) { refreshCustomer(id: $id) { systems { system ok error } customer { id sales { freshness { source } } } } }`,
       { id },
     );
@@ -106,15 +132,22 @@ describe('the repository write path', () => {
   });
 
   it('reports which system failed during refreshCustomer', async () => {
-    const id = (await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, { p: person.phone })).data!.customerByPhone.id;
+    const id = (
+      await t.query<{ customerByPhone: { id: string } }>(`query($p: String!) { customerByPhone(phone: $p) { id } }`, {
+        p: person.phone,
+      })
+    ).data!.customerByPhone.id;
     await t.chaos('sales', { failRate: 1 });
     try {
-      const result = await t.query<{ refreshCustomer: { systems: Array<{ system: string; ok: boolean; error: string | null }> } }>(
-        `mutation($id: ID!) { refreshCustomer(id: $id) { systems { system ok error } } }`,
-        { id },
-      );
+      const result = await t.query<{
+        refreshCustomer: { systems: Array<{ system: string; ok: boolean; error: string | null }> };
+      }>(`mutation($id: ID!) { refreshCustomer(id: $id) { systems { system ok error } } }`, { id });
       const sales = result.data!.refreshCustomer.systems.find((s) => s.system === 'sales')!;
-      expect(sales).toEqual({ system: 'sales', ok: false, error: 'The sales system is unavailable: it answered HTTP 503' });
+      expect(sales).toEqual({
+        system: 'sales',
+        ok: false,
+        error: 'The sales system is unavailable: it answered HTTP 503',
+      });
       expect(result.data!.refreshCustomer.systems.filter((s) => s.system !== 'sales').every((s) => s.ok)).toBe(true);
     } finally {
       await t.chaos('sales', {});

@@ -26,7 +26,13 @@ function refusal(call: () => unknown): { code: unknown; argument: unknown } {
 
 describe('the customers filter and order arguments', () => {
   it('turns each given operator into a condition on the figure path, ignoring explicit nulls', () => {
-    expect(toConditions(catalog, { accounting: { overdueAmount: { gt: 1000, lte: null } }, credit: { riskBand: { in: ['D', 'E'] } }, sales: null })).toEqual([
+    expect(
+      toConditions(catalog, {
+        accounting: { overdueAmount: { gt: 1000, lte: null } },
+        credit: { riskBand: { in: ['D', 'E'] } },
+        sales: null,
+      }),
+    ).toEqual([
       { path: 'figures.accounting.overdueAmount', op: 'gt', value: 1000 },
       { path: 'figures.credit.riskBand', op: 'in', values: ['D', 'E'] },
     ]);
@@ -34,14 +40,22 @@ describe('the customers filter and order arguments', () => {
 
   it('refuses an `in` of more than 100 values, naming the filter argument and the figure', () => {
     const values = Array.from({ length: 101 }, (_, i) => String(i));
-    expect(refusal(() => toConditions(catalog, { credit: { riskBand: { in: values } } }))).toEqual({ code: 'BAD_USER_INPUT', argument: 'filter' });
-    expect(() => toConditions(catalog, { credit: { riskBand: { in: values } } })).toThrow(/filter\.credit\.riskBand\.in, found 101/);
+    expect(refusal(() => toConditions(catalog, { credit: { riskBand: { in: values } } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'filter',
+    });
+    expect(() => toConditions(catalog, { credit: { riskBand: { in: values } } })).toThrow(
+      /filter\.credit\.riskBand\.in, found 101/,
+    );
   });
 
   it('gives a sorted list cursors that carry the sort value, dates included, and reads them back', () => {
     const sort = toSort(catalog, { field: 'SALES_LAST_ORDER_AT', direction: SortDirection.ASC })!;
     const at = new Date('2026-03-04T05:06:07.089Z');
-    expect(toPosition(snapshotCursor(doc('cus_1', { sales: { lastOrderAt: at } }), sort), sort)).toEqual({ id: 'cus_1', value: at });
+    expect(toPosition(snapshotCursor(doc('cus_1', { sales: { lastOrderAt: at } }), sort), sort)).toEqual({
+      id: 'cus_1',
+      value: at,
+    });
     expect(toPosition(snapshotCursor(doc('cus_2', {}), sort), sort)).toEqual({ id: 'cus_2', value: null });
   });
 
@@ -50,9 +64,14 @@ describe('the customers filter and order arguments', () => {
     const byOverdueAsc = toSort(catalog, { field: 'ACCOUNTING_OVERDUE_AMOUNT', direction: SortDirection.ASC })!;
     const cursor = snapshotCursor(doc('cus_1', { accounting: { overdueAmount: 5 } }), byOverdue);
     expect(refusal(() => toPosition(cursor, byOverdueAsc))).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
-    expect(refusal(() => toPosition(encodeCursor('cus_1'), byOverdue))).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expect(refusal(() => toPosition(encodeCursor('cus_1'), byOverdue))).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
     expect(refusal(() => toPosition(cursor, null))).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
-    const forged = Buffer.from('snapshot:{"f":"ACCOUNTING_OVERDUE_AMOUNT","d":"DESC","v":"many","id":"cus_1"}').toString('base64url');
+    const forged = Buffer.from(
+      'snapshot:{"f":"ACCOUNTING_OVERDUE_AMOUNT","d":"DESC","v":"many","id":"cus_1"}',
+    ).toString('base64url');
     expect(refusal(() => toPosition(forged, byOverdue))).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
 

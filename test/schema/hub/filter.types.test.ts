@@ -18,7 +18,11 @@ function hubSchema(figureSources: FigureSource[]): GraphQLSchema {
   }).schema;
 }
 
-const figure = (name: string, type: FigureDefinition['type']): FigureDefinition => ({ name, type, description: `The ${name}.` });
+const figure = (name: string, type: FigureDefinition['type']): FigureDefinition => ({
+  name,
+  type,
+  description: `The ${name}.`,
+});
 
 function inputFields(schema: GraphQLSchema, name: string): string[] {
   const type = schema.getType(name);
@@ -40,13 +44,22 @@ describe('the filter and order input types generated from figures', () => {
     expect(inputFields(second, 'AccountingFigureFilter')).toEqual(['overdueAmount']);
     expect(inputFields(second, 'SupportFigureFilter')).toEqual(['openTickets']);
     const figures = second.getType('CustomerFigure');
-    expect(isEnumType(figures) && figures.getValues().map((v) => v.name)).toEqual(['SUPPORT_OPEN_TICKETS', 'ACCOUNTING_OVERDUE_AMOUNT']);
+    expect(isEnumType(figures) && figures.getValues().map((v) => v.name)).toEqual([
+      'SUPPORT_OPEN_TICKETS',
+      'ACCOUNTING_OVERDUE_AMOUNT',
+    ]);
     expect(printSchema(again)).toBe(printSchema(first));
   });
 
   it('leaves customers with first and after only when no connector declares a figure', () => {
     const schema = hubSchema([{ name: 'sales', figures: [] }]);
-    expect(schema.getQueryType()!.getFields().customers!.args.map((arg) => arg.name).sort()).toEqual(['after', 'first']);
+    expect(
+      schema
+        .getQueryType()!
+        .getFields()
+        .customers.args.map((arg) => arg.name)
+        .sort(),
+    ).toEqual(['after', 'first']);
     expect(schema.getType('CustomerFilter')).toBeUndefined();
   });
 });

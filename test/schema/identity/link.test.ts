@@ -12,10 +12,19 @@ const link = (records: SourceRecord[], existing?: Map<string, string>) =>
 describe('linkRecords', () => {
   it('links records that share a normalised e-mail, phone or tax number', () => {
     const { customers } = link([
-      record('accounting', 'AC-1', { name: 'DOE, Jane', emails: ['Jane.Doe@Example.com'], phones: ['(415) 555-0132'], taxNumbers: ['123456789'] }),
+      record('accounting', 'AC-1', {
+        name: 'DOE, Jane',
+        emails: ['Jane.Doe@Example.com'],
+        phones: ['(415) 555-0132'],
+        taxNumbers: ['123456789'],
+      }),
       record('sales', 'c-1', { name: 'Jane Doe', emails: [' JANE.DOE@EXAMPLE.COM'] }),
       record('credit', '12-3456789', { name: 'Jane Doe', taxNumbers: ['12-3456789'] }),
-      record('support', 'other@example.com', { name: 'jane doe', emails: ['other@example.com'], phones: ['+14155550132'] }),
+      record('support', 'other@example.com', {
+        name: 'jane doe',
+        emails: ['other@example.com'],
+        phones: ['+14155550132'],
+      }),
       record('sales', 'c-2', { name: 'John Roe', emails: ['john@example.com'] }),
     ]);
     expect(customers).toHaveLength(2);
@@ -33,7 +42,10 @@ describe('linkRecords', () => {
   });
 
   it('keeps records apart when nothing but the name matches', () => {
-    const { customers } = link([record('sales', 'c-1', { name: 'Jane Doe' }), record('support', 'j@x.com', { name: 'Jane Doe', emails: ['j@x.com'] })]);
+    const { customers } = link([
+      record('sales', 'c-1', { name: 'Jane Doe' }),
+      record('support', 'j@x.com', { name: 'Jane Doe', emails: ['j@x.com'] }),
+    ]);
     expect(customers).toHaveLength(2);
   });
 
@@ -47,9 +59,12 @@ describe('linkRecords', () => {
   });
 
   it('gives a new customer the same id on every run, whatever the input order', () => {
-    const records = [record('sales', 'c-9', { emails: ['a@x.com'] }), record('accounting', 'AC-9', { emails: ['A@x.com'] })];
-    const first = link(records).customers[0]!._id;
-    const second = link([...records].reverse()).customers[0]!._id;
+    const records = [
+      record('sales', 'c-9', { emails: ['a@x.com'] }),
+      record('accounting', 'AC-9', { emails: ['A@x.com'] }),
+    ];
+    const first = link(records).customers[0]._id;
+    const second = link([...records].reverse()).customers[0]._id;
     expect(first).toBe(second);
     expect(first).toBe(newCustomerId({ system: 'accounting', key: 'AC-9' }));
   });

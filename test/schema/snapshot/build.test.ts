@@ -1,10 +1,24 @@
 import type { FigureValues } from '../../../connectors/kit';
 import type { CustomerIdentity } from '../../../schema/identity';
 import { buildSnapshots, type SnapshotBuildOptions } from '../../../schema/snapshot';
-import { IdentityRepository, openStore, SnapshotRepository, type SnapshotDocument, type StoreConnection } from '../../../store';
+import {
+  IdentityRepository,
+  openStore,
+  SnapshotRepository,
+  type SnapshotDocument,
+  type StoreConnection,
+} from '../../../store';
 
 function identity(id: string): CustomerIdentity {
-  return { _id: id, name: id, emails: [], phones: [], taxNumbers: [], links: [{ system: 'ledger', key: `k-${id}` }], aliases: [] };
+  return {
+    _id: id,
+    name: id,
+    emails: [],
+    phones: [],
+    taxNumbers: [],
+    links: [{ system: 'ledger', key: `k-${id}` }],
+    aliases: [],
+  };
 }
 
 describe('building snapshots over the repository', () => {
@@ -56,7 +70,13 @@ describe('building snapshots over the repository', () => {
     expect(report).toMatchObject({ completed: true, resumedFrom: 'c3', customers: 5 });
     expect(asked).toEqual([['k-c5', 'k-c7'], ['k-c2']]);
     const docs = await store.db.collection<SnapshotDocument>('snapshots').find({}).sort({ _id: 1 }).toArray();
-    expect(docs.map((d) => [d._id, d.figures.ledger?.owed])).toEqual([['c1', 4], ['c2', 4], ['c3', 4], ['c5', 4], ['c7', 4]]);
+    expect(docs.map((d) => [d._id, d.figures.ledger?.owed])).toEqual([
+      ['c1', 4],
+      ['c2', 4],
+      ['c3', 4],
+      ['c5', 4],
+      ['c7', 4],
+    ]);
   });
 
   it('stops between batches when asked, and the next call goes on from there', async () => {
