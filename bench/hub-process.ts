@@ -14,7 +14,9 @@ const logger: HubLogger = {
   info: (message) => process.stderr.write(`[${label}] ${message}\n`),
   warn: (message) => process.stderr.write(`[${label}] warning: ${message}\n`),
   error: (message, error) =>
-    process.stderr.write(`[${label}] error: ${message} ${error instanceof Error ? error.stack : (error ?? '')}\n`),
+    process.stderr.write(
+      `[${label}] error: ${message} ${error instanceof Error ? error.stack : error === undefined ? '' : JSON.stringify(error)}\n`,
+    ),
 };
 
 /** A request bench/processes.ts sends over the IPC channel, with its correlation id. */

@@ -128,7 +128,7 @@ export function runHttpLoad(spec: HttpLoadSpec): Promise<LoadResult> {
         ],
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         resolve(
           summarize(latencies, {
             sent,

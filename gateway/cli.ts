@@ -46,8 +46,8 @@ async function start(config: SwitchboardConfig): Promise<void> {
       await silos?.close();
       process.exit(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
   } catch (error) {
     await silos?.close();
     throw error;

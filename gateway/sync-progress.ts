@@ -3,7 +3,7 @@ import type { SnapshotProgress } from '../schema/snapshot';
 
 /** Shows a snapshot run's progress while `npm run sync` waits for it. */
 export interface SnapshotProgressView {
-  update(progress: SnapshotProgress): void;
+  update: (progress: SnapshotProgress) => void;
   /** Ends the display (the bar's line is left as it was). */
   stop(): void;
 }

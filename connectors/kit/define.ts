@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { buildSchemaSync, type ClassType, type NonEmptyArray } from 'type-graphql';
 import type { ConnectorConfig } from '../../config';
 import { CachedSource, type Fetched, type LoadResult } from './cached-source';
 import type { RequestContext } from './context';
@@ -21,7 +21,7 @@ export interface ConnectorDefinition<V> {
   name: string;
   description: string;
   /** The type-graphql resolver classes of the connector's subschema. */
-  resolvers: NonEmptyArray<Function>;
+  resolvers: NonEmptyArray<ClassType>;
   mergeFieldName: string;
   transport: ConnectorTransport<V>;
   /** The form the system compares keys in (e-mails: lower case). Default: as is. */

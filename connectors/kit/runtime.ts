@@ -31,7 +31,7 @@ export interface ConnectorRuntime {
   readonly memoryEntries: number;
   readonly metrics: ConnectorMetrics;
   /** The clock freshness is judged by (tests move it). */
-  now(): Date;
+  readonly now: () => Date;
   /** Where the connector reports trouble it survives (a failed cache write). */
   warn(message: string): void;
 }

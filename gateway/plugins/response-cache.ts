@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import { OperationTypeNode, type FormattedExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { RequestContext } from '../../connectors/kit';
 
@@ -70,7 +70,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
       let served = false;
       return {
         async responseForOperation({ request, operation }) {
-          if (operation.operation !== 'query') return null;
+          if (operation.operation !== OperationTypeNode.QUERY) return null;
           key = keyOf(request);
           // `Cache-Control: no-cache` asks for a fresh execution (whose answer is then kept).
           if (/\bno-cache\b/i.test(request.http?.headers.get('cache-control') ?? '')) return null;

@@ -1,4 +1,4 @@
-import { Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
+import { type ClassType, Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
 import type { FigureType } from '../../connectors/kit';
 import { typeNamePrefix, type CatalogFigure } from '../snapshot/figures';
 
@@ -94,7 +94,7 @@ registerEnumType(SortDirection, {
   },
 });
 
-const SCALAR_FILTERS: Record<FigureType, Function> = {
+const SCALAR_FILTERS: Record<FigureType, ClassType> = {
   Float: FloatFilter,
   Int: IntFilter,
   DateTime: DateTimeFilter,
@@ -125,8 +125,8 @@ export interface CustomerOrderInput {
 
 /** The generated input types, to use in `@Arg`. */
 export interface CustomerFilterTypes {
-  CustomerFilter: Function;
-  CustomerOrder: Function;
+  CustomerFilter: ClassType;
+  CustomerOrder: ClassType;
 }
 
 /**

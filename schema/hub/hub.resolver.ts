@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, type ClassType, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../connectors/kit';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.repository';
@@ -57,7 +57,7 @@ export class CustomerConnectionResolver {
 }
 
 /** Builds the hub's root resolvers over the identity repository and the snapshots. */
-export function createHubResolver(deps: HubResolverDeps, listing: CustomerListing): Function {
+export function createHubResolver(deps: HubResolverDeps, listing: CustomerListing): ClassType {
   @Resolver(() => Customer)
   class HubResolver {
     @Query(() => Customer, { nullable: true, description: 'The customer with this hub id; null when there is none.' })

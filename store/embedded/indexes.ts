@@ -70,7 +70,7 @@ export function parseIndexSpec(raw: unknown): IndexSpec {
   if (raw.expireAfterSeconds !== undefined && (ttl === undefined || ttl < 0)) {
     throw new CommandError(
       'CannotCreateIndex',
-      `expireAfterSeconds must be a non-negative number, found ${String(raw.expireAfterSeconds)}`,
+      `expireAfterSeconds must be a non-negative number, found ${JSON.stringify(raw.expireAfterSeconds)}`,
     );
   }
   const partial = raw.partialFilterExpression;
@@ -140,7 +140,7 @@ function collect(value: unknown, parts: string[], i: number, state: PathValues):
       state.arrayPaths.add(parts.join('.'));
       // An empty array still indexes (as itself) so the document stays findable by the index.
       if (value.length === 0) state.values.push([]);
-      else state.values.push(...value);
+      else state.values.push(...(value as unknown[]));
     } else {
       state.values.push(value);
     }

@@ -148,10 +148,14 @@ export function formatValue(value: unknown): string {
   if (Array.isArray(value)) return `[ ${value.map(formatValue).join(', ')} ]`;
   const tag = bsonType(value);
   if (tag === 'ObjectId') return `ObjectId('${(value as BSON.ObjectId).toHexString()}')`;
+  // BSON values (Decimal128, Long, Binary...) print themselves.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (tag !== undefined) return String(value);
   if (isPlainObject(value)) {
     const fields = Object.entries(value).map(([k, v]) => `${k}: ${formatValue(v)}`);
     return `{ ${fields.join(', ')} }`;
   }
+  // Anything else (a function, a symbol, a class instance) as JavaScript prints it.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(value);
 }

@@ -73,7 +73,7 @@ export function runPipeline(
     ...findDocs(ctx.engine.sql, ctx.engine.catalog.get(ctx.db, name), {}, newStats()),
   ];
   try {
-    return new Aggregator(rest, { ...mingoOptions(options), collectionResolver }).run(source) as Doc[];
+    return new Aggregator(rest, { ...mingoOptions(options), collectionResolver }).run<Doc>(source);
   } catch (err) {
     throw badValue(err);
   }
