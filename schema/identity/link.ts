@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { DirectoryEntry } from '../../connectors/kit';
-import { normalizeEmail, normalizeName, normalizePhone, normalizeTaxNumber } from './normalize';
+import {
+  normalizeEmail,
+  normalizeNameCasing,
+  normalizePhone,
+  normalizeTaxNumber,
+  type NormalisedName,
+} from './normalize';
 
 /** A department record to link, tagged with the system it came from. */
 export interface SourceRecord extends DirectoryEntry {
@@ -40,7 +46,7 @@ export interface LinkResult {
 interface NormalisedRecord {
   system: string;
   key: string;
-  name: string | null;
+  name: NormalisedName | null;
   emails: string[];
   phones: string[];
   taxNumbers: string[];
@@ -109,7 +115,7 @@ export function linkRecords(
     .map((r) => ({
       system: r.system,
       key: r.key,
-      name: normalizeName(r.name),
+      name: normalizeNameCasing(r.name),
       emails: uniqueSorted(r.emails.map(normalizeEmail)),
       phones: uniqueSorted(r.phones.map((p) => normalizePhone(p, options.defaultCountry))),
       taxNumbers: uniqueSorted(r.taxNumbers.map(normalizeTaxNumber)),
@@ -164,10 +170,17 @@ function toIdentity(group: NormalisedRecord[], existing: ReadonlyMap<string, str
   };
 }
 
-/** The name most of the customer's records agree on; ties go to the first system's. */
+/**
+ * The customer's display name. Names a system kept in their real casing win over names that had
+ * to be re-cased (`McGlynn` over `MCGLYNN` title-cased to `Mcglynn`), because two systems that
+ * shout a name must not outvote the one that wrote it correctly. Among those, the name most
+ * records agree on; ties go to the first system's.
+ */
 function pickName(group: NormalisedRecord[]): string {
+  const named = group.map((r) => r.name).filter((n): n is NormalisedName => n !== null);
+  const written = named.filter((n) => !n.recased);
   const counts = new Map<string, number>();
-  for (const r of group) if (r.name) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
+  for (const { name } of written.length > 0 ? written : named) counts.set(name, (counts.get(name) ?? 0) + 1);
   let best: string | null = null;
   for (const [name, count] of counts) if (best === null || count > counts.get(best)!) best = name;
   return best ?? group[0].key;

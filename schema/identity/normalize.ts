@@ -37,19 +37,39 @@ function titleCase(word: string): string {
     .join('');
 }
 
+/** A display name as `normalizeName` writes it, and whether any of its words had to be re-cased. */
+export interface NormalisedName {
+  name: string;
+  /**
+   * True when a word was written all in capitals or all in lower case and was title-cased here:
+   * such a word may have lost internal capitals (`MCGLYNN` becomes `Mcglynn`, not `McGlynn`).
+   */
+  recased: boolean;
+}
+
 /**
- * A display name in "First Last" form: `"DOE, Jane"` and `"jane  doe"` both become `"Jane Doe"`.
- * Names already in mixed case keep their case (McDonald stays McDonald).
+ * A display name in "First Last" form, with whether it was re-cased: `"DOE, Jane"` and
+ * `"jane  doe"` both become `"Jane Doe"`. Words already in mixed case keep their case (McDonald
+ * stays McDonald), so a name a system kept in its real casing comes through unchanged.
  */
-export function normalizeName(raw: string | null | undefined): string | null {
+export function normalizeNameCasing(raw: string | null | undefined): NormalisedName | null {
   if (!raw) return null;
   let name = raw.trim().replace(/\s+/g, ' ');
   if (name === '') return null;
   const comma = name.indexOf(',');
   if (comma > 0) name = `${name.slice(comma + 1).trim()} ${name.slice(0, comma).trim()}`.trim();
   const mixedCase = name !== name.toUpperCase() && name !== name.toLowerCase();
-  return name
-    .split(' ')
-    .map((word) => (mixedCase && word !== word.toUpperCase() ? word : titleCase(word)))
-    .join(' ');
+  let recased = false;
+  const words = name.split(' ').map((word) => {
+    if (mixedCase && word !== word.toUpperCase()) return word;
+    // A word of one letter ("J.") has no casing to lose.
+    if ((word.match(/[a-z]/gi) ?? []).length > 1) recased = true;
+    return titleCase(word);
+  });
+  return { name: words.join(' '), recased };
+}
+
+/** A display name in "First Last" form (see `normalizeNameCasing`); null when there is none. */
+export function normalizeName(raw: string | null | undefined): string | null {
+  return normalizeNameCasing(raw)?.name ?? null;
 }

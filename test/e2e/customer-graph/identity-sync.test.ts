@@ -38,6 +38,34 @@ describe('the identity sync over the demo systems', () => {
     expect(truth.filter((expected) => !linked.has(expected))).toEqual([]);
   });
 
+  it('names every customer as the ground truth does, keeping internal capitals a system wrote (McGlynn, VonRueden)', async () => {
+    const result = await t.query<{ customers: { nodes: Array<{ name: string; links: Links }> } }>(
+      `{ customers(first: 500) { nodes { name links { system key } } } }`,
+    );
+    const byLink = new Map<string, string>();
+    for (const node of result.data!.customers.nodes)
+      for (const l of node.links) byLink.set(`${l.system}:${l.key}`, node.name);
+    const people = t.silos.world.people;
+    const named = people.map((p) => {
+      const [system, key] = Object.entries(p.keys)[0];
+      return { person: p, truth: `${p.firstName} ${p.lastName}`, hub: byLink.get(`${system}:${key}`) };
+    });
+    // Accounting, credit and support shout or whisper names (DOE, Jane; JANE DOE; jane doe); the
+    // sales CRM keeps them as typed, mostly in their real casing. Where it did, that casing must win.
+    const contacts = new Map(t.silos.world.sales.map((c) => [c.id, c]));
+    const wellTyped = named.filter((n) => {
+      const contact = n.person.keys.sales ? contacts.get(n.person.keys.sales) : undefined;
+      return contact !== undefined && `${contact.firstName} ${contact.lastName}` === n.truth;
+    });
+    const withInnerCapital = wellTyped.filter((n) => /[a-z][A-Z]/.test(n.truth));
+    expect(withInnerCapital.length).toBeGreaterThan(3); // the world must hold the hard case
+    expect(wellTyped.filter((n) => n.hub !== n.truth).map((n) => [n.hub, n.truth])).toEqual([]);
+    // Where no system kept the casing, the letters are still the person's.
+    expect(named.filter((n) => n.hub?.toLowerCase() !== n.truth.toLowerCase()).map((n) => [n.hub, n.truth])).toEqual(
+      [],
+    );
+  });
+
   it('keeps every hub id when the sync runs again', async () => {
     const ids = async () => {
       const result = await t.query<{ customers: { nodes: Array<{ id: string }> } }>(

@@ -41,6 +41,24 @@ describe('linkRecords', () => {
     expect(jane.taxNumbers).toEqual(['123456789']);
   });
 
+  it('names a customer as the one system that kept the casing, though two others shout it', () => {
+    const { customers } = link([
+      record('accounting', 'AC-1', { name: 'MCGLYNN, Dereck', taxNumbers: ['123456789'] }),
+      record('sales', 'c-1', { name: 'Dereck McGlynn', emails: ['d@example.com'] }),
+      record('credit', '123456789', { name: 'DERECK MCGLYNN', taxNumbers: ['123456789'], emails: ['d@example.com'] }),
+      record('support', 'd@example.com', { name: 'dereck mcglynn', emails: ['d@example.com'] }),
+    ]);
+    expect(customers.map((c) => c.name)).toEqual(['Dereck McGlynn']);
+  });
+
+  it('title-cases a name when no system kept its casing', () => {
+    const { customers } = link([
+      record('accounting', 'AC-1', { name: 'MCGLYNN, Dereck', emails: ['d@example.com'] }),
+      record('support', 'd@example.com', { name: 'dereck mcglynn', emails: ['d@example.com'] }),
+    ]);
+    expect(customers.map((c) => c.name)).toEqual(['Dereck Mcglynn']);
+  });
+
   it('keeps records apart when nothing but the name matches', () => {
     const { customers } = link([
       record('sales', 'c-1', { name: 'Jane Doe' }),

@@ -1,4 +1,10 @@
-import { normalizeEmail, normalizeName, normalizePhone, normalizeTaxNumber } from '../../../schema/identity';
+import {
+  normalizeEmail,
+  normalizeName,
+  normalizeNameCasing,
+  normalizePhone,
+  normalizeTaxNumber,
+} from '../../../schema/identity';
 
 describe('identity normalisation', () => {
   it.each([
@@ -40,5 +46,15 @@ describe('identity normalisation', () => {
     ["o'brien, sean", "Sean O'Brien"],
   ])('writes the name %j as %j', (raw, name) => {
     expect(normalizeName(raw)).toBe(name);
+  });
+
+  it.each([
+    ['Dereck McGlynn', 'Dereck McGlynn', false],
+    ['MCGLYNN, Dereck', 'Dereck Mcglynn', true],
+    ['dereck mcglynn', 'Dereck Mcglynn', true],
+    ['Ludwig van Beethoven', 'Ludwig van Beethoven', false],
+    ['J. Doe', 'J. Doe', false],
+  ])('writes %j as %j, re-cased: %j', (raw, name, recased) => {
+    expect(normalizeNameCasing(raw)).toEqual({ name, recased });
   });
 });
