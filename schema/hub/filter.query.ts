@@ -2,7 +2,7 @@ import type { FigureCondition, FigureScalar, SnapshotPosition, SnapshotSort } fr
 import type { SnapshotDocument, SnapshotQuery } from '../../store/snapshot.repository';
 import { badUserInput } from '../errors';
 import type { CatalogFigure } from '../snapshot/figures';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, listKey } from './cursor';
 import {
   MAX_IN_VALUES,
   SortDirection,
@@ -12,20 +12,10 @@ import {
 } from './filter.types';
 
 const OPERATORS = ['gt', 'gte', 'lt', 'lte', 'eq', 'in'] as const;
-const SORTED_PREFIX = 'snapshot:';
 
 /** A sort with the figure it orders by. */
 export interface FigureSort extends SnapshotSort {
   figure: CatalogFigure;
-}
-
-/** What a sorted cursor holds: the order it belongs to and the position in it. */
-interface SortedCursor {
-  f: string;
-  d: SortDirection;
-  /** The sort figure's value (a DateTime as ISO text); null in the customers without one. */
-  v: number | string | null;
-  id: string;
 }
 
 /** `filter` as conditions on figure paths; BAD_USER_INPUT names the argument and the figure. */
@@ -78,42 +68,28 @@ export function figureValue(doc: SnapshotDocument, figure: CatalogFigure): Figur
   return value === undefined ? null : value;
 }
 
-/** The cursor of a customer in a list: hub-id order unsorted, or its place in the sort. */
-export function snapshotCursor(doc: SnapshotDocument, sort: FigureSort | null): string {
-  if (sort === null) return encodeCursor(doc._id);
-  const value = figureValue(doc, sort.figure);
-  const cursor: SortedCursor = {
-    f: sort.figure.enumName,
-    d: sort.direction === 1 ? SortDirection.ASC : SortDirection.DESC,
-    v: value instanceof Date ? value.toISOString() : value,
-    id: doc._id,
-  };
-  return Buffer.from(SORTED_PREFIX + JSON.stringify(cursor), 'utf8').toString('base64url');
+/** A sort's order as cursors and messages name it, e.g. `ACCOUNTING_OVERDUE_AMOUNT DESC`. */
+function orderName(sort: FigureSort | null): string | null {
+  return sort === null
+    ? null
+    : `${sort.figure.enumName} ${sort.direction === 1 ? SortDirection.ASC : SortDirection.DESC}`;
 }
 
-function parseSorted(cursor: string): SortedCursor | null {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(SORTED_PREFIX)) return null;
-  try {
-    const parsed: unknown = JSON.parse(text.slice(SORTED_PREFIX.length));
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const { f, d, v, id } = parsed as Record<string, unknown>;
-    if (
-      typeof f !== 'string' ||
-      (d !== SortDirection.ASC && d !== SortDirection.DESC) ||
-      typeof id !== 'string' ||
-      id === ''
-    )
-      return null;
-    if (v !== null && typeof v !== 'number' && typeof v !== 'string') return null;
-    return { f, d, v, id };
-  } catch {
-    return null;
-  }
+/** The cursor of a customer in a filtered or ordered list: its place in that list. */
+export function snapshotCursor(doc: SnapshotDocument, sort: FigureSort | null, list: string): string {
+  if (sort === null) return encodeCursor({ l: list, o: null, id: doc._id });
+  const value = figureValue(doc, sort.figure);
+  return encodeCursor({
+    l: list,
+    o: orderName(sort),
+    id: doc._id,
+    v: value instanceof Date ? value.toISOString() : value,
+  });
 }
 
 /** The value in a cursor, checked against the sort figure's type; undefined when it does not fit. */
-function cursorValue(v: number | string | null, sort: FigureSort): FigureScalar | null | undefined {
+function cursorValue(v: number | string | null | undefined, sort: FigureSort): FigureScalar | null | undefined {
+  if (v === undefined) return undefined;
   if (v === null) return null;
   if (sort.type === 'Float' || sort.type === 'Int') return typeof v === 'number' ? v : undefined;
   if (sort.type === 'String') return typeof v === 'string' ? v : undefined;
@@ -121,23 +97,18 @@ function cursorValue(v: number | string | null, sort: FigureSort): FigureScalar 
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
-/** Where `after` says the page starts; BAD_USER_INPUT for a cursor of another list or order. */
-export function toPosition(after: string | null | undefined, sort: FigureSort | null): SnapshotPosition | null {
+/** Where `after` says the page starts; BAD_USER_INPUT for a cursor of another list. */
+export function toPosition(
+  after: string | null | undefined,
+  sort: FigureSort | null,
+  list: string,
+): SnapshotPosition | null {
   if (after === null || after === undefined) return null;
-  if (sort === null) return { id: decodeCursor(after) };
-  const cursor = parseSorted(after);
-  if (cursor === null)
-    throw badUserInput(`Argument "after" is not a cursor this API returned for an ordered list: "${after}"`, 'after');
-  const direction = sort.direction === 1 ? SortDirection.ASC : SortDirection.DESC;
-  if (cursor.f !== sort.figure.enumName || cursor.d !== direction) {
-    throw badUserInput(
-      `Argument "after" is a cursor of a list ordered by ${cursor.f} ${cursor.d}, not by ${sort.figure.enumName} ${direction}: ask for the first page of this order again`,
-      'after',
-    );
-  }
+  const cursor = decodeCursor(after, list);
+  if (sort === null) return { id: cursor.id };
   const value = cursorValue(cursor.v, sort);
   if (value === undefined)
-    throw badUserInput(`Argument "after" is not a cursor this API returned for an ordered list: "${after}"`, 'after');
+    throw badUserInput('Argument "after" is not a cursor this API returned for an ordered list', 'after');
   return { id: cursor.id, value };
 }
 
@@ -150,14 +121,11 @@ export function toSnapshotQuery(
     filter?: CustomerFilterInput | null;
     orderBy?: CustomerOrderInput | null;
   },
-): SnapshotQuery & { sort: FigureSort | null } {
+): SnapshotQuery & { sort: FigureSort | null; list: string } {
   const sort = toSort(catalog, args.orderBy);
-  return {
-    conditions: toConditions(catalog, args.filter),
-    sort,
-    first: args.first,
-    after: toPosition(args.after, sort),
-  };
+  const conditions = toConditions(catalog, args.filter);
+  const list = listKey(conditions, orderName(sort));
+  return { conditions, sort, list, first: args.first, after: toPosition(args.after, sort, list) };
 }
 
 /** The oldest time any figure on the page was read from its system; null when none was. */

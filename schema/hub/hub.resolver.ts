@@ -5,7 +5,7 @@ import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.
 import { badUserInput, snapshotUnavailable } from '../errors';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import type { CatalogFigure } from '../snapshot/figures';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, PLAIN_LIST } from './cursor';
 import { oldestFigure, snapshotCursor, toSnapshotQuery } from './filter.query';
 import type { CustomerFilterInput, CustomerFilterTypes, CustomerOrderInput } from './filter.types';
 import { hubScope } from './hub.loader';
@@ -122,12 +122,12 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       }
       // An omitted argument arrives as undefined, an explicit null as null: both mean "not given".
       if ((filter === null || filter === undefined) && (orderBy === null || orderBy === undefined)) {
-        const afterId = after === null || after === undefined ? null : decodeCursor(after);
+        const afterId = after === null || after === undefined ? null : decodeCursor(after, PLAIN_LIST).id;
         const page = await deps.repository.page(first, afterId);
         const nodes = page.items.map(toCustomer);
         return connection(
           nodes,
-          nodes.map((node) => encodeCursor(node.id)),
+          nodes.map((node) => encodeCursor({ l: PLAIN_LIST, o: null, id: node.id })),
           page.hasNextPage,
           null,
           () => deps.repository.count(),
@@ -139,7 +139,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       if (!state?.completed) throw snapshotUnavailable();
       return connection(
         page.items.map(toCustomer),
-        page.items.map((doc) => snapshotCursor(doc, query.sort)),
+        page.items.map((doc) => snapshotCursor(doc, query.sort, query.list)),
         page.hasNextPage,
         oldestFigure(page.items) ?? state.completed.startedAt,
         () => deps.snapshots.count(query.conditions),

@@ -8,11 +8,8 @@ import { createHubResolver, CustomerConnectionResolver, type HubResolverDeps } f
 
 export { MAX_PAGE_SIZE } from './hub.resolver';
 export type { HubResolverDeps } from './hub.resolver';
-export { encodeCursor, decodeCursor } from './cursor';
 export { MAX_IN_VALUES, SortDirection } from './filter.types';
 export type { CustomerFilterInput, CustomerOrderInput, ScalarFilterInput } from './filter.types';
-export { toSnapshotQuery, toConditions, toSort, toPosition, snapshotCursor } from './filter.query';
-export type { FigureSort } from './filter.query';
 
 /** The hub's subschema and its per-request scope factory. */
 export interface HubSubschema {

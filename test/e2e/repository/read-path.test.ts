@@ -1,4 +1,4 @@
-import { encodeCursor } from '../../../schema/hub';
+import { encodeCursor, PLAIN_LIST } from '../../../schema/hub/cursor';
 import type { Person } from '../../../silos';
 import { countByCollection, recordCommands } from '../../helpers/store-commands';
 import { requestsBetween, startTestHub, type TestHub } from '../../helpers/hub';
@@ -174,7 +174,7 @@ describe('the repository read path', () => {
       })
     ).data!.customerByPhone.id;
     // A cursor just before this customer's id, so the list's first entry is this customer.
-    const after = encodeCursor(id.slice(0, -1));
+    const after = encodeCursor({ l: PLAIN_LIST, o: null, id: id.slice(0, -1) });
     // A long upstream delay, so the second request arrives while the first is still fetching even
     // on a busy machine.
     await t.chaos('accounting', { latencyMs: 1500 });

@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
-import { SortDirection, toSnapshotQuery } from '../../../schema/hub';
+import { toSnapshotQuery } from '../../../schema/hub/filter.query';
+import { SortDirection } from '../../../schema/hub/filter.types';
 import { figureCatalog, type CatalogFigure, type SnapshotProgress } from '../../../schema/snapshot';
 import { planSnapshotFinds, SNAPSHOT_COLLECTION, type SnapshotDocument, type SnapshotState } from '../../../store';
 import { countByCollection, recordCommands } from '../../helpers/store-commands';
@@ -363,6 +364,23 @@ describe('customer-360 snapshots', () => {
       code: 'BAD_USER_INPUT',
       argument: 'after',
     });
+    // A cursor only fits the list it came from: not a list with another filter and the same order,
+    // not the plain list, and no plain-list cursor on a filtered one.
+    const otherFilter = EXAMPLE.replace('gt: 1000', 'gt: 500');
+    expect(await codeAndArgument(otherFilter, { first: 1, after: exampleCursor })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
+    expect(await codeAndArgument(EXAMPLE, { first: 1, after: plainCursor })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
+    const plain = `query($after: String) { customers(first: 1, after: $after) { nodes { id } } }`;
+    expect(await codeAndArgument(plain, { after: exampleCursor })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
+    expect((await t.query(EXAMPLE, { first: 1, after: exampleCursor })).errors).toBeUndefined();
     expect(await codeAndArgument(`{ customers(filter: {}, first: 0) { nodes { id } } }`)).toEqual({
       code: 'BAD_USER_INPUT',
       argument: 'first',
