@@ -67,8 +67,13 @@ export const configSchema = z
           .string()
           .regex(/^[A-Z]{2}$/, 'expected a two-letter country code like "US"')
           .default('US'),
-        /** When the identity sync runs by itself at start-up. */
-        syncOnStart: z.enum(['ifEmpty', 'always', 'never']).default('ifEmpty'),
+        /**
+         * When the identity sync runs by itself at start-up. `auto`: when the map is empty, a sync
+         * was left unfinished, or the map no longer matches the systems (sampled at every start);
+         * `ifEmpty`: only the first two, and a mismatch is a loud warning; `always`; `never`
+         * (warnings only).
+         */
+        syncOnStart: z.enum(['auto', 'ifEmpty', 'always', 'never']).default('auto'),
         /** Directory page size asked of each system during a sync. */
         pageSize: z.number().int().positive().max(1_000).default(500),
       })

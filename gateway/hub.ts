@@ -20,6 +20,7 @@ import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
 import { registerWebhooks } from './webhooks';
 import { createAdminToken, registerAdminRoutes } from './admin';
+import { decideIdentitySync, describeSync } from './identity-on-start';
 
 /** A running hub. */
 export interface Hub {
@@ -96,13 +97,17 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         responses.clear();
       }));
 
-    const mode = config.identity.syncOnStart;
-    if (mode === 'always' || (mode === 'ifEmpty' && (await repository.count()) === 0)) {
+    const decision = await decideIdentitySync(config.identity.syncOnStart, connectors, repository, logger);
+    let snapshotsOfAnotherWorld = false;
+    if (decision.sync) {
       try {
-        const report = await sync();
-        logger.info(
-          `Identity sync: ${report.customers} customers from ${JSON.stringify(report.records)} in ${report.durationMs} ms`,
-        );
+        logger.info(describeSync(await sync()));
+        if (decision.otherWorld) {
+          // Figures of another world's customers must not answer filters: until a new run has
+          // finished, filtered lists say SNAPSHOT_UNAVAILABLE rather than serve them.
+          await snapshots.discard();
+          snapshotsOfAnotherWorld = true;
+        }
       } catch (error) {
         // Serving an empty or older identity map beats not serving: look-ups answer null until a sync succeeds.
         logger.warn(
@@ -149,7 +154,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         }).finally(() => responses.clear()),
       intervalMinutes: config.snapshot.intervalMinutes,
       // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
-      runAtStart: config.snapshot.intervalMinutes !== null && !snapshotState?.finishedAt,
+      // After a re-sync into another world the old snapshot is gone: build one now, whatever the schedule.
+      runAtStart: snapshotsOfAnotherWorld || (config.snapshot.intervalMinutes !== null && !snapshotState?.finishedAt),
       logger,
     });
     undo.push(() => snapshotRunner.stop());

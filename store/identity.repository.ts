@@ -1,4 +1,6 @@
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Collection, Db, IndexDescription } from 'mongodb';
+import { dropIfExists, replaceCollection } from './collections';
+import { SYNC_STATE_COLLECTION } from './snapshot.repository';
 import type { CustomerIdentity } from '../schema/identity/link';
 
 /** A customer identity as stored, with when the sync last confirmed it. */
@@ -14,6 +16,26 @@ export interface IdentityPage {
 
 /** The collection the identity map lives in. */
 export const IDENTITY_COLLECTION = 'customers';
+/** Where a sync writes the next generation of the map, renamed over the live one when complete. */
+export const IDENTITY_STAGING_COLLECTION = 'customers.next';
+
+/** Where the identity map's generations are: what start-up reads to resume or re-check. */
+export interface IdentityState {
+  _id: 'identity';
+  /** When the sync under way (or the last one) started. */
+  startedAt: Date;
+  /** Null while a sync is writing its generation: one that stays null died and must be run again. */
+  finishedAt: Date | null;
+  /** How many syncs have been committed to this map; the next generation is one more. */
+  generation: number;
+}
+
+const INDEXES: IndexDescription[] = [
+  { key: { phones: 1 }, name: 'phones' },
+  { key: { emails: 1 }, name: 'emails' },
+  { key: { aliases: 1 }, name: 'aliases' },
+  { key: { 'links.system': 1, 'links.key': 1 }, name: 'links' },
+];
 
 /**
  * The identity map: which records in which systems are one customer. All look-ups use an index
@@ -21,19 +43,18 @@ export const IDENTITY_COLLECTION = 'customers';
  */
 export class IdentityRepository {
   private readonly collection: Collection<StoredIdentity>;
+  private readonly staging: Collection<StoredIdentity>;
+  private readonly state: Collection<IdentityState>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.collection = db.collection<StoredIdentity>(IDENTITY_COLLECTION);
+    this.staging = db.collection<StoredIdentity>(IDENTITY_STAGING_COLLECTION);
+    this.state = db.collection<IdentityState>(SYNC_STATE_COLLECTION);
   }
 
   /** Creates the indexes every look-up below relies on. Idempotent. */
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndexes([
-      { key: { phones: 1 }, name: 'phones' },
-      { key: { emails: 1 }, name: 'emails' },
-      { key: { aliases: 1 }, name: 'aliases' },
-      { key: { 'links.system': 1, 'links.key': 1 }, name: 'links' },
-    ]);
+    await this.collection.createIndexes(INDEXES);
   }
 
   /**
@@ -92,22 +113,69 @@ export class IdentityRepository {
     return index;
   }
 
+  /** The state of the map's generations; null for a map no sync of this version has written. */
+  readState(): Promise<IdentityState | null> {
+    return this.state.findOne({ _id: 'identity' });
+  }
+
   /**
-   * Writes a complete sync's result: upserts every customer and removes the ones this sync no
-   * longer found (merged into another, or gone from every system). Acknowledged writes only.
+   * Of these keys of one system, the ones some customer in the map links to (one indexed query):
+   * what start-up samples to tell whether the map still describes the systems.
+   */
+  async knownKeys(system: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const docs = await this.collection
+      .find({ 'links.system': system, 'links.key': { $in: [...keys] } }, { projection: { links: 1 } })
+      .toArray();
+    // The two dotted conditions may hold in different links of one customer: keep exact pairs only.
+    const wanted = new Set(keys);
+    const known = new Set<string>();
+    for (const doc of docs) for (const l of doc.links) if (l.system === system && wanted.has(l.key)) known.add(l.key);
+    return known;
+  }
+
+  /**
+   * Writes a complete sync's result as the map's next generation, and only then makes it the
+   * map, with one rename: readers see the old map or the new one, never a mixture, and a sync
+   * that dies half-way leaves the old map serving and its state unfinished (start-up runs it
+   * again). Acknowledged writes only. Returns how many customers of the old map are gone.
    */
   async replaceAll(
     customers: readonly CustomerIdentity[],
     syncedAt: Date,
     batchSize = 1_000,
-  ): Promise<{ upserted: number; removed: number }> {
+  ): Promise<{ upserted: number; removed: number; generation: number }> {
+    const previous = await this.readState();
+    const generation = (previous?.generation ?? 0) + 1;
+    await this.state.replaceOne(
+      { _id: 'identity' },
+      { startedAt: syncedAt, finishedAt: null, generation: previous?.generation ?? 0 },
+      { upsert: true },
+    );
+    // A generation an earlier sync left unfinished is of no use: start the next one afresh.
+    await dropIfExists(this.staging);
+    await this.staging.createIndexes(INDEXES);
     for (let i = 0; i < customers.length; i += batchSize) {
-      const ops: AnyBulkWriteOperation<StoredIdentity>[] = customers.slice(i, i + batchSize).map((customer) => ({
-        replaceOne: { filter: { _id: customer._id }, replacement: { ...customer, syncedAt }, upsert: true },
-      }));
-      await this.collection.bulkWrite(ops, { ordered: false });
+      const docs = customers.slice(i, i + batchSize).map((customer) => ({ ...customer, syncedAt }));
+      if (docs.length > 0) await this.staging.insertMany(docs, { ordered: false });
     }
-    const removed = await this.collection.deleteMany({ syncedAt: { $lt: syncedAt } });
-    return { upserted: customers.length, removed: removed.deletedCount };
+    const before = new Set<string>();
+    for await (const doc of this.collection.find({}, { projection: { _id: 1 } })) before.add(doc._id);
+    const after = new Set(customers.map((c) => c._id));
+    let removed = 0;
+    for (const id of before) if (!after.has(id)) removed += 1;
+    if (customers.length === 0) {
+      // A rename needs a source collection; an empty sync still replaces the map.
+      await this.collection.deleteMany({});
+      await dropIfExists(this.staging);
+    } else {
+      await replaceCollection(this.db, IDENTITY_STAGING_COLLECTION, IDENTITY_COLLECTION);
+    }
+    await this.state.replaceOne(
+      { _id: 'identity' },
+      { startedAt: syncedAt, finishedAt: new Date(), generation },
+      { upsert: true },
+    );
+    return { upserted: customers.length, removed, generation };
   }
 }

@@ -1,6 +1,7 @@
-import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } from 'mongodb';
 import type { FigureValues } from '../connectors/kit';
 import type { SystemLink } from '../schema/identity/link';
+import { dropIfExists, replaceCollection } from './collections';
 import {
   countFilter,
   planSnapshotFinds,
@@ -22,7 +23,7 @@ export interface SnapshotDocument {
   figures: Record<string, FigureValues>;
   /** When each connector's figures were read from its system. */
   asOf: Record<string, Date>;
-  /** The run that wrote this document; the end of a run removes every other run's documents. */
+  /** The run that wrote this document. */
   runId: string;
   syncedAt: Date;
 }
@@ -65,6 +66,8 @@ export interface SnapshotQuery {
 
 /** The collection customer-360 documents live in. */
 export const SNAPSHOT_COLLECTION = 'snapshots';
+/** Where a run writes its documents; renamed over `snapshots` when the run finishes. */
+export const SNAPSHOT_STAGING_COLLECTION = 'snapshots.next';
 /** The collection of sync progress documents (`_id: 'snapshot'` for snapshots). */
 export const SYNC_STATE_COLLECTION = 'sync_state';
 
@@ -84,47 +87,84 @@ export function figureIndexName(connector: string, figure: string): string {
  */
 export class SnapshotRepository {
   private readonly collection: Collection<SnapshotDocument>;
+  private readonly staging: Collection<SnapshotDocument>;
   private readonly state: Collection<SnapshotState>;
+  private indexes: IndexDescription[] = [{ key: { runId: 1 }, name: 'runId' }];
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.collection = db.collection<SnapshotDocument>(SNAPSHOT_COLLECTION);
+    this.staging = db.collection<SnapshotDocument>(SNAPSHOT_STAGING_COLLECTION);
     this.state = db.collection<SnapshotState>(SYNC_STATE_COLLECTION);
   }
 
-  /** Creates one index per figure, `{ 'figures.<c>.<f>': 1, _id: 1 }`, plus one on `runId`. Idempotent. */
+  /**
+   * Creates one index per figure, `{ 'figures.<c>.<f>': 1, _id: 1 }`, plus one on `runId`, and
+   * remembers them for the collections later runs write. Idempotent.
+   */
   async ensureIndexes(figures: ReadonlyArray<{ connector: string; name: string }>): Promise<void> {
-    await this.collection.createIndexes([
+    this.indexes = [
       { key: { runId: 1 }, name: 'runId' },
       ...figures.map((f) => ({
         key: { [figurePath(f.connector, f.name)]: 1, _id: 1 },
         name: figureIndexName(f.connector, f.name),
       })),
-    ]);
+    ];
+    await this.collection.createIndexes(this.indexes);
   }
 
-  /** Writes one batch of documents in one acknowledged bulk upsert. */
+  /** Starts a run's collection afresh (what an earlier unfinished run left there is dropped). */
+  async beginRun(): Promise<void> {
+    await dropIfExists(this.staging);
+    await this.staging.createIndexes(this.indexes);
+  }
+
+  /** Writes one batch of the run's documents in one acknowledged bulk upsert. */
   async writeBatch(docs: readonly SnapshotDocument[]): Promise<void> {
     if (docs.length === 0) return;
     const ops: AnyBulkWriteOperation<SnapshotDocument>[] = docs.map((doc) => ({
       replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
     }));
-    await this.collection.bulkWrite(ops, { ordered: false });
+    await this.staging.bulkWrite(ops, { ordered: false });
   }
 
-  /** Which of these hub ids already have a document from `runId` (one `$in` read). */
+  /** Which of these hub ids the run under way has written already (one `$in` read). */
   async idsWrittenBy(runId: string, ids: readonly string[]): Promise<Set<string>> {
-    const found = await this.collection.find({ _id: { $in: [...ids] }, runId }, { projection: { _id: 1 } }).toArray();
+    const found = await this.staging.find({ _id: { $in: [...ids] }, runId }, { projection: { _id: 1 } }).toArray();
     return new Set(found.map((doc) => doc._id));
   }
 
-  /** How many documents `runId` wrote. */
+  /** How many documents the run under way has written. */
   countRun(runId: string): Promise<number> {
-    return this.collection.countDocuments({ runId });
+    return this.staging.countDocuments({ runId });
   }
 
-  /** Removes every document another run wrote: customers the identity map no longer has. */
-  async removeOtherRuns(runId: string): Promise<number> {
-    return (await this.collection.deleteMany({ runId: { $ne: runId } })).deletedCount;
+  /**
+   * Makes the run's documents the snapshot, with one rename over the old one: filters read the
+   * previous run's documents until this moment and this run's from it, never a mixture. Returns
+   * how many customers of the previous snapshot the new one no longer has.
+   */
+  async commitRun(): Promise<number> {
+    const next = new Set<string>();
+    for await (const doc of this.staging.find({}, { projection: { _id: 1 } })) next.add(doc._id);
+    let removed = 0;
+    for await (const doc of this.collection.find({}, { projection: { _id: 1 } })) if (!next.has(doc._id)) removed += 1;
+    if (next.size === 0) {
+      await this.collection.deleteMany({});
+      await dropIfExists(this.staging);
+      return removed;
+    }
+    await replaceCollection(this.db, SNAPSHOT_STAGING_COLLECTION, SNAPSHOT_COLLECTION);
+    return removed;
+  }
+
+  /**
+   * Drops the snapshot, any run under way and their state: for a map of another world, whose
+   * figures must not answer filters. Filtered lists are SNAPSHOT_UNAVAILABLE until a run finishes.
+   */
+  async discard(): Promise<void> {
+    await this.collection.deleteMany({});
+    await dropIfExists(this.staging);
+    await this.state.deleteOne({ _id: 'snapshot' });
   }
 
   /** The state of the latest run; null before the first. */

@@ -5,3 +5,5 @@ export { linkRecords, newCustomerId } from './link';
 export type { SourceRecord, SystemLink, CustomerIdentity, LinkResult } from './link';
 export { syncIdentities, SyncError } from './sync';
 export type { SyncReport, SyncProgress, SyncOptions } from './sync';
+export { checkIdentityMap, describeMismatch } from './verify';
+export type { IdentityMapCheck, IdentityMapCheckOptions, SystemSample } from './verify';

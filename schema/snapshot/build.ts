@@ -110,8 +110,9 @@ async function writeBatch(
  * at a time, and writes each batch with the department figures read for it; after each batch it
  * records the last hub id done. A run that did not finish (a system failed, the process died)
  * is resumed by the next call with the same run id, after that hub id, with no upstream work for
- * the batches already written. At the end, documents of customers no longer in the identity map
- * are removed and the run is marked finished, which makes it the snapshot queries read.
+ * the batches already written. A run writes beside the snapshot that queries read, and replaces
+ * it in one step at the end, so a filter never sees half a run; customers no longer in the
+ * identity map are gone with the old snapshot, and the run is marked finished.
  *
  * @example
  * const report = await buildSnapshots({ connectors, identities, snapshots, batchSize: 500 });
@@ -133,7 +134,10 @@ export async function buildSnapshots(options: SnapshotBuildOptions): Promise<Sna
         customersDone: 0,
         completed: previous?.completed ?? null,
       };
-  if (!resuming) await options.snapshots.writeState(state);
+  if (!resuming) {
+    await options.snapshots.beginRun();
+    await options.snapshots.writeState(state);
+  }
   const resumedFrom = resuming ? state.after : null;
   const customersTotal = await options.identities.count();
   let batches = 0;
@@ -168,10 +172,10 @@ export async function buildSnapshots(options: SnapshotBuildOptions): Promise<Sna
   if (resuming && (await options.snapshots.countRun(state.runId)) < customersTotal) {
     batches += await catchUp(options, state, now);
   }
-  const removed = await options.snapshots.removeOtherRuns(state.runId);
+  state.customersDone = await options.snapshots.countRun(state.runId);
+  const removed = await options.snapshots.commitRun();
   const finishedAt = now();
   state.finishedAt = finishedAt;
-  state.customersDone = await options.snapshots.countRun(state.runId);
   state.completed = { runId: state.runId, startedAt: state.startedAt, finishedAt, customers: state.customersDone };
   await options.snapshots.writeState(state);
   return report(true, removed);

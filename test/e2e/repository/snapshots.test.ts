@@ -215,6 +215,27 @@ describe('customer-360 snapshots', () => {
     expect(await snapshots.countDocuments({ _id: 'cus_gone' })).toBe(0);
   });
 
+  it('answers filters from the previous run, whole, while a new run is under way', async () => {
+    const previous = await snapshots.distinct('runId');
+    expect(previous).toHaveLength(1);
+    const before = (await allPages(EXAMPLE, {}, 100)).map((n) => n.id);
+    let release!: () => void;
+    let reached!: () => void;
+    const holding = new Promise<void>((resolve) => (reached = resolve));
+    const run = t.hub.buildSnapshots(async (progress) => {
+      if (progress.batches !== 1) return;
+      reached();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await holding; // one batch of the new run is written
+    expect(await snapshots.distinct('runId')).toEqual(previous);
+    expect((await allPages(EXAMPLE, {}, 100)).map((n) => n.id)).toEqual(before);
+    release();
+    const report = await run;
+    expect(await snapshots.distinct('runId')).toEqual([report.runId]);
+    expect(await snapshots.countDocuments({})).toBe(customerIds.length);
+  });
+
   it('filters and orders across departments exactly as the ground truth says, and says how old the data is', async () => {
     const expected = expectedExample();
     expect(expected.length).toBeGreaterThanOrEqual(5);

@@ -1,0 +1,58 @@
+import type { SwitchboardConfig } from '../config';
+import type { Connector } from '../connectors/kit';
+import { checkIdentityMap, describeMismatch, type SyncReport } from '../schema/identity';
+import type { IdentityRepository } from '../store/identity.repository';
+import type { HubLogger } from './logger';
+
+/** What start-up decided about the identity map, and why. */
+export interface IdentityStartDecision {
+  sync: boolean;
+  /** The map describes other systems than the ones connected: its snapshots are of no use either. */
+  otherWorld: boolean;
+  reason: 'empty' | 'unfinished' | 'mismatch' | 'always' | null;
+}
+
+/**
+ * Decides whether start-up must sync identities: the map is empty, the last sync died before it
+ * was committed, or the map no longer matches the systems (`checkIdentityMap`). Each problem is
+ * logged as a warning even where `identity.syncOnStart` says not to sync, so a hub never serves
+ * a map of another world silently.
+ */
+export async function decideIdentitySync(
+  mode: SwitchboardConfig['identity']['syncOnStart'],
+  connectors: readonly Connector[],
+  repository: IdentityRepository,
+  logger: HubLogger,
+): Promise<IdentityStartDecision> {
+  const [count, state] = await Promise.all([repository.count(), repository.readState()]);
+  if (count === 0) {
+    return { sync: mode !== 'never', otherWorld: false, reason: mode === 'never' ? null : 'empty' };
+  }
+  if (state !== null && state.finishedAt === null) {
+    const sync = mode !== 'never';
+    logger.warn(
+      `The identity sync started at ${state.startedAt.toISOString()} did not finish; the map is the one before it. ` +
+        (sync ? 'Running it again now.' : 'Run `npm run sync` (identity.syncOnStart is never).'),
+    );
+    return { sync, otherWorld: false, reason: sync ? 'unfinished' : null };
+  }
+  if (mode === 'always') return { sync: true, otherWorld: false, reason: 'always' };
+  const check = await checkIdentityMap({ connectors, repository });
+  if (check.unreachable.length > 0) {
+    logger.warn(`Could not check the identity map against ${check.unreachable.join(', ')}: no directory answered.`);
+  }
+  if (check.matches) return { sync: false, otherWorld: false, reason: null };
+  const sync = mode === 'auto';
+  logger.warn(
+    `${describeMismatch(check)}. ` +
+      (sync
+        ? 'Syncing identities again now, and setting the old customer-360 snapshots aside.'
+        : `Look-ups and filters answer from the old map until \`npm run sync\` (identity.syncOnStart is ${mode}).`),
+  );
+  return { sync, otherWorld: sync, reason: sync ? 'mismatch' : null };
+}
+
+/** The start-up log line of a sync. */
+export function describeSync(report: SyncReport): string {
+  return `Identity sync: ${report.customers} customers from ${JSON.stringify(report.records)} in ${report.durationMs} ms`;
+}
