@@ -1,0 +1,35 @@
+/** One fenced code block of a Markdown document. */
+export interface FencedBlock {
+  /** The info string's first word (`graphql`, `sh`, ...), or `''` for a bare fence. */
+  lang: string;
+  /** The block's content, without the fences. */
+  text: string;
+  /** The 1-based line of the opening fence, for messages. */
+  line: number;
+}
+
+/**
+ * Every ``` fenced block of a Markdown document, in order. Only backtick fences at the start of a
+ * line are recognised, which is all the project's READMEs use.
+ *
+ * @example
+ * fencedBlocks(readFileSync('README.md', 'utf8')).filter((b) => b.lang === 'graphql');
+ */
+export function fencedBlocks(markdown: string): FencedBlock[] {
+  const blocks: FencedBlock[] = [];
+  let open: { lang: string; line: number; lines: string[] } | null = null;
+  markdown.split('\n').forEach((line, index) => {
+    if (open === null) {
+      const fence = /^```\s*([^\s`]*)/.exec(line);
+      if (fence) open = { lang: fence[1].toLowerCase(), line: index + 1, lines: [] };
+    } else if (/^```\s*$/.test(line)) {
+      blocks.push({ lang: open.lang, text: open.lines.join('\n'), line: open.line });
+      open = null;
+    } else {
+      open.lines.push(line);
+    }
+  });
+  if (open !== null)
+    throw new Error(`The fenced block opened at line ${(open as { line: number }).line} is never closed`);
+  return blocks;
+}
