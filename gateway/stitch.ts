@@ -1,6 +1,12 @@
-import type { GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  responsePathAsArray,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { stitchSchemas, type IStitchSchemasOptions } from '@graphql-tools/stitch';
-import { filterSchema } from '@graphql-tools/utils';
+import { filterSchema, isPromise, MapperKind, mapSchema, relocatedError } from '@graphql-tools/utils';
 import type { Connector } from '../connectors/kit';
 
 /** A subschema with its stitching configuration. */
@@ -40,6 +46,69 @@ function toSubschema(connector: Connector): SubschemaConfig {
   };
 }
 
+type Path = ReadonlyArray<string | number>;
+
+/**
+ * Where an error handed out by the field at `field` belongs: its own path with the list indices
+ * the field's path has and it lacks (or has wrong) put back, so an error below the field (a
+ * bad argument on `accounting.invoices`) stays below it. A path that does not line up with
+ * the field's is replaced by the field's.
+ */
+function placedPath(path: Path | undefined, field: Path): Path {
+  if (path === undefined) return field;
+  const placed: Array<string | number> = [];
+  let j = 0;
+  for (const segment of field) {
+    if (path[j] === segment) j += 1;
+    else if (typeof segment !== 'number') return field;
+    else if (typeof path[j] === 'number') j += 1; // a batch position, not the item's index
+    placed.push(segment);
+  }
+  return [...placed, ...path.slice(j)];
+}
+
+const samePath = (a: Path | undefined, b: Path) => a?.length === b.length && b.every((segment, i) => a[i] === segment);
+
+/** `value`, or, when it is a GraphQLError, that error at its place under the field `info` resolves. */
+function placed(value: unknown, info: GraphQLResolveInfo): unknown {
+  if (!(value instanceof GraphQLError)) return value;
+  const path = placedPath(value.path, responsePathAsArray(info.path));
+  return samePath(value.path, path) ? value : relocatedError(value, path);
+}
+
+/**
+ * Places every error a field resolves to (or throws) at that field's own path. The stitcher
+ * merges the customers of a list in the list field's resolver, so an error a connector's batch
+ * merge field gave for one of them (`creditCustomers[3].credit`) is relocated by that field's
+ * path, `customers.nodes.credit`: without the item's index, and the same for every item.
+ * graphql-js keeps a path an error already has, so the field that hands it out puts it right.
+ */
+function placeErrorsAtTheirField(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field) => {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      return {
+        ...field,
+        resolve(source, args, context, info) {
+          let value: unknown;
+          try {
+            value = resolve(source, args, context, info);
+          } catch (error) {
+            throw placed(error, info);
+          }
+          if (!isPromise(value)) return placed(value, info);
+          return value.then(
+            (resolved) => placed(resolved, info),
+            (error: unknown) => {
+              throw placed(error, info);
+            },
+          );
+        },
+      };
+    },
+  });
+}
+
 /**
  * Stitches the hub and every configured connector into the one customer graph. The gateway
  * reads connectors as data and never names a department. Connectors' merge fields are hidden
@@ -56,8 +125,10 @@ export function buildGatewaySchema(hub: HubSchemaSource, connectors: readonly Co
     },
   });
   const mergeFields = new Set(connectors.map((connector) => connector.mergeFieldName));
-  return filterSchema({
-    schema: stitched,
-    rootFieldFilter: (operation, fieldName) => !(operation === 'Query' && mergeFields.has(fieldName)),
-  });
+  return placeErrorsAtTheirField(
+    filterSchema({
+      schema: stitched,
+      rootFieldFilter: (operation, fieldName) => !(operation === 'Query' && mergeFields.has(fieldName)),
+    }),
+  );
 }

@@ -4,10 +4,12 @@ import type { SiloName } from '../generator/types';
 import type { SiloOptions } from './app';
 import { errorBody, errorSchema } from './errors';
 
-/** Chaos settings in force: latency added to, and share failed of, every API request. */
+/** Chaos settings in force: latency added to, share failed of, and whether to hold every API request. */
 export interface ChaosSettings {
   latencyMs: number;
   failRate: number;
+  /** Every API request waits, unanswered, until the settings are replaced without `hang` (or the silo closes). */
+  hang: boolean;
 }
 
 const chaosSchema = {
@@ -26,14 +28,20 @@ const chaosSchema = {
       maximum: 1,
       description: 'Share of API requests answered 503, 0..1 (default 0).',
     },
+    hang: {
+      type: 'boolean',
+      description:
+        'Holds every API request unanswered until the chaos is set again without it (default false): ' +
+        'a system that never answers, so a client meets only its own timeout.',
+    },
   },
 };
 
 const chaosAnswer = {
   description: 'The settings now in force.',
   type: 'object',
-  required: ['latencyMs', 'failRate'],
-  properties: { latencyMs: { type: 'number' }, failRate: { type: 'number' } },
+  required: ['latencyMs', 'failRate', 'hang'],
+  properties: { latencyMs: { type: 'number' }, failRate: { type: 'number' }, hang: { type: 'boolean' } },
 };
 
 /**
@@ -45,12 +53,21 @@ export function registerControlRoutes(app: FastifyInstance, system: SiloName, op
   const baseLatency = options.latencyMs ?? 0;
   const jitter = options.jitterMs ?? 0;
   let requests = 0;
-  let chaos: ChaosSettings = { latencyMs: 0, failRate: 0 };
+  let chaos: ChaosSettings = { latencyMs: 0, failRate: 0, hang: false };
+  // Requests held by `hang`, released (and then answered as the new settings say) when it is lifted.
+  const hung = new Set<() => void>();
+  const releaseHung = () => {
+    for (const release of hung) release();
+    hung.clear();
+  };
+  // A held request must not keep the silo from closing.
+  app.addHook('preClose', async () => releaseHung());
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.control) return;
     // Counted on arrival, so a client that reads /_stats right after an answer sees its request.
     requests += 1;
+    if (chaos.hang) await new Promise<void>((resolve) => hung.add(resolve));
     const delay = baseLatency + (jitter > 0 ? Math.random() * jitter : 0) + chaos.latencyMs;
     if (delay > 0) {
       // Says what it waited, so tests and operators can see the delay without timing it.
@@ -88,13 +105,19 @@ export function registerControlRoutes(app: FastifyInstance, system: SiloName, op
         tags: ['operations'],
         summary: 'Set chaos',
         description:
-          'Replaces the chaos settings (a field left out is 0, so `{}` resets) and answers those now in force.',
+          'Replaces the chaos settings (a field left out is 0 or false, so `{}` resets, releasing held requests) ' +
+          'and answers those now in force.',
         body: chaosSchema,
         response: { 200: chaosAnswer, 400: errorSchema('The settings are out of range or unknown.') },
       },
     },
     async (request) => {
-      chaos = { latencyMs: request.body.latencyMs ?? 0, failRate: request.body.failRate ?? 0 };
+      chaos = {
+        latencyMs: request.body.latencyMs ?? 0,
+        failRate: request.body.failRate ?? 0,
+        hang: request.body.hang ?? false,
+      };
+      if (!chaos.hang) releaseHung();
       return chaos;
     },
   );

@@ -66,6 +66,41 @@ describe('the accounting connector', () => {
     });
   });
 
+  it('gives each invoice the amount still due: nothing once paid or void, the unpaid rest otherwise', async () => {
+    // Two accounts of the suite's seeded world (seed 7), with their invoices written out.
+    const profiles = await suite.profiles<{ invoices: unknown[] }>(
+      ['AC-0001005', 'AC-0001390'],
+      '{ invoices { number total amountPaid amountDue status } }',
+    );
+    expect(profiles[0]!.invoices.slice(-4)).toEqual([
+      { number: 'INV-000105', total: 172.7, amountPaid: 172.7, amountDue: 0, status: 'PAID' },
+      // Partly paid, past due.
+      { number: 'INV-000106', total: 231.16, amountPaid: 60.1, amountDue: 171.06, status: 'OVERDUE' },
+      { number: 'INV-000107', total: 34.05, amountPaid: 16, amountDue: 18.05, status: 'OVERDUE' },
+      { number: 'INV-000108', total: 1292.96, amountPaid: 0, amountDue: 1292.96, status: 'OVERDUE' },
+    ]);
+    expect(profiles[1]!.invoices).toEqual([
+      { number: 'INV-000309', total: 7770.62, amountPaid: 7770.62, amountDue: 0, status: 'PAID' },
+      // Voided unpaid: nothing is due.
+      { number: 'INV-000310', total: 4279.67, amountPaid: 0, amountDue: 0, status: 'VOID' },
+      { number: 'INV-000311', total: 66.74, amountPaid: 0, amountDue: 66.74, status: 'OPEN' },
+    ]);
+  });
+
+  it("gives amounts due that add up to the system's own balance and overdue amount", async () => {
+    const accounts = suite.world.accounting.slice(0, 40);
+    const profiles = await suite.profiles<{ invoices: Array<{ amountDue: number; status: string }> }>(
+      accounts.map((account) => account.accountNumber),
+      '{ invoices { amountDue status } }',
+    );
+    const cents = (invoices: Array<{ amountDue: number }>) =>
+      invoices.reduce((sum, invoice) => sum + Math.round(invoice.amountDue * 100), 0);
+    expect(profiles.map((profile) => cents(profile!.invoices))).toEqual(accounts.map((a) => a.balanceMinor));
+    expect(
+      profiles.map((profile) => cents(profile!.invoices.filter((invoice) => invoice.status === 'OVERDUE'))),
+    ).toEqual(accounts.map((a) => a.overdueMinor));
+  });
+
   it('returns the last N invoices oldest first, and only those in the asked status', async () => {
     const account = accountWith(3);
     const status = account.invoices[0].status;

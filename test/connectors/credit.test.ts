@@ -14,7 +14,8 @@ describe('the credit connector', () => {
     const records = suite.world.credit.slice(0, 40);
     const profiles = await suite.profiles(
       records.map((record) => record.taxNumber),
-      '{ taxNumber legalName currency limit exposure available score riskBand terms reviewedAt }',
+      // `available` is derived, not the bureau's: the tests below check it against hand-written values.
+      '{ taxNumber legalName currency limit exposure score riskBand terms reviewedAt }',
     );
     expect(profiles).toEqual(
       records.map((record) => ({
@@ -23,13 +24,27 @@ describe('the credit connector', () => {
         currency: record.currency,
         limit: record.limit,
         exposure: record.exposure,
-        available: record.limit - record.exposure,
         score: record.score,
         riskBand: record.riskBand,
         terms: record.paymentTerms,
         reviewedAt: new Date(record.reviewedAt).toISOString(),
       })),
     );
+  });
+
+  it('gives the credit available, the limit less the exposure, through the graph', async () => {
+    // Two profiles of the suite's seeded world (seed 7), with their figures written out.
+    const profiles = await suite.profiles(['38-1969556', '77-9356717'], '{ limit exposure available }');
+    expect(profiles).toEqual([
+      { limit: 1_500, exposure: 1_035, available: 465 },
+      { limit: 44_000, exposure: 26_840, available: 17_160 },
+    ]);
+  });
+
+  it('gives a customer with no exposure their whole limit, and one at their limit nothing', () => {
+    const record = suite.world.credit[0];
+    expect(toCreditProfile({ ...record, limit: 8_000, exposure: 0 }).available).toBe(8_000);
+    expect(toCreditProfile({ ...record, limit: 2_500, exposure: 2_500 }).available).toBe(0);
   });
 
   it('gives a customer over their limit a negative available credit', () => {

@@ -6,6 +6,9 @@ describe('the response cache plugin', () => {
   it('never stores the answer of a request that started before a clear', async () => {
     const cache = ApolloServerPluginResponseCache();
     let release!: () => void;
+    let started!: () => void;
+    // Resolved by the resolver as the slow request begins executing: the clear must come after.
+    const slowStarted = new Promise<void>((resolve) => (started = resolve));
     let calls = 0;
     const server = new ApolloServer<RequestContext>({
       typeDefs: /* GraphQL */ `
@@ -17,7 +20,11 @@ describe('the response cache plugin', () => {
         Query: {
           value: async () => {
             calls += 1;
-            if (calls === 1) await new Promise<void>((resolve) => (release = resolve));
+            if (calls === 1)
+              await new Promise<void>((resolve) => {
+                release = resolve;
+                started();
+              });
             return calls;
           },
         },
@@ -29,7 +36,7 @@ describe('the response cache plugin', () => {
       Promise.resolve({ requestId: 'r', freshness: new FreshnessLog(), scopes: new Map() });
     const run = async () => server.executeOperation({ query: '{ value }' }, { contextValue: await context() });
     const slow = run();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await slowStarted;
     cache.clear(); // a change notice arrives while the slow request still holds old data
     release();
     await slow;

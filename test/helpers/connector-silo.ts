@@ -7,10 +7,12 @@ export async function siloRequestCount(url: string): Promise<number> {
   return data.requests;
 }
 
-/** Chaos settings of a silo: added latency and the share of requests failed with 503. */
+/** Chaos settings of a silo: added latency, the share of requests failed with 503, and holding every request unanswered. */
 export interface Chaos {
   latencyMs?: number;
   failRate?: number;
+  /** The silo answers no API request until the chaos is set again without `hang` (`{}`). */
+  hang?: boolean;
 }
 
 /** Sets the chaos in force on the silo at `url` (`{}` resets it); rejects when the silo refuses. */

@@ -49,14 +49,18 @@ describe.each(SILO_NAMES.map((name) => [name]))('the %s silo', (name) => {
   });
 
   it('fails every API request with 503 under failRate 1, but still serves /_stats, and {} resets', async () => {
-    expect((await postJson(`${url()}/_chaos`, { failRate: 1 })).body).toEqual({ latencyMs: 0, failRate: 1 });
+    expect((await postJson(`${url()}/_chaos`, { failRate: 1 })).body).toEqual({
+      latencyMs: 0,
+      failRate: 1,
+      hang: false,
+    });
     try {
       const failed = await getJson<ErrorAnswer>(`${url()}${API_READ[name]}`);
       expect(failed.status).toBe(503);
       expect(failed.body.error.code).toBe('UNAVAILABLE');
       expect((await getJson(`${url()}/_stats`)).status).toBe(200);
     } finally {
-      expect((await postJson(`${url()}/_chaos`, {})).body).toEqual({ latencyMs: 0, failRate: 0 });
+      expect((await postJson(`${url()}/_chaos`, {})).body).toEqual({ latencyMs: 0, failRate: 0, hang: false });
     }
     expect((await getJson(`${url()}${API_READ[name]}`)).status).toBe(200);
   });
@@ -73,14 +77,40 @@ describe.each(SILO_NAMES.map((name) => [name]))('the %s silo', (name) => {
     }
   });
 
-  it.each([[{ failRate: 1.5 }], [{ failRate: -0.1 }], [{ latencyMs: -1 }], [{ latencyMs: 'slow' }], [{ failrate: 1 }]])(
-    'refuses chaos settings %j with 400',
-    async (settings) => {
-      const { status, body } = await postJson<ErrorAnswer>(`${url()}/_chaos`, settings);
-      expect(status).toBe(400);
-      expect(body.error.code).toBe('BAD_REQUEST');
-    },
-  );
+  it('holds every API request under hang, and answers it under the settings that lift the hang', async () => {
+    const before = await requests();
+    expect((await postJson(`${url()}/_chaos`, { hang: true })).body).toEqual({ latencyMs: 0, failRate: 0, hang: true });
+    let held: Promise<Response> | undefined;
+    try {
+      held = fetch(`${url()}${API_READ[name]}`);
+      // Counted on arrival: once /_stats shows it, the request has met the hang (or, without one, its answer).
+      for (let i = 0; i < 200 && (await requests()) === before; i += 1);
+      expect(await requests()).toBe(before + 1);
+      expect((await getJson(`${url()}/_stats`)).status).toBe(200);
+    } finally {
+      // Lifting the hang with failRate 1: a held request is answered 503; one that was not held got its 200.
+      await postJson(`${url()}/_chaos`, { failRate: 1 });
+    }
+    try {
+      expect((await held).status).toBe(503);
+    } finally {
+      await postJson(`${url()}/_chaos`, {});
+    }
+    expect((await getJson(`${url()}${API_READ[name]}`)).status).toBe(200);
+  });
+
+  it.each([
+    [{ failRate: 1.5 }],
+    [{ failRate: -0.1 }],
+    [{ latencyMs: -1 }],
+    [{ latencyMs: 'slow' }],
+    [{ hang: 'yes' }],
+    [{ failrate: 1 }],
+  ])('refuses chaos settings %j with 400', async (settings) => {
+    const { status, body } = await postJson<ErrorAnswer>(`${url()}/_chaos`, settings);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('BAD_REQUEST');
+  });
 
   it('answers an unknown route with a 404 in the error envelope', async () => {
     const { status, body } = await getJson<ErrorAnswer>(`${url()}/nothing-here`);

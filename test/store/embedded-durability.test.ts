@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { startEmbeddedMongo } from '../../store/embedded';
 import type { TestDoc } from '../helpers/embedded-suite';
@@ -152,18 +153,45 @@ describe('the embedded server on disk', () => {
     }
   });
 
-  it('accepts journaled writes, which commit with a full fsync', async () => {
+  it('commits a journaled write with synchronous = FULL (the WAL is fsynced), and other writes with NORMAL', async () => {
+    // SQLite's own numbering of PRAGMA synchronous.
+    const NORMAL = 1;
+    const FULL = 2;
+    // The level each outermost transaction ran under: the level its commit syncs the WAL with.
+    const levels: number[] = [];
+    let depth = 0;
+     
+    const transaction = Database.prototype.transaction;
+    const spy = jest.spyOn(Database.prototype, 'transaction').mockImplementation(function (
+      this: Database.Database,
+      fn: (...args: unknown[]) => unknown,
+    ) {
+      return transaction.call(this, (...args: unknown[]) => {
+        depth += 1;
+        try {
+          if (depth === 1) levels.push(this.pragma('synchronous', { simple: true }) as number);
+          return fn(...args);
+        } finally {
+          depth -= 1;
+        }
+      });
+    } as typeof transaction);
     const server = await startEmbeddedMongo({ dataDir: dir() });
     try {
       await withClient(server.uri, async (client) => {
         const c = client.db('hub').collection<TestDoc>('journaled', { writeConcern: { w: 'majority', journal: true } });
         await c.insertOne({ _id: 1 });
         await c.bulkWrite([{ updateOne: { filter: { _id: 2 }, update: { $set: { v: 1 } }, upsert: true } }]);
-        expect(await c.countDocuments()).toBe(2);
         const err = await c.insertOne({ _id: 1 }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(MongoServerError);
+        expect(levels).toEqual([FULL, FULL, FULL]);
+        // Without { j: true } (and after a journaled write, even a refused one) the level is back to NORMAL.
+        await client.db('hub').collection<TestDoc>('plain').insertOne({ _id: 3 });
+        expect(levels).toEqual([FULL, FULL, FULL, NORMAL]);
+        expect(await c.countDocuments()).toBe(2);
       });
     } finally {
+      spy.mockRestore();
       await server.close();
     }
   });

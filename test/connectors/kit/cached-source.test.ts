@@ -117,14 +117,23 @@ describe('CachedSource', () => {
   it('gives a request that joins a fetch the time that fetch was asked', async () => {
     const system = new FakeSystem();
     let clock = new Date('2030-01-01T00:00:00.000Z');
-    const cache = source(system, { now: () => clock });
+    // A load counts its misses after its repository read, in the same turn as it goes upstream
+    // (joining a flight or starting one): the second count is the joiner reaching the flight.
+    const joinerMissed = deferred<void>();
+    let misses = 0;
+    const metrics: ConnectorMetrics = {
+      ...noMetrics,
+      cacheMisses: () => {
+        misses += 1;
+        if (misses === 2) joinerMissed.resolve();
+      },
+    };
+    const cache = source(system, { now: () => clock, metrics });
     const first = cache.load(['k']);
     await until(() => system.calls === 1);
     clock = new Date('2030-01-01T00:00:05.000Z');
     const joined = cache.load(['k']);
-    await until(() => system.pending.length === 1 && system.calls === 1);
-    // Give the joiner time to reach the flight (its own repository read misses first).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await joinerMissed.promise;
     expect(system.calls).toBe(1);
     system.releaseAll();
     const [a] = await first;

@@ -175,20 +175,35 @@ describe('the repository read path', () => {
     ).data!.customerByPhone.id;
     // A cursor just before this customer's id, so the list's first entry is this customer.
     const after = encodeCursor({ l: PLAIN_LIST, o: null, id: id.slice(0, -1) });
-    // A long upstream delay, so the second request arrives while the first is still fetching even
-    // on a busy machine.
-    await t.chaos('accounting', { latencyMs: 1500 });
+    // The accounting system holds every request until released, so the first fetch is still under
+    // way when the second request goes upstream, however busy the machine.
+    await t.chaos('accounting', { hang: true });
     const before = await t.siloRequests();
-    const [pop, list] = await Promise.all([
-      t.query<{ customerByPhone: { accounting: { balance: number } } }>(
+    // A load counts its misses in the turn it goes upstream (starting a fetch or joining one).
+    let misses = 0;
+    let bothMissed!: () => void;
+    const bothWentUpstream = new Promise<void>((resolve) => (bothMissed = resolve));
+    const count = t.hub.metrics.cacheMisses.bind(t.hub.metrics);
+    const spy = jest.spyOn(t.hub.metrics, 'cacheMisses').mockImplementation((connector, n) => {
+      count(connector, n);
+      if (connector === 'accounting' && n > 0 && (misses += 1) === 2) bothMissed();
+    });
+    let pop, list;
+    try {
+      const popping = t.query<{ customerByPhone: { accounting: { balance: number } } }>(
         `query($p: String!) { customerByPhone(phone: $p) { accounting { balance } } }`,
         { p: person.phone },
-      ),
-      t.query<{ customers: { nodes: Array<{ id: string; accounting: { balance: number } }> } }>(
+      );
+      const listing = t.query<{ customers: { nodes: Array<{ id: string; accounting: { balance: number } }> } }>(
         `query($after: String) { customers(first: 1, after: $after) { nodes { id accounting { balance } } } }`,
         { after },
-      ),
-    ]);
+      );
+      await bothWentUpstream;
+      await t.chaos('accounting', {});
+      [pop, list] = await Promise.all([popping, listing]);
+    } finally {
+      spy.mockRestore();
+    }
     expect(list.data!.customers.nodes[0].id).toBe(id);
     expect(requestsBetween(before, await t.siloRequests()).accounting).toBe(1);
     expect(list.data!.customers.nodes[0].accounting.balance).toBe(pop.data!.customerByPhone.accounting.balance);
