@@ -160,7 +160,7 @@ describe('the embedded server on disk', () => {
     // The level each outermost transaction ran under: the level its commit syncs the WAL with.
     const levels: number[] = [];
     let depth = 0;
-     
+
     const transaction = Database.prototype.transaction;
     const spy = jest.spyOn(Database.prototype, 'transaction').mockImplementation(function (
       this: Database.Database,
