@@ -39,7 +39,7 @@ process.once('exit', () => {
 
 /**
  * The command that runs one of the project's entry points: the compiled `dist/...js` next to
- * this file when it exists, else the TypeScript source through ts-node (as gateway/demo.ts does),
+ * this file when it exists, else the TypeScript source through ts-node (as gateway/demo/child.ts does),
  * so the benchmark also runs from source in a test without a build.
  */
 export function nodeEntry(fromDir: string, relativeNoExt: string): string[] {

@@ -10,7 +10,7 @@ import { DataDirInUseError, openStore, type StoreConnection } from '../store';
 import { prepareRepositories } from './repositories';
 import { ADMIN_TOKEN_HEADER, readAdminToken, type FullSyncReport } from './admin';
 import { createConnectors } from './connectors';
-import { startDemoSilos, type DemoSilos } from './demo';
+import { DemoSilosError, startDemoSilos, type DemoSilos } from './demo';
 import { startHub } from './hub';
 import { consoleLogger } from './logger';
 import { writeSchemaFile } from './schema-file';
@@ -184,7 +184,12 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof SyncError || error instanceof SnapshotError)
+    if (
+      error instanceof ConfigError ||
+      error instanceof SyncError ||
+      error instanceof SnapshotError ||
+      error instanceof DemoSilosError
+    )
       consoleLogger.error(error.message);
     else consoleLogger.error('Switchboard stopped', error);
     process.exit(1);

@@ -9,7 +9,9 @@ export interface HubLogger {
 export const consoleLogger: HubLogger = {
   info: (message) => console.log(message),
   warn: (message) => console.warn(`warning: ${message}`),
-  error: (message, error) => console.error(`error: ${message}`, error ?? ''),
+  // Without an error, nothing after the message: a trailing space would end every such line.
+  error: (message, error) =>
+    error === undefined ? console.error(`error: ${message}`) : console.error(`error: ${message}`, error),
 };
 
 /** Logs nothing (tests). */

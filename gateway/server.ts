@@ -39,6 +39,10 @@ export async function createGatewayServer(
     includeStacktraceInErrorResponses: false,
     // Introspection stays on: the typed, described schema is how frontend teams discover the graph.
     introspection: true,
+    // The CLI owns SIGINT and SIGTERM and stops the server, the store and the demo systems in
+    // order. Apollo's own handler (on outside NODE_ENV=test) would stop only itself and then
+    // re-raise the signal, killing the process before the rest is closed.
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), ...(options.plugins ?? [])],
   });
   await apollo.start();

@@ -2,21 +2,26 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
 import type { SiloName } from './generator/types';
 import { generateWorld, MAX_SCALE } from './generator/world';
-import { startSilos, type StartSilosOptions } from './start';
+import { startSilos, type RunningSilos, type StartSilosOptions } from './start';
 
 /** A command-line mistake: printed as one line, exit status 2. */
 export class UsageError extends Error {}
 
 const USAGE = `Usage: silos [--seed N] [--scale N] [--host H] [--latency-ms N] [--jitter-ms N]
              [--accounting-port N] [--sales-port N] [--credit-port N] [--support-port N]
+             [--exit-with-parent]
 Environment: SILO_SEED, SILO_SCALE, ACCOUNTING_PORT, SALES_PORT, CREDIT_PORT, SUPPORT_PORT
-(flags win over the environment). Prints SILOS_READY {urls} once every silo listens.`;
+(flags win over the environment). Prints SILOS_READY {urls} once every silo listens.
+--exit-with-parent: stop when the IPC channel to the parent process closes (the hub's demo
+mode uses it, so the silos die with the hub; it needs a parent that spawned them with 'ipc').`;
 
 /** What the command line and environment ask for. */
 export interface CliOptions extends Required<
   Pick<StartSilosOptions, 'seed' | 'scale' | 'host' | 'latencyMs' | 'jitterMs'>
 > {
   ports: Record<SiloName, number>;
+  /** Stop when the parent's IPC channel closes: the hub's demo child must not outlive the hub. */
+  exitWithParent: boolean;
 }
 
 /** Reads a whole number in [min, max]; `source` names the flag or variable in the error. */
@@ -65,6 +70,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'latency-ms': { type: 'string' },
         'jitter-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'exit-with-parent': { type: 'boolean' },
         ...portFlags,
       },
     }));
@@ -91,6 +97,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     latencyMs: latency === undefined ? 0 : millis('--latency-ms', latency),
     jitterMs: jitter === undefined ? 0 : millis('--jitter-ms', jitter),
     ports,
+    exitWithParent: values['exit-with-parent'] === true,
   };
 }
 
@@ -107,31 +114,44 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const started = process.hrtime.bigint();
-  const world = generateWorld({ seed: options.seed, scale: options.scale });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const silos = await startSilos({ ...options, world });
-  process.stdout.write(
-    `Demo department systems (seed ${options.seed}, scale ${options.scale}, generated in ${seconds.toFixed(1)} s):\n`,
-  );
-  for (const name of SILO_NAMES) process.stdout.write(`  ${name.padEnd(10)} ${silos.urls[name]}\n`);
-  // The line a parent process waits for (see gateway/demo.ts).
-  process.stdout.write(`SILOS_READY ${JSON.stringify(silos.urls)}\n`);
-
+  if (options.exitWithParent && !process.send) {
+    process.stderr.write(
+      'silos: --exit-with-parent needs an IPC channel to the parent process (spawn with stdio "ipc")\n',
+    );
+    process.exit(2);
+  }
+  let silos: RunningSilos | null = null;
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (reason: string): void => {
     if (stopping) process.exit(1); // A second signal means "now".
     stopping = true;
+    // Not listening yet: there is nothing to close, and exiting releases whatever is half open.
+    if (silos === null) process.exit(0);
     silos.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`silos: failed to stop cleanly after ${signal}: ${String(error)}\n`);
+        process.stderr.write(`silos: failed to stop cleanly after ${reason}: ${String(error)}\n`);
         process.exit(1);
       },
     );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Registered before the world is generated (synchronous, seconds at a large scale), so a parent
+  // that dies meanwhile is noticed as soon as the event loop runs. SIGKILL of the parent closes
+  // the channel too, which no signal handler in the parent could do.
+  if (options.exitWithParent) process.once('disconnect', () => stop('the parent process exited'));
+
+  const started = process.hrtime.bigint();
+  const world = generateWorld({ seed: options.seed, scale: options.scale });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  silos = await startSilos({ ...options, world });
+  process.stdout.write(
+    `Demo department systems (seed ${options.seed}, scale ${options.scale}, generated in ${seconds.toFixed(1)} s):\n`,
+  );
+  for (const name of SILO_NAMES) process.stdout.write(`  ${name.padEnd(10)} ${silos.urls[name]}\n`);
+  // The line a parent process waits for (see gateway/demo/child.ts).
+  process.stdout.write(`SILOS_READY ${JSON.stringify(silos.urls)}\n`);
 }
 
 if (require.main === module) {

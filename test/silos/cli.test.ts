@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { parseCliOptions, UsageError } from '../../silos/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
+const PORTS = ['ACCOUNTING_PORT', 'SALES_PORT', 'CREDIT_PORT', 'SUPPORT_PORT'];
 
 /** Runs the CLI from source; resolves with its exit code and output once it exits. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -26,6 +27,7 @@ describe('the silos CLI', () => {
     [['--scale', 'abc'], 'silos: --scale must be an integer from 1 to 100000, got "abc"'],
     [['--scale', '100001'], 'silos: --scale must be an integer from 1 to 100000, got "100001"'],
     [['--colour'], 'silos: unknown option --colour'],
+    [['--exit-with-parent'], 'silos: --exit-with-parent needs an IPC channel to the parent process'],
   ])('exits 2 with a one-line error naming the flag for %j', async (args, message) => {
     const { code, stderr } = await runCli(args).exited;
     expect(code).toBe(2);
@@ -55,6 +57,35 @@ describe('the silos CLI', () => {
   });
 });
 
+describe("the silos CLI as the hub's demo child (--exit-with-parent)", () => {
+  it('stops and exits 0 when the IPC channel to its parent closes', async () => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'silos/cli.ts', '--exit-with-parent', '--scale', '30'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json', ...Object.fromEntries(PORTS.map((p) => [p, '0'])) },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const ready = new Promise<void>((resolve) => {
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          if (line.startsWith('SILOS_READY ')) resolve();
+        });
+      });
+      // An exit code here means the silos ended before they were ready.
+      expect(await Promise.race([ready.then(() => 'ready'), exited])).toBe('ready');
+      // What the parent's death does to the channel, SIGKILL included.
+      child.disconnect();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('parseCliOptions', () => {
   it('defaults to seed 42, scale 1000, loopback and ports 4101..4104', () => {
     expect(parseCliOptions([], {})).toEqual({
@@ -64,6 +95,7 @@ describe('parseCliOptions', () => {
       latencyMs: 0,
       jitterMs: 0,
       ports: { accounting: 4101, sales: 4102, credit: 4103, support: 4104 },
+      exitWithParent: false,
     });
   });
 
