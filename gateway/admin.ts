@@ -1,15 +1,31 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { SyncReport } from '../schema/identity';
-import type { SnapshotReport } from '../schema/snapshot';
+import type { SyncProgress, SyncReport } from '../schema/identity';
+import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
 
 /** What a full sync through the hub reports. */
 export interface FullSyncReport {
   identity: SyncReport;
   snapshots: SnapshotReport;
 }
+
+/**
+ * One line of `POST /admin/sync`'s answer (NDJSON): progress while the sync runs, then exactly
+ * one `done` or `error`, so `npm run sync` can show the same progress as a standalone run.
+ */
+export type SyncEvent =
+  | ({ event: 'identity' } & SyncProgress)
+  | ({ event: 'snapshots' } & SnapshotProgress)
+  | { event: 'done'; report: FullSyncReport }
+  | { event: 'error'; error: { code: string; message: string } };
+
+/** A full sync that reports its progress as it goes. */
+export type FullSync = (
+  progress: (event: Extract<SyncEvent, { event: 'identity' | 'snapshots' }>) => void,
+) => Promise<FullSyncReport>;
 
 /** True for an address of this machine's loopback interface (IPv4, IPv6, or IPv4-mapped). */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -51,23 +67,30 @@ function tokenMatches(expected: string, given: string | string[] | undefined): b
 }
 
 /**
- * `POST /admin/sync`: runs the identity sync and the snapshot build inside the running hub.
- * It exists for `npm run sync` on a machine where the hub owns the embedded store's data file
- * (one process at a time may). A request must come from this machine (a reverse proxy on it
- * still cannot pass: it needs the token too) and carry the token from the data directory in
+ * `POST /admin/sync`: runs the identity sync and the snapshot build inside the running hub, and
+ * streams their progress as NDJSON (`SyncEvent`, one per line) ending with the report or the
+ * error. It exists for `npm run sync` on a machine where the hub owns the embedded store's data
+ * file (one process at a time may). A request must come from this machine (a reverse proxy on
+ * it still cannot pass: it needs the token too) and carry the token from the data directory in
  * `x-switchboard-admin-token`, a custom header a cross-site page cannot send: 403 otherwise.
  */
-export function registerAdminRoutes(app: FastifyInstance, sync: () => Promise<FullSyncReport>, token: string): void {
+export function registerAdminRoutes(app: FastifyInstance, sync: FullSync, token: string): void {
   app.post('/admin/sync', async (request, reply) => {
     if (!isLoopbackAddress(request.socket.remoteAddress) || !tokenMatches(token, request.headers[ADMIN_TOKEN_HEADER])) {
       return reply
         .code(403)
         .send({ error: { code: 'FORBIDDEN', message: 'Admin routes answer only this machine, with the admin token' } });
     }
-    try {
-      return await sync();
-    } catch (error) {
-      return reply.code(502).send({ error: { code: 'UPSTREAM_UNAVAILABLE', message: (error as Error).message } });
-    }
+    const lines = new PassThrough();
+    const send = (event: SyncEvent) => lines.write(`${JSON.stringify(event)}\n`);
+    // The status is sent with the first line, before the outcome is known: the last line says it.
+    void sync(send)
+      .then(
+        (report) => send({ event: 'done', report }),
+        (error: unknown) =>
+          send({ event: 'error', error: { code: 'UPSTREAM_UNAVAILABLE', message: (error as Error).message } }),
+      )
+      .finally(() => lines.end());
+    return reply.type('application/x-ndjson').send(lines);
   });
 }

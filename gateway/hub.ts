@@ -181,7 +181,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           if (adminToken)
             registerAdminRoutes(
               server,
-              async () => ({ identity: await sync(), snapshots: await snapshotRunner.run() }),
+              async (progress) => ({
+                identity: await sync((p) => progress({ event: 'identity', ...p })),
+                snapshots: await snapshotRunner.run((p) => progress({ event: 'snapshots', ...p })),
+              }),
               adminToken.token,
             );
         },

@@ -1,4 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
+import type { SyncProgress } from '../schema/identity';
 import type { SnapshotProgress } from '../schema/snapshot';
 
 /** Shows a snapshot run's progress while `npm run sync` waits for it. */
@@ -48,5 +49,43 @@ export function snapshotProgressView(stream: NodeJS.WriteStream = process.stderr
       );
     },
     stop: () => undefined,
+  };
+}
+
+/** Shows how far the identity sync has read each system's directory. */
+export interface IdentityProgressView {
+  update: (progress: SyncProgress) => void;
+  /** Ends the display (on a terminal: ends the line). */
+  stop(): void;
+}
+
+/**
+ * One line rewritten in place on a terminal; elsewhere a plain line at most every `everyMs`
+ * (default 2 s), so a log shows the sync is alive without a line per directory page.
+ */
+export function identityProgressView(
+  stream: NodeJS.WriteStream = process.stderr,
+  everyMs = 2_000,
+  now: () => number = Date.now,
+): IdentityProgressView {
+  const counts = new Map<string, number>();
+  const line = () => `Reading directories: ${[...counts].map(([system, n]) => `${system} ${n}`).join(', ')}`;
+  let shown = false;
+  let lastAt = -Infinity;
+  return {
+    update({ system, records }) {
+      counts.set(system, records);
+      if (stream.isTTY) {
+        stream.write(`\r${line()}   `);
+        shown = true;
+      } else if (now() - lastAt >= everyMs) {
+        lastAt = now();
+        stream.write(`${line()}\n`);
+      }
+    },
+    stop() {
+      if (shown) stream.write('\n');
+      shown = false;
+    },
   };
 }

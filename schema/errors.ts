@@ -60,10 +60,13 @@ export function upstreamTimeout(connector: string, timeoutMs: number, cause?: Er
 }
 
 /** No snapshot to filter or order customers by yet: one must be built first. */
-export function snapshotUnavailable(): GraphQLError {
+export function snapshotUnavailable(building?: { customersDone: number }): GraphQLError {
+  const now = building
+    ? `a run has written ${building.customersDone} customers and not finished: ask again once it has (a run a failure stopped resumes with \`npm run sync\`)`
+    : 'run `npm run sync` (or set snapshot.intervalMinutes), then ask again';
   return hubError(
-    'Customers can be filtered and ordered only from a customer-360 snapshot, and none has been built yet: run `npm run sync` ' +
-      '(or set snapshot.intervalMinutes), then ask again. Without filter and orderBy, customers lists every customer.',
+    `Customers can be filtered and ordered only from a customer-360 snapshot, and none has been built yet: ${now}. ` +
+      'Without filter and orderBy, customers lists every customer.',
     { code: ErrorCode.SNAPSHOT_UNAVAILABLE, http: { status: 503 } },
   );
 }

@@ -136,7 +136,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       const query = toSnapshotQuery(listing.catalog, { first, after, filter, orderBy });
       const [state, page] = await Promise.all([deps.snapshots.readState(), deps.snapshots.query(query)]);
       // Before the first run finishes, the snapshot is partial or empty: refusing beats a silently short list.
-      if (!state?.completed) throw snapshotUnavailable();
+      if (!state?.completed) throw snapshotUnavailable(state?.finishedAt === null ? state : undefined);
       return connection(
         page.items.map(toCustomer),
         page.items.map((doc) => snapshotCursor(doc, query.sort, query.list)),

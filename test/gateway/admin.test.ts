@@ -9,7 +9,9 @@ import {
   readAdminToken,
   registerAdminRoutes,
   type FullSyncReport,
+  type SyncEvent,
 } from '../../gateway/admin';
+import { syncThroughHub, type SyncViews } from '../../gateway/sync-command';
 
 const REPORT = {
   identity: { customers: 3, records: { sales: 3 }, linkedAcrossSystems: 0, conflicts: 0, removed: 0, durationMs: 5 },
@@ -45,17 +47,40 @@ describe('POST /admin/sync', () => {
   let url: string;
   let runs = 0;
   let fail = false;
+  /** Set by a test to hold the sync after its first progress event, until it resolves. */
+  let hold: Promise<void> | null = null;
   const TOKEN = 'f'.repeat(64);
   const post = (token: string | null = TOKEN) =>
     fetch(url, { method: 'POST', headers: token === null ? {} : { [ADMIN_TOKEN_HEADER]: token } });
+  const events = async (response: Response) =>
+    (await response.text())
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as SyncEvent);
+
+  /** Views that record what they were shown. */
+  function recordingViews() {
+    const shown: string[] = [];
+    const views: SyncViews = {
+      identity: { update: (p) => shown.push(`identity ${p.system} ${p.records}`), stop: () => undefined },
+      snapshots: {
+        update: (p) => shown.push(`snapshots ${p.customersDone}/${p.customersTotal}`),
+        stop: () => undefined,
+      },
+    };
+    return { shown, views };
+  }
 
   beforeAll(async () => {
     app = Fastify();
     registerAdminRoutes(
       app,
-      async () => {
+      async (progress) => {
         runs += 1;
+        progress({ event: 'identity', system: 'sales', records: 3 });
+        if (hold) await hold;
         if (fail) throw new Error('The sales system is unavailable: it answered HTTP 503');
+        progress({ event: 'snapshots', runId: 'r', customersDone: 3, customersTotal: 3, batches: 1 });
         return REPORT;
       },
       TOKEN,
@@ -64,11 +89,36 @@ describe('POST /admin/sync', () => {
   });
   afterAll(() => app.close());
 
-  it('runs the sync inside the hub for a request from this machine with the token', async () => {
+  it('runs the sync inside the hub for a request from this machine with the token, streaming its progress', async () => {
     const response = await post();
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual(REPORT);
+    expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    expect(await events(response)).toEqual([
+      { event: 'identity', system: 'sales', records: 3 },
+      { event: 'snapshots', runId: 'r', customersDone: 3, customersTotal: 3, batches: 1 },
+      { event: 'done', report: REPORT },
+    ]);
     expect(runs).toBe(1);
+  });
+
+  it('shows progress to `npm run sync` while the sync is still running, then returns the report', async () => {
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    const { shown, views } = recordingViews();
+    let firstShown!: () => void;
+    const shownOnce = new Promise<void>((resolve) => (firstShown = resolve));
+    const identity = views.identity.update;
+    views.identity.update = (p) => {
+      identity(p);
+      firstShown();
+    };
+    const report = syncThroughHub(url, TOKEN, views);
+    await shownOnce; // the hub's sync is still held: this line came while it runs
+    expect(shown).toEqual(['identity sales 3']);
+    release();
+    expect(await report).toEqual(REPORT);
+    expect(shown).toEqual(['identity sales 3', 'snapshots 3/3']);
+    hold = null;
   });
 
   it.each([
@@ -82,13 +132,25 @@ describe('POST /admin/sync', () => {
     expect(runs).toBe(before);
   });
 
-  it('answers 502 with the reason when the sync fails', async () => {
+  it('ends the stream with the reason when the sync fails, which `npm run sync` reports', async () => {
     fail = true;
     const response = await post();
+    expect(await events(response)).toEqual([
+      { event: 'identity', system: 'sales', records: 3 },
+      {
+        event: 'error',
+        error: { code: 'UPSTREAM_UNAVAILABLE', message: 'The sales system is unavailable: it answered HTTP 503' },
+      },
+    ]);
+    await expect(syncThroughHub(url, TOKEN, recordingViews().views)).rejects.toThrow(
+      "The running hub's sync failed: The sales system is unavailable: it answered HTTP 503",
+    );
     fail = false;
-    expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
-      'The sales system is unavailable: it answered HTTP 503',
+  });
+
+  it('tells `npm run sync` why the hub refused it', async () => {
+    await expect(syncThroughHub(url, 'e'.repeat(64), recordingViews().views)).rejects.toThrow(
+      /refused the sync: Admin routes answer only this machine, with the admin token/,
     );
   });
 });
