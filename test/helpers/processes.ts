@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -16,15 +16,45 @@ export interface TestProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+let compiledRoot: string | null = null;
+
 /**
- * Runs a project entry point from source through ts-node, as `npm start` would run it compiled,
- * with only the environment given (plus PATH and HOME): no NODE_ENV, so the CLI's production
- * default applies, and nothing from the developer's shell leaks in.
+ * Compiles the project once per test file, with the same `tsc` build `npm start` runs, into a
+ * folder of its own under `.test-dist/` (inside the repository, so `node_modules` resolves).
+ * Starting a compiled CLI takes a second; through ts-node it took five, twice per start.
  */
-export function runFromSource(script: string, args: string[], env: Record<string, string>): TestProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
+export function compileProject(): string {
+  if (compiledRoot === null) {
+    const outDir = path.join(ROOT, '.test-dist', String(process.pid));
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
+    compiledRoot = outDir;
+  }
+  return compiledRoot;
+}
+
+/** Removes what `runCompiled` built; call it in the test file's afterAll. */
+export function removeCompiled(): void {
+  if (compiledRoot !== null) rmSync(compiledRoot, { recursive: true, force: true });
+  compiledRoot = null;
+}
+
+/**
+ * Runs a project entry point compiled as `npm start` runs it (`gateway/cli.ts` runs as
+ * `gateway/cli.js`), with only the environment given (plus PATH and HOME): no NODE_ENV, so the
+ * CLI's production default applies, and nothing from the developer's shell leaks in.
+ */
+export function runCompiled(script: string, args: string[], env: Record<string, string>): TestProcess {
+  const entry = path.join(compileProject(), script.replace(/\.ts$/, '.js'));
+  const child = spawn(process.execPath, [entry, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_PROJECT: 'tsconfig.json', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));

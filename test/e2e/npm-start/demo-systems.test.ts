@@ -8,14 +8,16 @@ import {
   isRunning,
   killAll,
   processState,
-  runFromSource,
+  compileProject,
+  removeCompiled,
+  runCompiled,
   waitUntilGone,
   type TestProcess,
 } from '../../helpers/processes';
 
 // `npm start` as a user runs it: the real CLI, with its demo systems in a child process.
 const READY = /^Switchboard is serving the customer graph at (\S+)$/;
-const START_MS = 60_000; // ts-node compiles the hub and the silos on a shared, busy machine
+const START_MS = 60_000; // generous: a shared, busy machine
 jest.setTimeout(3 * START_MS);
 const GONE_MS = 10_000;
 /** Where the hub records its demo child, in its data directory (gateway/demo/leftover.ts). */
@@ -23,8 +25,10 @@ const DEMO_RECORD_FILE = 'demo-systems.json';
 
 const started = new Set<number>();
 const dirs: string[] = [];
+beforeAll(() => compileProject());
 afterAll(() => {
   killAll(started);
+  removeCompiled();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -56,7 +60,7 @@ async function setup(): Promise<Setup> {
 }
 
 function startHubCli(env: Record<string, string>): TestProcess {
-  const hub = runFromSource('gateway/cli.ts', ['start'], env);
+  const hub = runCompiled('gateway/cli.ts', ['start'], env);
   started.add(hub.pid);
   return hub;
 }
