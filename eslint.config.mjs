@@ -4,7 +4,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.test-dist/', 'coverage/', 'node_modules/', '.switchboard/', 'eslint.config.mjs', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/',
+      '.test-dist/',
+      'coverage/',
+      'node_modules/',
+      '.switchboard/',
+      'eslint.config.mjs',
+      'jest.config.js',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
