@@ -63,7 +63,9 @@ function serveRequests(hub: Hub): void {
 
 async function main(): Promise<void> {
   const overrides = JSON.parse(process.env.BENCH_HUB_CONFIG ?? '{}') as SwitchboardConfigInput;
-  const config = loadConfig({ env: process.env, overrides });
+  // NODE_ENV=production is set for graphql-js's speed; the hub under test runs in demo mode
+  // (no credentials), as the quick start does, unless the overrides enable authentication.
+  const config = loadConfig({ env: process.env, overrides: { production: false, ...overrides } });
   const hub = await startHub(config, { logger });
   serveRequests(hub);
   process.stdout.write(`HUB_READY ${JSON.stringify({ url: hub.url })}\n`);

@@ -108,6 +108,8 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
       dataDir: env.SWITCHBOARD_DATA_DIR || undefined,
     },
     cache: { enabled: envBoolean(env, 'SWITCHBOARD_CACHE') },
+    production: env.NODE_ENV === undefined ? undefined : env.NODE_ENV === 'production',
+    auth: { enabled: envBoolean(env, 'SWITCHBOARD_AUTH') },
     demo: {
       enabled: envBoolean(env, 'SWITCHBOARD_DEMO'),
       seed: envNumber(env, 'SILO_SEED'),

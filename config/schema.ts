@@ -60,6 +60,50 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Production mode (`NODE_ENV=production` as the operator gives it): authentication is
+     * required, introspection and field suggestions are for integrators and admins only.
+     */
+    production: z.boolean().default(false),
+    auth: z
+      .object({
+        /**
+         * Require a credential on every request. Off, outside production, the hub runs in demo
+         * mode: anonymous requests act as admin, and one demo API key per role is printed.
+         */
+        enabled: z.boolean().default(false),
+        /** JWT bearer tokens from the company's identity provider; null accepts API keys only. */
+        jwt: z
+          .object({
+            /** A JWKS file (JSON `{ keys: [...] }`); exactly one of jwksFile and jwksUrl. */
+            jwksFile: z.string().min(1).nullable().default(null),
+            /** A JWKS URL, fetched and cached by jose. */
+            jwksUrl: z
+              .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+              .nullable()
+              .default(null),
+            /** The `iss` every token must carry. */
+            issuer: z.string().min(1),
+            /** The `aud` every token must carry. */
+            audience: z.string().min(1),
+            /** The claim holding the caller's roles (an array of strings, or one space-separated string). */
+            rolesClaim: z.string().min(1).default('roles'),
+            /** Allowed clock difference for `exp` and `nbf`. */
+            clockToleranceSeconds: z.number().int().nonnegative().max(300).default(30),
+          })
+          .strict()
+          .refine((jwt) => (jwt.jwksFile === null) !== (jwt.jwksUrl === null), {
+            message: 'expected exactly one of jwksFile and jwksUrl',
+          })
+          .nullable()
+          .default(null),
+        /** How long a verified API key is remembered; a revoked key stops working within this. */
+        keyCacheSeconds: z.number().int().nonnegative().max(300).default(10),
+        /** The access policy: which role may read which field and run which mutation. */
+        policyFile: z.string().min(1).default('config/policy.yaml'),
+      })
+      .strict()
+      .prefault({}),
     identity: z
       .object({
         /** The country assumed for phone numbers written without a country code (ISO 3166 alpha-2). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import './production-defaults';
+import { givenNodeEnv } from './production-defaults';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
 import { SyncError } from '../schema/identity';
@@ -34,6 +34,14 @@ async function start(config: SwitchboardConfig): Promise<void> {
     console.log(
       `Store: ${hub.store.embedded ? `embedded MongoDB-compatible server (${config.mongodb.memory ? 'in memory' : config.mongodb.dataDir})` : 'MongoDB'}`,
     );
+    if (hub.demoKeys.length > 0) {
+      console.log(
+        'DEMO MODE: no authentication is configured, so anonymous requests act as admin. ' +
+          'Set auth.enabled (SWITCHBOARD_AUTH=1) before anyone else can reach this hub. Demo API keys, one per role:',
+      );
+      for (const key of hub.demoKeys)
+        console.log(`  ${key.roles.join(',').padEnd(13)} Authorization: Bearer ${key.token}`);
+    }
     console.log(`Switchboard is serving the customer graph at ${hub.url}`);
     const stop = async () => {
       await hub.close();
@@ -58,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Wrote ${writeSchemaFile()}`);
     return 0;
   }
-  const config = loadConfig();
+  // Production mode follows NODE_ENV as the operator set it, not the CLI's own default.
+  const config = loadConfig({ env: { ...process.env, NODE_ENV: givenNodeEnv } });
   if (command === 'start') await start(config);
   else if (command === 'sync') await runSyncCommand(config);
   else {

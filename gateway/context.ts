@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FreshnessLog, type Connector, type RequestContext } from '../connectors/kit';
+import type { Principal } from '../schema/principal';
 
 /** Anything that contributes a per-request scope: the hub and each connector. */
 export interface ScopeSource {
@@ -13,9 +14,11 @@ export interface ScopeSource {
  */
 export function createContextFactory(
   sources: ReadonlyArray<ScopeSource | Connector>,
-): (requestId?: string) => RequestContext {
-  return (requestId = randomUUID()) => ({
-    requestId,
+): (request: { id?: string; principal: Principal }) => RequestContext {
+  // The principal is required: a context without one must never default to a privileged caller.
+  return ({ id = randomUUID(), principal }) => ({
+    requestId: id,
+    principal,
     freshness: new FreshnessLog(),
     scopes: new Map(sources.map((source) => [source.name, source.createRequestScope()])),
   });

@@ -20,6 +20,9 @@ import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
 import { registerWebhooks } from './webhooks';
 import { createAdminToken, registerAdminRoutes } from './admin';
+import { mayReadMetrics, prepareAuthentication } from './auth/setup';
+import { principalOf } from './auth/hook';
+import type { CreatedApiKey } from '../store/api-keys.repository';
 import { decideIdentitySync, describeSync } from './identity-on-start';
 
 /** A running hub. */
@@ -31,6 +34,8 @@ export interface Hub {
   readonly store: StoreConnection;
   readonly connectors: readonly Connector[];
   readonly metrics: HubMetrics;
+  /** In demo mode, one fresh API key per role (the previous start's are revoked); empty otherwise. */
+  readonly demoKeys: readonly CreatedApiKey[];
   /** Re-reads every system's directory and rewrites the identity map. */
   syncIdentities(onProgress?: (progress: SyncProgress) => void): Promise<SyncReport>;
   /**
@@ -81,6 +86,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       now: runtime.now,
     });
     const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
+    const { authenticate, demoKeys } = await prepareAuthentication(config, store.db, runtime.now);
     // One identity sync at a time: a second caller joins the run under way, because two runs
     // interleaving their writes could delete each other's customers. Anything that may change
     // what a query answers clears the response cache.
@@ -166,14 +172,22 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
+      authenticate,
       logger,
       examplePhone,
       plugins: [ApolloServerPluginFreshness(), responses.plugin],
       routes: [
         (server) => {
-          server.get('/metrics', async (_request, reply) =>
-            reply.type(metrics.contentType).send(await metrics.render()),
-          );
+          server.get('/metrics', async (request, reply) => {
+            if (!mayReadMetrics(principalOf(request))) {
+              return reply.code(403).send({
+                errors: [
+                  { message: 'Metrics are for the admin and integrator roles', extensions: { code: 'FORBIDDEN' } },
+                ],
+              });
+            }
+            return reply.type(metrics.contentType).send(await metrics.render());
+          });
         },
         (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear(), runtime.now),
         (server) => {
@@ -213,6 +227,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     }
     return {
       url,
+      demoKeys,
       schema,
       app,
       store,

@@ -1,9 +1,12 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../connectors/kit';
+import type { Principal } from '../schema/principal';
+import { principalOf, registerAuthentication } from './auth/hook';
+import type { Authenticator } from './auth/authenticate';
 import { createErrorFormatter, type ErrorLogger } from './errors';
 import { registerQueryPageAssets, wantsQueryPage } from './query-page';
 
@@ -13,7 +16,9 @@ export const GRAPHQL_PATH = '/graphql';
 /** What the HTTP server needs from the rest of the hub. */
 export interface GatewayServerOptions {
   schema: GraphQLSchema;
-  createContext: (requestId?: string) => RequestContext;
+  createContext: (request: { id: string; principal: Principal }) => RequestContext;
+  /** Who is calling: every GraphQL request and `/metrics` go through it before anything runs. */
+  authenticate: Authenticator;
   logger: ErrorLogger;
   /** Health of the hub's dependencies, for `GET /health`. */
   health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
@@ -23,6 +28,11 @@ export interface GatewayServerOptions {
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Registers the hub's other routes (metrics, change notices...). */
   routes?: Array<(app: FastifyInstance) => Promise<void> | void>;
+}
+
+/** A browser asking for the query page (an HTML page with no data in it: it needs no credential). */
+function isQueryPage(request: FastifyRequest): boolean {
+  return request.method === 'GET' && wantsQueryPage(request.headers.accept, request.query);
 }
 
 /**
@@ -47,12 +57,18 @@ export async function createGatewayServer(
   });
   await apollo.start();
 
-  const context = async (request: { id: string }) => options.createContext(request.id);
+  registerAuthentication(
+    app,
+    options.authenticate,
+    (request) => request.url === '/metrics' || (request.url.split('?')[0] === GRAPHQL_PATH && !isQueryPage(request)),
+  );
+  const context = async (request: FastifyRequest) =>
+    options.createContext({ id: request.id, principal: principalOf(request) });
   const renderPage = registerQueryPageAssets(app, GRAPHQL_PATH, options.examplePhone);
   const apolloGet = fastifyApolloHandler(apollo, { context });
   // Apollo answers GraphQL GETs (queries only, CSRF-checked); a browser gets the query page.
   app.get<{ Reply: string }>(GRAPHQL_PATH, async function (request, reply) {
-    if (wantsQueryPage(request.headers.accept, request.query)) return reply.type('text/html').send(renderPage());
+    if (isQueryPage(request)) return reply.type('text/html').send(renderPage());
     return apolloGet.call(this, request, reply);
   });
   await app.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, method: ['POST', 'OPTIONS'], context });

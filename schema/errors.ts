@@ -15,6 +15,8 @@ export const ErrorCode = {
   SNAPSHOT_UNAVAILABLE: 'SNAPSHOT_UNAVAILABLE',
   /** The caller may not do this. */
   FORBIDDEN: 'FORBIDDEN',
+  /** No credential, or one that is malformed, expired, revoked or not ours: nothing was executed. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Something failed inside the hub itself; details are in the hub's log, not the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -81,4 +83,9 @@ export function hasHubCode(error: unknown): error is GraphQLError {
   if (!(error instanceof GraphQLError)) return false;
   const code = error.extensions?.code;
   return typeof code === 'string' && Object.values<string>(ErrorCode).includes(code);
+}
+
+/** The caller's roles do not allow this field or mutation; the field answers null. */
+export function forbidden(message: string): GraphQLError {
+  return hubError(message, { code: ErrorCode.FORBIDDEN, http: { status: 200 } });
 }

@@ -1,3 +1,4 @@
+import type { Principal } from '../../schema/principal';
 import type { FreshnessLog } from './freshness';
 
 /**
@@ -6,6 +7,8 @@ import type { FreshnessLog } from './freshness';
  */
 export interface RequestContext {
   readonly requestId: string;
+  /** Who is calling, as the authentication hook established (never headers or tokens). */
+  readonly principal: Principal;
   /** What this request served stale, reported in the response's extensions. */
   readonly freshness: FreshnessLog;
   /** Each connector's request scope, by connector name. */

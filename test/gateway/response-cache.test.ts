@@ -1,3 +1,4 @@
+import { DEMO_PRINCIPAL } from '../../schema/principal';
 import { ApolloServer } from '@apollo/server';
 import { FreshnessLog, type RequestContext } from '../../connectors/kit';
 import { ApolloServerPluginResponseCache } from '../../gateway/plugins/response-cache';
@@ -33,7 +34,7 @@ describe('the response cache plugin', () => {
     });
     await server.start();
     const context = (): Promise<RequestContext> =>
-      Promise.resolve({ requestId: 'r', freshness: new FreshnessLog(), scopes: new Map() });
+      Promise.resolve({ requestId: 'r', principal: DEMO_PRINCIPAL, freshness: new FreshnessLog(), scopes: new Map() });
     const run = async () => server.executeOperation({ query: '{ value }' }, { contextValue: await context() });
     const slow = run();
     await slowStarted;

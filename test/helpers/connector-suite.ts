@@ -1,3 +1,4 @@
+import { DEMO_PRINCIPAL } from '../../schema/principal';
 import { graphql, type ExecutionResult, type GraphQLError } from 'graphql';
 import { connectorConfigSchema, type ConnectorConfig } from '../../config';
 import {
@@ -78,6 +79,7 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
     async execute(source, variables, connector = ready().connector) {
       const contextValue: RequestContext = {
         requestId: 't',
+        principal: DEMO_PRINCIPAL,
         freshness: new FreshnessLog(),
         scopes: new Map([[name, connector.createRequestScope()]]),
       };

@@ -1,4 +1,4 @@
-import { loadConfig, type ConnectorConfig } from '../../config';
+import { loadConfig, type ConnectorConfig, type SwitchboardConfigInput } from '../../config';
 import { setChaos, siloRequestCount, type Chaos } from './connector-silo';
 import { startHub, silentLogger, type Hub } from '../../gateway';
 import { startSilos, type RunningSilos } from '../../silos';
@@ -13,6 +13,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface TestHub {
   hub: Hub;
   silos: RunningSilos;
+  /** POSTs a GraphQL document with these headers (e.g. `authorization`), for the whole HTTP response. */
+  post(document: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   /** POSTs a GraphQL document to the hub, as a client would. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Requests each system has served since start, from its own `/_stats`. */
@@ -38,6 +40,8 @@ export interface TestHubOptions {
   responseCache?: { maxEntries?: number; maxAgeSeconds?: number };
   /** Customers per snapshot batch (default the config's). */
   snapshotBatchSize?: number;
+  /** Authentication settings (default: none, so the hub runs in demo mode). */
+  auth?: SwitchboardConfigInput['auth'];
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -65,6 +69,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
         ...(options.responseCache === undefined ? {} : { responses: options.responseCache }),
       },
       ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
+      ...(options.auth ? { auth: options.auth } : {}),
       connectors,
     },
   });
@@ -76,19 +81,20 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     throw error;
   }
 
-  const query = async <T>(document: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
-    const response = await fetch(hub.url, {
+  const post = (document: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    fetch(hub.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: document, variables }),
     });
-    return (await response.json()) as GraphQLResponse<T>;
-  };
+  const query = async <T>(document: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> =>
+    (await (await post(document, variables)).json()) as GraphQLResponse<T>;
 
   return {
     hub,
     silos,
     query,
+    post,
     async siloRequests() {
       const entries = await Promise.all(
         Object.entries(silos.urls).map(async ([name, url]) => [name, await siloRequestCount(url)] as const),

@@ -1,0 +1,44 @@
+import type { Db } from 'mongodb';
+import { ConfigError, type SwitchboardConfig } from '../../config';
+import { ROLES, type Principal } from '../../schema/principal';
+import { ApiKeyRepository, type CreatedApiKey } from '../../store/api-keys.repository';
+import { createAuthenticator, type Authenticator } from './authenticate';
+import { createJwtVerifier } from './jwt';
+
+/** The name prefix of the keys demo mode makes; each start revokes the previous start's. */
+export const DEMO_KEY_PREFIX = 'demo-';
+
+/**
+ * Decides how callers prove who they are. `auth.enabled`: API keys (and JWTs when `auth.jwt` is
+ * set) are required. Not enabled, outside production: demo mode, where anonymous requests act
+ * as admin and one fresh demo key per role is made so the rules can be tried at once. Not
+ * enabled in production: a ConfigError, because an open hub in production is a data leak.
+ */
+export async function prepareAuthentication(
+  config: SwitchboardConfig,
+  db: Db,
+  now: () => Date,
+): Promise<{ authenticate: Authenticator; demoKeys: CreatedApiKey[]; mode: 'demo' | 'required' }> {
+  if (config.production && !config.auth.enabled) {
+    throw new ConfigError(
+      'Refusing to start: NODE_ENV is production and no authentication is configured. ' +
+        'Set auth.enabled: true (or SWITCHBOARD_AUTH=1) to require API keys, and auth.jwt to accept ' +
+        "your identity provider's tokens; create keys with `npx switchboard keys create`.",
+    );
+  }
+  const apiKeys = new ApiKeyRepository(db);
+  const mode = config.auth.enabled ? 'required' : 'demo';
+  const jwt = config.auth.jwt === null ? null : createJwtVerifier(config.auth.jwt, now);
+  const authenticate = createAuthenticator({ mode, apiKeys, jwt, keyCacheSeconds: config.auth.keyCacheSeconds });
+  const demoKeys: CreatedApiKey[] = [];
+  if (mode === 'demo') {
+    await apiKeys.revokeNamed(DEMO_KEY_PREFIX, now());
+    for (const role of ROLES) demoKeys.push(await apiKeys.create(`${DEMO_KEY_PREFIX}${role}`, [role], now()));
+  }
+  return { authenticate, demoKeys, mode };
+}
+
+/** `/metrics` shows every connector's traffic: for operators only. */
+export function mayReadMetrics(principal: Principal): boolean {
+  return principal.roles.has('admin') || principal.roles.has('integrator');
+}

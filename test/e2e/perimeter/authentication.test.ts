@@ -1,0 +1,112 @@
+import { loadConfig } from '../../../config';
+import { silentLogger, startHub } from '../../../gateway';
+import { ApiKeyRepository } from '../../../store/api-keys.repository';
+import { startTestHub, type TestHub } from '../../helpers/hub';
+
+const POP = /* GraphQL */ `
+  query ($phone: String!) {
+    customerByPhone(phone: $phone) {
+      id
+      accounting {
+        balance
+      }
+    }
+  }
+`;
+
+describe('authentication at the hub', () => {
+  let t: TestHub;
+  let keys: ApiKeyRepository;
+  let phone: string;
+  beforeAll(async () => {
+    t = await startTestHub({ scale: 50, auth: { enabled: true, keyCacheSeconds: 0 } });
+    keys = new ApiKeyRepository(t.hub.store.db);
+    phone = t.silos.world.people.find((p) => p.keys.accounting)!.phone;
+  });
+  afterAll(() => t.close());
+
+  it('refuses a request without a credential with 401, a Bearer challenge and UNAUTHENTICATED, asking no system', async () => {
+    const before = await t.siloRequests();
+    const response = await t.post(POP, { phone });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="switchboard"');
+    expect(
+      ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code,
+    ).toBe('UNAUTHENTICATED');
+    expect(await t.siloRequests()).toEqual(before);
+  });
+
+  it('serves a request with a valid key, and refuses the same key once revoked', async () => {
+    const key = await keys.create('crm-sync', ['accounting']);
+    const ok = await t.post(POP, { phone }, { authorization: `Bearer ${key.token}` });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { data: { customerByPhone: { accounting: { balance: number } | null } } };
+    expect(body.data.customerByPhone.accounting).not.toBeNull();
+
+    expect(await keys.revoke(key._id)).toBe(true);
+    const refused = await t.post(POP, { phone }, { authorization: `Bearer ${key.token}` });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('stores only a hash of a key, never its secret', async () => {
+    const key = await keys.create('report-bot', ['analyst']);
+    const stored = await t.hub.store.db.collection('api_keys').findOne({ _id: key._id as never });
+    expect(JSON.stringify(stored)).not.toContain(key.token.slice(-43));
+    expect(stored).toMatchObject({ name: 'report-bot', roles: ['analyst'], revokedAt: null });
+  });
+
+  it('keeps /metrics from a caller without the admin or integrator role', async () => {
+    const metrics = t.hub.url.replace('/graphql', '/metrics');
+    expect((await fetch(metrics)).status).toBe(401);
+    const sales = await keys.create('sales-desk', ['sales']);
+    expect((await fetch(metrics, { headers: { authorization: `Bearer ${sales.token}` } })).status).toBe(403);
+    const ops = await keys.create('ops', ['integrator']);
+    expect((await fetch(metrics, { headers: { authorization: `Bearer ${ops.token}` } })).status).toBe(200);
+  });
+
+  it('makes no demo keys when authentication is on', () => {
+    expect(t.hub.demoKeys).toEqual([]);
+  });
+});
+
+describe('demo mode and production mode', () => {
+  it('refuses to start in production without authentication, naming the setting', async () => {
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        server: { host: '127.0.0.1', port: 0 },
+        mongodb: { memory: true, embeddedThread: false },
+        demo: { enabled: false },
+        identity: { syncOnStart: 'never' },
+        production: true,
+        connectors: { sales: { url: 'http://127.0.0.1:9' } },
+      },
+    });
+    await expect(startHub(config, { logger: silentLogger, listen: false })).rejects.toThrow(
+      /^Refusing to start: NODE_ENV is production and no authentication is configured\. Set auth\.enabled: true/,
+    );
+  });
+
+  it('answers anonymous requests as admin in demo mode, and makes one working key per role', async () => {
+    const t = await startTestHub({ scale: 30 });
+    try {
+      expect((await t.post('{ customers(first: 1) { totalCount } }')).status).toBe(200);
+      expect(t.hub.demoKeys.map((k) => k.roles[0])).toEqual([
+        'sales',
+        'accounting',
+        'credit',
+        'support',
+        'analyst',
+        'integrator',
+        'admin',
+        'customer-self',
+      ]);
+      const support = t.hub.demoKeys.find((k) => k.roles[0] === 'support')!;
+      const metrics = t.hub.url.replace('/graphql', '/metrics');
+      expect((await fetch(metrics, { headers: { authorization: `Bearer ${support.token}` } })).status).toBe(403);
+    } finally {
+      await t.close();
+    }
+  });
+});
