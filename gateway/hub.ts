@@ -20,7 +20,9 @@ import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
 import { registerWebhooks } from './webhooks';
 import { createAdminToken, registerAdminRoutes } from './admin';
-import { mayReadMetrics, prepareAuthentication } from './auth/setup';
+import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/setup';
+import { loadAccessPolicy } from './auth/policy';
+import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { principalOf } from './auth/hook';
 import type { CreatedApiKey } from '../store/api-keys.repository';
 import { decideIdentitySync, describeSync } from './identity-on-start';
@@ -175,7 +177,16 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       authenticate,
       logger,
       examplePhone,
-      plugins: [ApolloServerPluginFreshness(), responses.plugin],
+      // The policy first: it cuts denied fields before execution and fills their errors in before
+      // the response cache sees the answer.
+      plugins: [
+        ApolloServerPluginFieldPolicy({
+          policy: loadAccessPolicy(findPolicyFile(config.auth.policyFile), schema),
+          schema,
+        }),
+        ApolloServerPluginFreshness(),
+        responses.plugin,
+      ],
       routes: [
         (server) => {
           server.get('/metrics', async (request, reply) => {

@@ -31,9 +31,15 @@ interface Entry {
   expiresAt: number;
 }
 
-/** The key of a request: its document, operation name and variables. */
-function keyOf(request: GraphQLRequest): string {
+/**
+ * The key of a request: the caller's roles, its document, operation name and variables. The
+ * policy decides by roles alone, so callers with the same roles get the same answer, and no
+ * caller is ever answered from a response made for other rights.
+ */
+function keyOf(request: GraphQLRequest, roles: ReadonlySet<string>): string {
   return createHash('sha256')
+    .update([...roles].sort().join(','))
+    .update('\u0000')
     .update(request.query ?? '')
     .update('\u0000')
     .update(request.operationName ?? '')
@@ -69,9 +75,9 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
       let key: string | null = null;
       let served = false;
       return {
-        async responseForOperation({ request, operation }) {
+        async responseForOperation({ request, operation, contextValue }) {
           if (operation.operation !== OperationTypeNode.QUERY) return null;
-          key = keyOf(request);
+          key = keyOf(request, contextValue.principal.roles);
           // `Cache-Control: no-cache` asks for a fresh execution (whose answer is then kept).
           if (/\bno-cache\b/i.test(request.http?.headers.get('cache-control') ?? '')) return null;
           const entry = entries.get(key);

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { isObjectType, type GraphQLSchema } from 'graphql';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../../config';
+import { isRole, type Principal, type Role } from '../../schema/principal';
+
+/** The access policy, resolved: who may read each field of each type. */
+export interface AccessPolicy {
+  /** True when one of the principal's roles may read `type.field`. `__typename` always may. */
+  allows(principal: Principal, type: string, field: string): boolean;
+  /** The roles that may read `type.field` (empty: denied to everyone). */
+  rolesFor(type: string, field: string): ReadonlySet<Role>;
+}
+
+const roleList = z.array(z.string().min(1));
+const policyFileSchema = z
+  .object({
+    groups: z.record(z.string().regex(/^[a-z][a-z-]*$/), roleList).default({}),
+    types: z.record(z.string().min(1), z.record(z.string().min(1), roleList)),
+  })
+  .strict();
+
+/** Where a policy problem is: the file and the path inside it. */
+function problem(file: string, at: string, message: string): ConfigError {
+  return new ConfigError(`Invalid access policy ${file}: ${at}: ${message}`);
+}
+
+/**
+ * Reads the policy file and checks it against the schema: every role and group must exist, and
+ * every type and field it names must be in the graph (a typo must not silently deny or allow).
+ */
+export function loadAccessPolicy(file: string, schema: GraphQLSchema): AccessPolicy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read the access policy ${file}: ${(error as Error).message}`);
+  }
+  const parsed = policyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw problem(file, issue.path.join('.') || '(top)', issue.message);
+  }
+  const { groups, types } = parsed.data;
+  const expand = (names: string[], at: string): Set<Role> => {
+    const roles = new Set<Role>();
+    for (const name of names) {
+      if (isRole(name)) roles.add(name);
+      else if (groups[name]) for (const member of expand(groups[name], `groups.${name}`)) roles.add(member);
+      else throw problem(file, at, `"${name}" is neither a role nor a group`);
+    }
+    return roles;
+  };
+  for (const [name, members] of Object.entries(groups)) expand(members, `groups.${name}`);
+
+  const rules = new Map<string, Map<string, Set<Role>>>();
+  for (const [typeName, fields] of Object.entries(types)) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) throw problem(file, `types.${typeName}`, 'no such object type in the graph');
+    const known = type.getFields();
+    const byField = new Map<string, Set<Role>>();
+    for (const [fieldName, names] of Object.entries(fields)) {
+      if (fieldName !== '*' && !known[fieldName]) {
+        throw problem(file, `types.${typeName}.${fieldName}`, `${typeName} has no field ${fieldName}`);
+      }
+      byField.set(fieldName, expand(names, `types.${typeName}.${fieldName}`));
+    }
+    rules.set(typeName, byField);
+  }
+
+  const none: ReadonlySet<Role> = new Set();
+  const rolesFor = (type: string, field: string): ReadonlySet<Role> => {
+    const byField = rules.get(type);
+    return byField?.get(field) ?? byField?.get('*') ?? none;
+  };
+  return {
+    rolesFor,
+    allows(principal, type, field) {
+      if (field === '__typename') return true;
+      const allowed = rolesFor(type, field);
+      for (const role of principal.roles) if (allowed.has(role)) return true;
+      return false;
+    },
+  };
+}

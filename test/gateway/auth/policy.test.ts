@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSchema, isObjectType, type GraphQLObjectType } from 'graphql';
+import { buildDefaultGatewaySchema } from '../../../gateway/schema-file';
+import { loadAccessPolicy } from '../../../gateway/auth/policy';
+import type { Principal, Role } from '../../../schema/principal';
+
+const schema = buildSchema(/* GraphQL */ `
+  type Query {
+    customer: Customer
+  }
+  type Customer {
+    id: ID!
+    score: Int
+  }
+`);
+const dir = mkdtempSync(path.join(tmpdir(), 'sb-policy-'));
+function policyFile(text: string): string {
+  const file = path.join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+const as = (...roles: Role[]): Principal => ({ kind: 'api-key', id: 'k', name: 'k', roles: new Set(roles) });
+
+describe('the access policy file', () => {
+  it('lets a field line override its type\'s "*", expands groups, and denies what it does not name', () => {
+    const policy = loadAccessPolicy(
+      policyFile(`
+groups: { desk: [sales, support] }
+types:
+  Query: { "*": [desk, credit] }
+  Customer:
+    "*": [desk, credit]
+    score: [credit]
+`),
+      schema,
+    );
+    expect(policy.allows(as('support'), 'Customer', 'id')).toBe(true);
+    expect(policy.allows(as('support'), 'Customer', 'score')).toBe(false);
+    expect(policy.allows(as('credit'), 'Customer', 'score')).toBe(true);
+    expect(policy.allows(as('admin'), 'Customer', 'id')).toBe(false);
+    expect(policy.allows(as('admin'), 'Customer', '__typename')).toBe(true);
+  });
+
+  it.each([
+    [
+      'an unknown role',
+      'types: { Customer: { id: [wizard] } }',
+      /types\.Customer\.id: "wizard" is neither a role nor a group/,
+    ],
+    ['an unknown type', 'types: { Client: { id: [admin] } }', /types\.Client: no such object type in the graph/],
+    [
+      'an unknown field',
+      'types: { Customer: { scroe: [admin] } }',
+      /types\.Customer\.scroe: Customer has no field scroe/,
+    ],
+    ['a wrong shape', 'types: { Customer: { id: admin } }', /types\.Customer\.id: /],
+  ])('refuses %s at start-up, naming the file and the place in it', (_case, text, message) => {
+    const file = policyFile(text);
+    expect(() => loadAccessPolicy(file, schema)).toThrow(message);
+    expect(() => loadAccessPolicy(file, schema)).toThrow(`Invalid access policy ${file}`);
+  });
+
+  it('ships a policy that fits the real graph and names a rule for every one of its object types', () => {
+    const graph = buildDefaultGatewaySchema();
+    const policy = loadAccessPolicy(path.join(__dirname, '../../../config/policy.yaml'), graph);
+    const unnamed = Object.values(graph.getTypeMap())
+      .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
+      .filter((type) => Object.keys(type.getFields()).every((field) => policy.rolesFor(type.name, field).size === 0))
+      .map((type) => type.name);
+    expect(unnamed).toEqual([]);
+  });
+});
