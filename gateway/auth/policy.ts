@@ -39,7 +39,7 @@ export function loadAccessPolicy(file: string, schema: GraphQLSchema): AccessPol
   }
   const parsed = policyFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw problem(file, issue.path.join('.') || '(top)', issue.message);
   }
   const { groups, types } = parsed.data;
