@@ -64,6 +64,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
   const logger = options.logger ?? consoleLogger;
   const metrics = new HubMetrics();
   const store = await openStore(config.mongodb, { onCommand: (name) => metrics.storeCommand(name) });
+  if (store.embeddedTcpUri)
+    logger.warn(
+      `the embedded store also listens on ${store.embeddedTcpUri} (mongodb.embeddedTcp), without authentication: any local user can read and write it`,
+    );
   // What start-up has created so far, undone in reverse if a later step fails.
   const undo: Array<() => Promise<void> | void> = [];
   try {
