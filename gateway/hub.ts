@@ -21,6 +21,7 @@ import { buildGatewaySchema } from './stitch';
 import { registerWebhooks } from './webhooks';
 import { createAdminToken, registerAdminRoutes } from './admin';
 import { decideIdentitySync, describeSync } from './identity-on-start';
+import { createReadinessCheck, registerHealthRoutes } from './health';
 
 /** A running hub. */
 export interface Hub {
@@ -167,6 +168,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const secrets = Object.fromEntries(
       connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
     );
+    const readiness = createReadinessCheck({
+      pingStore: () => store.db.command({ ping: 1 }),
+      connectors,
+      logger,
+      now: () => runtime.now().getTime(),
+    });
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
@@ -174,6 +181,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       examplePhone,
       plugins: [ApolloServerPluginFreshness(), responses.plugin],
       routes: [
+        (server) => registerHealthRoutes(server, readiness),
         (server) => {
           server.get('/metrics', async (_request, reply) =>
             reply.type(metrics.contentType).send(await metrics.render()),
@@ -193,18 +201,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
             );
         },
       ],
-      health: async () => {
-        const checks: Record<string, { ok: boolean; detail?: string }> = {};
-        const results = await Promise.all(connectors.map((c) => c.health()));
-        connectors.forEach((c, i) => (checks[c.name] = results[i]!));
-        try {
-          await store.db.command({ ping: 1 });
-          checks.store = { ok: true };
-        } catch (error) {
-          checks.store = { ok: false, detail: (error as Error).message };
-        }
-        return { ok: Object.values(checks).every((check) => check.ok), checks };
-      },
+      // GET /health answers what GET /readyz does (cached, shared, reason codes instead of error text).
+      health: () => readiness.check(),
     });
     undo.push(() => app.close());
 
