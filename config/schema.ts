@@ -57,6 +57,19 @@ export const configSchema = z
         memory: z.boolean().default(false),
         /** Run the embedded server in a worker thread, so its work does not share the gateway's event loop. */
         embeddedThread: z.boolean().default(true),
+        /**
+         * Also serve the embedded store on TCP, e.g. for mongosh or Compass. It has no
+         * authentication, so any local user could then read and write the repository; null (the
+         * default) keeps it on its Unix socket only, which only the hub's user can open.
+         */
+        embeddedTcp: z
+          .object({
+            host: z.string().min(1).default('127.0.0.1'),
+            port: z.number().int().min(0).max(65_535).default(27_017),
+          })
+          .strict()
+          .nullable()
+          .default(null),
       })
       .strict()
       .prefault({}),

@@ -26,6 +26,7 @@ import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { principalOf } from './auth/hook';
 import type { CreatedApiKey } from '../store/api-keys.repository';
 import { decideIdentitySync, describeSync } from './identity-on-start';
+import { createReadinessCheck, registerHealthRoutes } from './health';
 
 /** A running hub. */
 export interface Hub {
@@ -71,6 +72,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
   const logger = options.logger ?? consoleLogger;
   const metrics = new HubMetrics();
   const store = await openStore(config.mongodb, { onCommand: (name) => metrics.storeCommand(name) });
+  if (store.embeddedTcpUri)
+    logger.warn(
+      `the embedded store also listens on ${store.embeddedTcpUri} (mongodb.embeddedTcp), without authentication: any local user can read and write it`,
+    );
   // What start-up has created so far, undone in reverse if a later step fails.
   const undo: Array<() => Promise<void> | void> = [];
   try {
@@ -171,6 +176,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const secrets = Object.fromEntries(
       connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
     );
+    const readiness = createReadinessCheck({
+      pingStore: () => store.db.command({ ping: 1 }),
+      connectors,
+      logger,
+      now: () => runtime.now().getTime(),
+    });
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
@@ -188,6 +199,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         responses.plugin,
       ],
       routes: [
+        (server) => registerHealthRoutes(server, readiness),
         (server) => {
           server.get('/metrics', async (request, reply) => {
             if (!mayReadMetrics(principalOf(request))) {
@@ -214,18 +226,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
             );
         },
       ],
-      health: async () => {
-        const checks: Record<string, { ok: boolean; detail?: string }> = {};
-        const results = await Promise.all(connectors.map((c) => c.health()));
-        connectors.forEach((c, i) => (checks[c.name] = results[i]!));
-        try {
-          await store.db.command({ ping: 1 });
-          checks.store = { ok: true };
-        } catch (error) {
-          checks.store = { ok: false, detail: (error as Error).message };
-        }
-        return { ok: Object.values(checks).every((check) => check.ok), checks };
-      },
+      // GET /health answers what GET /readyz does (cached, shared, reason codes instead of error text).
+      health: () => readiness.check(),
     });
     undo.push(() => app.close());
 

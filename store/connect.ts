@@ -12,6 +12,11 @@ export interface StoreOptions {
   memory: boolean;
   /** Run the embedded server in a worker thread (default) rather than on the caller's event loop. */
   embeddedThread?: boolean;
+  /**
+   * Also let the embedded server listen on TCP (no authentication: any local user gets in).
+   * Default null: only its Unix socket, which only this user can open.
+   */
+  embeddedTcp?: { host: string; port: number } | null;
 }
 
 /** Callbacks on the connection's traffic. */
@@ -28,6 +33,8 @@ export interface StoreConnection {
   readonly uri: string;
   /** True when the hub started its own embedded server. */
   readonly embedded: boolean;
+  /** The embedded server's TCP connection string, when `embeddedTcp` asked for one. */
+  readonly embeddedTcpUri: string | null;
   close(): Promise<void>;
 }
 
@@ -39,7 +46,8 @@ export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): 
   let server: EmbeddedMongo | null = null;
   if (options.uri === null) {
     const start = options.embeddedThread === false ? startEmbeddedMongo : startEmbeddedMongoThread;
-    server = await start(options.memory ? { memory: true } : { dataDir: options.dataDir });
+    const tcp = options.embeddedTcp ?? false;
+    server = await start(options.memory ? { memory: true, tcp } : { dataDir: options.dataDir, tcp });
   }
   const uri: string = server?.uri ?? options.uri ?? '';
   // Majority write concern with journaling: a write the hub was told succeeded is on disk.
@@ -64,6 +72,7 @@ export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): 
     db: client.db(options.database),
     uri,
     embedded: server !== null,
+    embeddedTcpUri: server?.tcp?.uri ?? null,
     async close() {
       await client.close();
       await server?.close();

@@ -86,6 +86,11 @@ export class CachedSource<V> {
     await this.cache?.ensureIndexes();
   }
 
+  /** True while the system's circuit breaker refuses calls. */
+  get breakerOpen(): boolean {
+    return this.breaker.isOpen;
+  }
+
   /** Resolves once every write-back started so far has been acknowledged (or has failed and been logged). */
   async settle(): Promise<void> {
     while (this.pendingWrites.size > 0) await Promise.all([...this.pendingWrites]);

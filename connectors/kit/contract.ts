@@ -75,6 +75,8 @@ export interface Connector<TScope = unknown> {
   directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
   /** Asks the system whether it is up. Never throws. */
   health(): Promise<ConnectorHealth>;
+  /** True while the connector's circuit breaker refuses calls to the system (for `GET /readyz`); absent: it has none. */
+  breakerOpen?(): boolean;
 }
 
 /** What the registry holds: how to build a connector from its configuration. */

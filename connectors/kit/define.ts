@@ -95,6 +95,7 @@ export function createConnector<V>(
     },
     directory: (pageSize) => definition.transport.directory(pageSize),
     health: () => definition.transport.health(),
+    breakerOpen: () => source.breakerOpen,
   };
 }
 

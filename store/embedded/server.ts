@@ -1,5 +1,5 @@
 /**
- * The TCP side: accepts driver connections, frames their messages, runs each command and writes
+ * The network side: accepts driver connections (on a Unix socket, and on TCP when asked), frames their messages, runs each command and writes
  * the answer. Commands run synchronously (SQLite is synchronous), so replies on a connection
  * leave in request order, and a write's transaction has committed before its reply is written.
  */
@@ -9,23 +9,27 @@ import type { Engine } from './engine';
 import { CommandError } from './errors';
 import { encodeMsg, encodeReply, MessageFramer, parseMessage, WireError, type WireRequest } from './wire';
 
+/** Where to listen: a Unix domain socket, or a TCP host and port (0 = any free port). */
+export type Endpoint = { path: string } | { host: string; port: number };
+
 /** A listening server. */
 export interface WireServer {
-  port: number;
+  /** The TCP port of each endpoint, in order (null for a socket). */
+  ports: Array<number | null>;
   close(): Promise<void>;
 }
 
-/** Starts listening on host:port (0 = any free port) and serves the engine. */
-export function listen(engine: Engine, host: string, port: number): Promise<WireServer> {
+/** Starts listening on every endpoint (all or none) and serves the engine on each. */
+export async function listen(engine: Engine, endpoints: Endpoint[]): Promise<WireServer> {
   const sockets = new Set<net.Socket>();
   const connections = { current: 0, totalCreated: 0 };
 
-  const server = net.createServer((socket) => {
+  const serve = (socket: net.Socket) => {
     sockets.add(socket);
     connections.current++;
     const connectionId = ++connections.totalCreated;
     const framer = new MessageFramer();
-    socket.setNoDelay(true);
+    socket.setNoDelay(true); // TCP's; a no-op on a Unix socket
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const message of framer.push(chunk)) {
@@ -44,23 +48,38 @@ export function listen(engine: Engine, host: string, port: number): Promise<Wire
       sockets.delete(socket);
       connections.current--;
     });
-  });
+  };
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => done());
-          }),
-      });
+  const servers: net.Server[] = [];
+  const close = () =>
+    new Promise<void>((done) => {
+      for (const socket of sockets) socket.destroy();
+      let open = servers.length;
+      if (open === 0) return done();
+      for (const server of servers) server.close(() => --open === 0 && done());
     });
-  });
+  const ports: Array<number | null> = [];
+  try {
+    for (const endpoint of endpoints) {
+      const server = net.createServer(serve);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        const ready = () => {
+          server.off('error', reject);
+          resolve();
+        };
+        if ('path' in endpoint) server.listen(endpoint.path, ready);
+        else server.listen(endpoint.port, endpoint.host, ready);
+      });
+      servers.push(server);
+      const address = server.address();
+      ports.push(typeof address === 'object' && address !== null ? address.port : null);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { ports, close };
 }
 
 /** Runs one request; returns the bytes to send, or null when the client asked for no reply. */

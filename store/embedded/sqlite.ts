@@ -88,7 +88,7 @@ export function openDatabase(dataDir: string | null): Database.Database {
     db.exec(SCHEMA);
     return db;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the embedded server tightens it to 0700 in any case
   const file = path.join(dataDir, DATA_FILE);
   const db = new Database(file, { timeout: 200 });
   try {

@@ -8,7 +8,7 @@ const send = (message: ThreadMessage) => port.postMessage(message);
 
 startEmbeddedMongo(workerData as EmbeddedMongoOptions).then(
   (server) => {
-    send({ type: 'ready', uri: server.uri, port: server.port });
+    send({ type: 'ready', uri: server.uri, socketPath: server.socketPath, tcp: server.tcp });
     port.on('message', (message: ThreadMessage) => {
       if (message.type !== 'close') return;
       void server.close().then(() => {

@@ -6,7 +6,7 @@ import { DataDirInUseError } from './sqlite';
 
 /** What the server thread and its owner say to each other. */
 export type ThreadMessage =
-  | { type: 'ready'; uri: string; port: number }
+  | { type: 'ready'; uri: string; socketPath: string; tcp: EmbeddedMongo['tcp'] }
   | { type: 'error'; name: string; message: string; file?: string }
   | { type: 'close' }
   | { type: 'closed' };
@@ -57,7 +57,8 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoOptions = {}): Pr
       let closing: Promise<void> | null = null;
       resolve({
         uri: message.uri,
-        port: message.port,
+        socketPath: message.socketPath,
+        tcp: message.tcp,
         close: () =>
           (closing ??= exited
             ? Promise.resolve()

@@ -13,8 +13,13 @@ describe('startEmbeddedMongo options', () => {
   it.each<[string, unknown, string]>([
     [
       'a port out of range',
-      { memory: true, port: 70000 },
-      'startEmbeddedMongo expected options.port to be an integer from 0 to 65535, but found 70000.',
+      { memory: true, tcp: { port: 70000 } },
+      'startEmbeddedMongo expected options.tcp.port to be an integer from 0 to 65535, but found 70000.',
+    ],
+    [
+      'a tcp option that is neither a boolean nor an address',
+      { memory: true, tcp: 27017 },
+      'startEmbeddedMongo expected options.tcp to be a boolean or { host, port }, but found 27017.',
     ],
     [
       'a zero sweep interval',
@@ -24,7 +29,7 @@ describe('startEmbeddedMongo options', () => {
     [
       'a misspelt option',
       { datadir: '/tmp/x' },
-      "startEmbeddedMongo expected only the options dataDir, memory, host, port, ttlSweepMs, but found 'datadir'.",
+      "startEmbeddedMongo expected only the options dataDir, memory, tcp, ttlSweepMs, but found 'datadir'.",
     ],
     [
       'a non-boolean memory flag',
@@ -54,10 +59,13 @@ describe('startEmbeddedMongo options', () => {
   });
 
   it('reports a port that is already taken', async () => {
-    const first = await startEmbeddedMongo({ memory: true });
+    const first = await startEmbeddedMongo({ memory: true, tcp: true });
+    const port = first.tcp!.port;
     try {
-      await expect(startEmbeddedMongo({ memory: true, port: first.port })).rejects.toThrow(
-        `startEmbeddedMongo expected to listen on 127.0.0.1:${first.port}, but found: listen EADDRINUSE`,
+      await expect(startEmbeddedMongo({ memory: true, tcp: { port } })).rejects.toThrow(
+        new RegExp(
+          `^startEmbeddedMongo expected to listen on \\S+mongod\\.sock and 127\\.0\\.0\\.1:${port}, but found: listen EADDRINUSE`,
+        ),
       );
     } finally {
       await first.close();

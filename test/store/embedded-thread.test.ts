@@ -41,8 +41,8 @@ describe('the embedded server in a worker thread', () => {
   });
 
   it('refuses bad options before starting a thread, with the same sentence', () => {
-    expect(() => startEmbeddedMongoThread({ port: -1, memory: true })).toThrow(
-      'startEmbeddedMongo expected options.port to be an integer from 0 to 65535, but found -1.',
+    expect(() => startEmbeddedMongoThread({ tcp: { port: -1 }, memory: true })).toThrow(
+      'startEmbeddedMongo expected options.tcp.port to be an integer from 0 to 65535, but found -1.',
     );
   });
 

@@ -35,9 +35,9 @@ class RawClient {
     this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
   }
 
-  static connect(port: number): Promise<RawClient> {
+  static connect(socketPath: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawClient(socket)));
+      const socket = net.connect(socketPath, () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
   }
@@ -91,7 +91,7 @@ describe('the embedded server on the wire', () => {
   let server: EmbeddedMongo;
   const clients: RawClient[] = [];
   const connect = async () => {
-    const client = await RawClient.connect(server.port);
+    const client = await RawClient.connect(server.socketPath);
     clients.push(client);
     return client;
   };
