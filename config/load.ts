@@ -108,6 +108,15 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
       dataDir: env.SWITCHBOARD_DATA_DIR || undefined,
     },
     cache: { enabled: envBoolean(env, 'SWITCHBOARD_CACHE') },
+    limits: {
+      depth: envNumber(env, 'SWITCHBOARD_MAX_DEPTH'),
+      cost: envNumber(env, 'SWITCHBOARD_MAX_COST'),
+      executionTimeoutMs: envNumber(env, 'SWITCHBOARD_EXECUTION_TIMEOUT_MS'),
+      rate: {
+        requestsPerMinute: envNumber(env, 'SWITCHBOARD_RATE_LIMIT'),
+        refreshesPerMinute: envNumber(env, 'SWITCHBOARD_REFRESH_RATE_LIMIT'),
+      },
+    },
     demo: {
       enabled: envBoolean(env, 'SWITCHBOARD_DEMO'),
       seed: envNumber(env, 'SILO_SEED'),

@@ -167,6 +167,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       schema,
       createContext: createContextFactory([hub, ...connectors]),
       logger,
+      limits: config.limits,
       examplePhone,
       plugins: [ApolloServerPluginFreshness(), responses.plugin],
       routes: [

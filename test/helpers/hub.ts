@@ -1,4 +1,4 @@
-import { loadConfig, type ConnectorConfig } from '../../config';
+import { loadConfig, type ConnectorConfig, type SwitchboardConfigInput } from '../../config';
 import { setChaos, siloRequestCount, type Chaos } from './connector-silo';
 import { startHub, silentLogger, type Hub } from '../../gateway';
 import { startSilos, type RunningSilos } from '../../silos';
@@ -38,6 +38,8 @@ export interface TestHubOptions {
   responseCache?: { maxEntries?: number; maxAgeSeconds?: number };
   /** Customers per snapshot batch (default the config's). */
   snapshotBatchSize?: number;
+  /** Budgets against hostile input (default: the configured defaults). */
+  limits?: SwitchboardConfigInput['limits'];
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -65,6 +67,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
         ...(options.responseCache === undefined ? {} : { responses: options.responseCache }),
       },
       ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
       connectors,
     },
   });
