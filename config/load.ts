@@ -110,6 +110,15 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
     cache: { enabled: envBoolean(env, 'SWITCHBOARD_CACHE') },
     production: env.NODE_ENV === undefined ? undefined : env.NODE_ENV === 'production',
     auth: { enabled: envBoolean(env, 'SWITCHBOARD_AUTH') },
+    limits: {
+      depth: envNumber(env, 'SWITCHBOARD_MAX_DEPTH'),
+      cost: envNumber(env, 'SWITCHBOARD_MAX_COST'),
+      executionTimeoutMs: envNumber(env, 'SWITCHBOARD_EXECUTION_TIMEOUT_MS'),
+      rate: {
+        requestsPerMinute: envNumber(env, 'SWITCHBOARD_RATE_LIMIT'),
+        refreshesPerMinute: envNumber(env, 'SWITCHBOARD_REFRESH_RATE_LIMIT'),
+      },
+    },
     demo: {
       enabled: envBoolean(env, 'SWITCHBOARD_DEMO'),
       seed: envNumber(env, 'SILO_SEED'),

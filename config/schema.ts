@@ -169,6 +169,63 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Budgets against hostile input: every one is checked before any department system or the store is asked. */
+    limits: z
+      .object({
+        /** Largest HTTP request body, in bytes (a larger one is PAYLOAD_TOO_LARGE, 413). */
+        bodyBytes: z.number().int().positive().max(10_485_760).default(102_400),
+        /** Longest GraphQL document, in characters, checked before it is parsed (graphql-armor's default). */
+        documentCharacters: z.number().int().positive().default(15_000),
+        /** Most lexical tokens in a document; parsing stops at the first token over (graphql-armor's default). */
+        tokens: z.number().int().positive().default(1_000),
+        /** Deepest field nesting (graphql-armor's default; introspection is not counted). */
+        depth: z.number().int().positive().default(6),
+        /** Most aliases in a document (graphql-armor's default). */
+        aliases: z.number().int().nonnegative().default(15),
+        /** Most directives in a document (graphql-armor's default). */
+        directives: z.number().int().nonnegative().default(50),
+        /**
+         * Highest cost (graphql-armor's cost rule: 1 per scalar, 2 per object, x1.5 per level, times a
+         * literal `first` or `last`). Loosened from Armor's 5,000 to 25,000: `first` goes up to 500,
+         * and 5,000 is only the README's page of 100 customers with four departments; 25,000 is the
+         * same page at 500. Aliases (15) keep many such pages out of one document.
+         */
+        cost: z.number().int().positive().default(25_000),
+        /** Most `refreshCustomer` calls in one operation (each one asks every department system). */
+        refreshesPerOperation: z.number().int().positive().default(1),
+        /** Longest an operation may execute before it is answered with OPERATION_TIMEOUT. */
+        executionTimeoutMs: z.number().int().positive().max(300_000).default(15_000),
+        /** Slow clients: how long a connection may take to send its headers, its whole request, or sit idle. */
+        http: z
+          .object({
+            /** Time to receive a request's headers (node's `headersTimeout`). */
+            headersTimeoutMs: z.number().int().positive().default(10_000),
+            /** Time to receive a whole request, headers and body (`requestTimeout`). */
+            requestTimeoutMs: z.number().int().positive().default(30_000),
+            /** A socket with no traffic at all is closed after this long (`connectionTimeout`). */
+            connectionTimeoutMs: z.number().int().positive().default(60_000),
+            /** An idle keep-alive connection is closed after this long (`keepAliveTimeout`). */
+            keepAliveTimeoutMs: z.number().int().positive().default(5_000),
+          })
+          .strict()
+          .prefault({}),
+        /** Requests per minute, per credential (a hash of `authorization`) or else per client address; 0 turns a budget off. */
+        rate: z
+          .object({
+            /** GraphQL requests per minute. */
+            requestsPerMinute: z.number().int().nonnegative().default(600),
+            /** Requests that name `refreshCustomer`, per minute: a separate, smaller budget. */
+            refreshesPerMinute: z.number().int().nonnegative().default(10),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .refine((l) => l.http.headersTimeoutMs <= l.http.requestTimeoutMs, {
+        message: 'expected http.headersTimeoutMs to be at most http.requestTimeoutMs',
+        path: ['http', 'headersTimeoutMs'],
+      })
+      .prefault({}),
     demo: z
       .object({
         /** Start the demo department systems with the hub (`npm start`). */

@@ -187,6 +187,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       createContext: createContextFactory([hub, ...connectors]),
       authenticate,
       logger,
+      limits: config.limits,
+      exposeLimits: !config.production,
       examplePhone,
       // The policy first: it cuts denied fields before execution and fills their errors in before
       // the response cache sees the answer.

@@ -17,6 +17,18 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** No credential, or one that is malformed, expired, revoked or not ours: nothing was executed. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /**
+   * The request is over one of the hub's budgets (document size, tokens, depth, aliases, directives,
+   * cost, `refreshCustomer` calls): refused before anything is asked of a system or the store.
+   * `extensions.limit` names the budget.
+   */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The HTTP request body is larger than `limits.bodyBytes` (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Too many requests from this credential or address; `Retry-After` says when to try again (HTTP 429). */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The operation ran longer than `limits.executionTimeoutMs`; the hub gave up on it. */
+  OPERATION_TIMEOUT: 'OPERATION_TIMEOUT',
   /** Something failed inside the hub itself; details are in the hub's log, not the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -31,6 +43,8 @@ export interface HubErrorExtensions {
   connector?: string;
   /** The argument that was wrong, for `BAD_USER_INPUT`. */
   argument?: string;
+  /** The budget that was exceeded, for `QUERY_TOO_COMPLEX`, e.g. `depth`. */
+  limit?: QueryLimit;
   http: { status: number };
 }
 
@@ -71,6 +85,43 @@ export function snapshotUnavailable(building?: { customersDone: number }): Graph
       'Without filter and orderBy, customers lists every customer.',
     { code: ErrorCode.SNAPSHOT_UNAVAILABLE, http: { status: 503 } },
   );
+}
+
+/** The names of the budgets a document is checked against, as `extensions.limit`. */
+export type QueryLimit =
+  'documentCharacters' | 'tokens' | 'depth' | 'aliases' | 'directives' | 'cost' | 'refreshesPerOperation';
+
+/** A document over one of the budgets; the message says which, and the numbers only outside production. */
+export function queryTooComplex(message: string, limit: QueryLimit): GraphQLError {
+  return hubError(message, { code: ErrorCode.QUERY_TOO_COMPLEX, limit, http: { status: 400 } });
+}
+
+/** The operation ran past its execution deadline. */
+export function operationTimeout(timeoutMs: number): GraphQLError {
+  return hubError(`The operation did not finish within ${timeoutMs} ms and was abandoned`, {
+    code: ErrorCode.OPERATION_TIMEOUT,
+    http: { status: 504 },
+  });
+}
+
+/** How much of a client's input an error message may quote. */
+export const MAX_QUOTED_INPUT = 40;
+
+/**
+ * Quotes client input for an error message, cut to `max` characters so a message never echoes
+ * unbounded input: `quoteInput('1'.repeat(100_000))` is `"1111…" (100000 characters)`.
+ */
+export function quoteInput(value: string, max = MAX_QUOTED_INPUT): string {
+  if (value.length <= max) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, max) + '…')} (${value.length} characters)`;
+}
+
+/** The longest message any error reaches a client with; longer ones (e.g. graphql-js echoing a variable) are cut. */
+export const MAX_MESSAGE_LENGTH = 500;
+
+/** Cuts a message to `MAX_MESSAGE_LENGTH` characters. */
+export function truncateMessage(message: string, max = MAX_MESSAGE_LENGTH): string {
+  return message.length <= max ? message : `${message.slice(0, max)}… (message cut at ${max} characters)`;
 }
 
 /** A failure inside the hub; the client sees only this sentence. */

@@ -2,7 +2,7 @@ import { Arg, type ClassType, Ctx, FieldResolver, ID, Int, Mutation, Query, Reso
 import type { RequestContext } from '../../connectors/kit';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.repository';
-import { badUserInput, snapshotUnavailable } from '../errors';
+import { badUserInput, quoteInput, snapshotUnavailable } from '../errors';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import type { CatalogFigure } from '../snapshot/figures';
 import { decodeCursor, encodeCursor, PLAIN_LIST } from './cursor';
@@ -79,7 +79,8 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       @Arg('phone', { description: 'The phone number, as the caller ID shows it.' }) phone: string,
     ): Promise<Customer | null> {
       const e164 = normalizePhone(phone, deps.defaultCountry);
-      if (e164 === null) throw badUserInput(`Argument "phone" is not a valid phone number: "${phone}"`, 'phone');
+      if (e164 === null)
+        throw badUserInput(`Argument "phone" is not a valid phone number: ${quoteInput(phone)}`, 'phone');
       const [doc] = await deps.repository.findByPhone(e164);
       return doc ? toCustomer(doc) : null;
     }
@@ -94,7 +95,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
     ): Promise<Customer | null> {
       const normalised = normalizeEmail(email);
       if (normalised === null)
-        throw badUserInput(`Argument "email" is not a valid e-mail address: "${email}"`, 'email');
+        throw badUserInput(`Argument "email" is not a valid e-mail address: ${quoteInput(email)}`, 'email');
       const [doc] = await deps.repository.findByEmail(normalised);
       return doc ? toCustomer(doc) : null;
     }

@@ -86,4 +86,19 @@ describe('loadConfig', () => {
       'Cannot read config file /nonexistent/sb.json',
     );
   });
+
+  it("gives graphql-armor's default budgets and takes the rate limit from the environment", () => {
+    const config = loadConfig({ env: { SWITCHBOARD_RATE_LIMIT: '0', SWITCHBOARD_MAX_DEPTH: '8' } });
+    expect(config.limits).toMatchObject({ tokens: 1000, depth: 8, aliases: 15, directives: 50, cost: 5000 });
+    expect(config.limits.documentCharacters).toBe(15000);
+    expect(config.limits.rate).toEqual({ requestsPerMinute: 0, refreshesPerMinute: 10 });
+  });
+
+  it('refuses a header timeout longer than the request timeout, naming the field', () => {
+    expect(() =>
+      loadConfig({ env: {}, overrides: { limits: { http: { headersTimeoutMs: 60_000, requestTimeoutMs: 30_000 } } } }),
+    ).toThrow(
+      'Invalid config: limits.http.headersTimeoutMs: expected http.headersTimeoutMs to be at most http.requestTimeoutMs',
+    );
+  });
 });

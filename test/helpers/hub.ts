@@ -40,8 +40,12 @@ export interface TestHubOptions {
   responseCache?: { maxEntries?: number; maxAgeSeconds?: number };
   /** Customers per snapshot batch (default the config's). */
   snapshotBatchSize?: number;
+  /** Production mode (default false): limits keep their numbers to themselves; needs `auth`. */
+  production?: boolean;
   /** Authentication settings (default: none, so the hub runs in demo mode). */
   auth?: SwitchboardConfigInput['auth'];
+  /** Budgets against hostile input (default: the configured defaults). */
+  limits?: SwitchboardConfigInput['limits'];
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -70,6 +74,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       },
       ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
       ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.production ? { production: true } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
       connectors,
     },
   });

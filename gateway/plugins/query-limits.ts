@@ -1,0 +1,165 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  type ASTNode,
+  type DocumentNode,
+  type GraphQLError,
+  Kind,
+  type ParseOptions,
+  type ValidationContext,
+  type ValidationRule,
+  validate,
+  visit,
+} from 'graphql';
+import type { RequestContext } from '../../connectors/kit';
+import { queryTooComplex, type QueryLimit } from '../../schema/errors';
+
+/** Options of `createQueryLimits`; the defaults are graphql-armor's own, except where noted. */
+export interface QueryLimitsOptions {
+  /** Most lexical tokens in a document (default 1,000). */
+  tokens?: number;
+  /** Deepest field nesting, introspection not counted (default 6). */
+  depth?: number;
+  /** Most aliases in a document (default 15). */
+  aliases?: number;
+  /** Most directives in a document (default 50). */
+  directives?: number;
+  /** Highest graphql-armor cost, with `first`/`last` variables counted at their values (default 5,000). */
+  cost?: number;
+  /** Most `refreshCustomer` calls in one document (default 1). */
+  refreshesPerOperation?: number;
+  /**
+   * Say the limit and the value found in the message (default: outside `NODE_ENV=production`).
+   * In production the message names the budget but not its numbers.
+   */
+  exposeLimits?: boolean;
+}
+
+/** The mutation each call of which asks every department system, so it has its own budget. */
+export const REFRESH_FIELD = 'refreshCustomer';
+
+/** What Apollo Server takes from the limits: parse options, validation rules and a plugin for what needs variables. */
+export interface QueryLimits {
+  parseOptions: ParseOptions;
+  validationRules: ValidationRule[];
+  plugin: ApolloServerPlugin<RequestContext>;
+}
+
+/** The public sentence of each budget, without numbers (production). */
+const QUIET: Record<QueryLimit, string> = {
+  documentCharacters: 'The document is too long.',
+  tokens: 'The document has too many tokens.',
+  depth: 'The query is nested too deeply.',
+  aliases: 'The query uses too many aliases.',
+  directives: 'The query uses too many directives.',
+  cost: 'The query asks for too much at once: select fewer fields or smaller pages.',
+  refreshesPerOperation: `The operation calls ${REFRESH_FIELD} too many times.`,
+};
+
+/** The public sentence of a budget exceeded; with `found` and `max` only when limits are exposed. */
+export function limitMessage(limit: QueryLimit, expose: boolean, max: number, found?: number): string {
+  if (!expose) return QUIET[limit];
+  return `${QUIET[limit].slice(0, -1)}: at most ${max} allowed (limits.${limit})${found === undefined ? '' : `, found ${found}`}.`;
+}
+
+/** Armor reports `Syntax Error: Query depth limit of 6 exceeded, found 7.`; only the number found is kept. */
+function foundIn(error: GraphQLError): number | undefined {
+  const match = /found (\d+(?:\.\d+)?)/.exec(error.message);
+  return match ? Number(match[1]) : undefined;
+}
+
+function reporter(limit: QueryLimit, max: number, expose: boolean) {
+  return {
+    // Armor's default throws from inside validate(), which Apollo answers with a 500: report instead.
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(queryTooComplex(limitMessage(limit, expose, max, foundIn(error)), limit)),
+    ],
+  };
+}
+
+/** At most `max` calls of `refreshCustomer` on the mutation root, counted over the whole document. */
+function maxRefreshesRule(max: number, expose: boolean): ValidationRule {
+  return (context) => {
+    let count = 0;
+    return {
+      Field(node) {
+        if (node.name.value !== REFRESH_FIELD || context.getParentType() !== context.getSchema().getMutationType())
+          return;
+        count += 1;
+        if (count === max + 1)
+          context.reportError(
+            queryTooComplex(limitMessage('refreshesPerOperation', expose, max, undefined), 'refreshesPerOperation'),
+          );
+      },
+    };
+  };
+}
+
+/**
+ * The document with every `first:`/`last:` variable replaced by its value, so Armor's cost rule,
+ * which multiplies only by literals, cannot be dodged with `customers(first: $n)`.
+ */
+function inlinePageSizes(document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
+  const defaults = new Map<string, unknown>();
+  visit(document, {
+    VariableDefinition(node) {
+      if (node.defaultValue?.kind === Kind.INT) defaults.set(node.variable.name.value, node.defaultValue.value);
+    },
+  });
+  return visit(document, {
+    Argument(node): ASTNode | undefined {
+      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE)
+        return undefined;
+      const name = node.value.name.value;
+      const value = variables[name] ?? defaults.get(name);
+      const int = Number(value);
+      if (!Number.isInteger(int)) return undefined;
+      return { ...node, value: { kind: Kind.INT, value: String(int) } };
+    },
+  });
+}
+
+/**
+ * The budgets on a GraphQL document, with graphql-armor's rules: tokens at parse time (graphql-js's
+ * own `maxTokens`, which stops the lexer at the first token over, so a 60 KB document is never
+ * parsed whole), depth, aliases, directives and `refreshCustomer` calls at validation, and cost once
+ * the variables are known. Every refusal is `QUERY_TOO_COMPLEX` with `extensions.limit`, before
+ * any resolver runs.
+ *
+ * Why not Armor's own max-tokens plugin: under Apollo Server 5 it throws from `parsingDidStart`,
+ * which Apollo answers with a 500, and it parses every accepted document a second time.
+ */
+export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits {
+  const expose = options.exposeLimits ?? process.env.NODE_ENV !== 'production';
+  const depth = options.depth ?? 6;
+  const aliases = options.aliases ?? 15;
+  const directives = options.directives ?? 50;
+  const cost = options.cost ?? 5_000;
+  const refreshes = options.refreshesPerOperation ?? 1;
+  const costRule = costLimitRule({ maxCost: cost, ...reporter('cost', cost, expose) });
+  return {
+    parseOptions: { maxTokens: options.tokens ?? 1_000 },
+    validationRules: [
+      maxDepthRule({ n: depth, ...reporter('depth', depth, expose) }),
+      maxAliasesRule({ n: aliases, ...reporter('aliases', aliases, expose) }),
+      maxDirectivesRule({ n: directives, ...reporter('directives', directives, expose) }),
+      maxRefreshesRule(refreshes, expose),
+    ],
+    plugin: {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ document, request, schema }) {
+            const [error] = validate(schema, inlinePageSizes(document, request.variables ?? {}), [costRule]);
+            // Apollo answers an error thrown here as it is (code and HTTP status), before execution.
+            if (error) throw error;
+          },
+        };
+      },
+    },
+  };
+}

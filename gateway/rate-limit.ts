@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../schema/errors';
+import { REFRESH_FIELD } from './plugins/query-limits';
+
+/** Options of `registerRateLimits`. */
+export interface RateLimitOptions {
+  /** GraphQL requests per minute per key (0: no budget). */
+  requestsPerMinute: number;
+  /** Requests naming `refreshCustomer`, per minute per key, counted apart (0: no budget). */
+  refreshesPerMinute: number;
+  /** The routes budgeted (the GraphQL endpoint). */
+  paths: readonly string[];
+}
+
+/**
+ * Who a request is charged to: a hash of its `authorization` header when it has one, else the
+ * client address. The header is hashed so no credential sits in the limiter's memory.
+ * TODO(auth): once the auth hook puts a verified principal on the request, key on the principal:
+ * until then a client that invents a new `authorization` value per request gets a fresh budget.
+ */
+export function rateLimitKey(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  if (authorization) return `credential:${createHash('sha256').update(authorization).digest('hex').slice(0, 32)}`;
+  return `address:${request.ip}`;
+}
+
+/** True when the request's document could call `refreshCustomer`: a name token can only be spelled one way. */
+function namesRefresh(request: FastifyRequest): boolean {
+  const body = request.body as { query?: unknown } | undefined;
+  const query = request.method === 'GET' ? (request.query as { query?: unknown }).query : body?.query;
+  return typeof query === 'string' && query.includes(REFRESH_FIELD);
+}
+
+function refuse(reply: FastifyReply, retryAfterSeconds: number, budget: string): FastifyReply {
+  return reply
+    .code(429)
+    .header('retry-after', String(retryAfterSeconds))
+    .type('application/json; charset=utf-8')
+    .send({
+      errors: [
+        {
+          message: `Too many requests (${budget}): try again in ${retryAfterSeconds} s`,
+          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds },
+        },
+      ],
+    });
+}
+
+/**
+ * Rate limits with `@fastify/rate-limit`, per credential or client address: a general budget of
+ * GraphQL requests, and a separate, smaller one for requests that name `refreshCustomer` (each
+ * of which asks every department system). Over budget is 429 with `Retry-After` and a
+ * GraphQL-shaped body (`RATE_LIMITED`), before the document is parsed.
+ */
+export async function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
+  if (options.requestsPerMinute === 0 && options.refreshesPerMinute === 0) return;
+  await app.register(rateLimit, { global: false });
+  const general = app.createRateLimit({
+    max: options.requestsPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+  });
+  const refreshes = app.createRateLimit({
+    max: options.refreshesPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `refresh:${rateLimitKey(request)}`,
+  });
+  const paths = new Set(options.paths);
+  // preHandler: after the body is parsed (bounded by bodyLimit), since the refresh budget reads the document.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!paths.has(request.routeOptions.url ?? '') || request.method === 'OPTIONS') return;
+    const refresh = options.refreshesPerMinute > 0 && namesRefresh(request);
+    const budget = refresh ? 'refreshCustomer' : 'requests';
+    if (!refresh && options.requestsPerMinute === 0) return;
+    const result = await (refresh ? refreshes : general)(request);
+    if (!result.isAllowed && result.isExceeded) return refuse(reply, result.ttlInSeconds, budget);
+  });
+}
