@@ -3,6 +3,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { ApiKeyRepository } from '../store/api-keys.repository';
+import { validateKeyRequest } from './auth/key-request';
 import type { SyncProgress, SyncReport } from '../schema/identity';
 import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
 
@@ -74,13 +76,23 @@ function tokenMatches(expected: string, given: string | string[] | undefined): b
  * it still cannot pass: it needs the token too) and carry the token from the data directory in
  * `x-switchboard-admin-token`, a custom header a cross-site page cannot send: 403 otherwise.
  */
-export function registerAdminRoutes(app: FastifyInstance, sync: FullSync, token: string): void {
-  app.post('/admin/sync', async (request, reply) => {
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  sync: FullSync,
+  token: string,
+  keys?: Pick<ApiKeyRepository, 'create' | 'list' | 'revoke'>,
+): void {
+  // Every /admin route: this machine, with the token, or 403 before anything is read.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/admin/')) return;
     if (!isLoopbackAddress(request.socket.remoteAddress) || !tokenMatches(token, request.headers[ADMIN_TOKEN_HEADER])) {
       return reply
         .code(403)
         .send({ error: { code: 'FORBIDDEN', message: 'Admin routes answer only this machine, with the admin token' } });
     }
+  });
+  if (keys) registerKeyRoutes(app, keys);
+  app.post('/admin/sync', async (_request, reply) => {
     const lines = new PassThrough();
     const send = (event: SyncEvent) => lines.write(`${JSON.stringify(event)}\n`);
     // The status is sent with the first line, before the outcome is known: the last line says it.
@@ -92,5 +104,27 @@ export function registerAdminRoutes(app: FastifyInstance, sync: FullSync, token:
       )
       .finally(() => lines.end());
     return reply.type('application/x-ndjson').send(lines);
+  });
+}
+
+/**
+ * `/admin/keys`: what `npx switchboard keys` does, inside the hub that holds the embedded data
+ * file. POST creates (the answer holds the token, once), GET lists, DELETE /admin/keys/<id> revokes.
+ */
+function registerKeyRoutes(app: FastifyInstance, keys: Pick<ApiKeyRepository, 'create' | 'list' | 'revoke'>): void {
+  app.post('/admin/keys', async (request, reply) => {
+    const checked = validateKeyRequest(request.body);
+    if (typeof checked === 'string')
+      return reply.code(400).send({ error: { code: 'BAD_USER_INPUT', message: checked } });
+    return keys.create(checked.name, checked.roles);
+  });
+  app.get('/admin/keys', async () => keys.list());
+  app.delete<{ Params: { id: string } }>('/admin/keys/:id', async (request, reply) => {
+    if (!(await keys.revoke(request.params.id))) {
+      return reply
+        .code(404)
+        .send({ error: { code: 'NOT_FOUND', message: `No active key ${request.params.id.slice(0, 40)}` } });
+    }
+    return { revoked: request.params.id };
   });
 }

@@ -9,6 +9,7 @@ import { startHub } from './hub';
 import { consoleLogger } from './logger';
 import { writeSchemaFile } from './schema-file';
 import { runSyncCommand } from './sync-command';
+import { KeysCommandError, runKeysCommand } from './keys-command';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -16,6 +17,7 @@ Commands:
   start   serve the customer graph (with the demo department systems unless SWITCHBOARD_DEMO=0)
   sync    rebuild the identity map from every department's directory, then the customer-360
           snapshots (resuming a run that did not finish)
+  keys    create, list and revoke API keys: keys create --name N --roles a,b | keys list | keys revoke ID
   schema  write the stitched schema to schema/switchboard.graphql
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
@@ -70,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig({ env: { ...process.env, NODE_ENV: givenNodeEnv } });
   if (command === 'start') await start(config);
   else if (command === 'sync') await runSyncCommand(config);
+  else if (command === 'keys') return runKeysCommand(config, argv.slice(1));
   else {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -86,7 +89,8 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof SyncError ||
       error instanceof SnapshotError ||
-      error instanceof DemoSilosError
+      error instanceof DemoSilosError ||
+      error instanceof KeysCommandError
     )
       consoleLogger.error(error.message);
     else consoleLogger.error('Switchboard stopped', error);

@@ -24,7 +24,7 @@ import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/se
 import { loadAccessPolicy } from './auth/policy';
 import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { principalOf } from './auth/hook';
-import type { CreatedApiKey } from '../store/api-keys.repository';
+import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
 import { decideIdentitySync, describeSync } from './identity-on-start';
 import { createReadinessCheck, registerHealthRoutes } from './health';
 
@@ -225,6 +225,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
                 snapshots: await snapshotRunner.run((p) => progress({ event: 'snapshots', ...p })),
               }),
               adminToken.token,
+              new ApiKeyRepository(store.db),
             );
         },
       ],

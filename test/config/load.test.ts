@@ -87,9 +87,9 @@ describe('loadConfig', () => {
     );
   });
 
-  it("gives graphql-armor's default budgets and takes the rate limit from the environment", () => {
+  it("gives graphql-armor's default budgets (cost loosened for 500-customer pages) and takes the rate limit from the environment", () => {
     const config = loadConfig({ env: { SWITCHBOARD_RATE_LIMIT: '0', SWITCHBOARD_MAX_DEPTH: '8' } });
-    expect(config.limits).toMatchObject({ tokens: 1000, depth: 8, aliases: 15, directives: 50, cost: 5000 });
+    expect(config.limits).toMatchObject({ tokens: 1000, depth: 8, aliases: 15, directives: 50, cost: 25000 });
     expect(config.limits.documentCharacters).toBe(15000);
     expect(config.limits.rate).toEqual({ requestsPerMinute: 0, refreshesPerMinute: 10 });
   });

@@ -154,3 +154,61 @@ describe('POST /admin/sync', () => {
     );
   });
 });
+
+describe('/admin/keys, for `npx switchboard keys` beside a running hub', () => {
+  let app: FastifyInstance;
+  let base: string;
+  const TOKEN = 'a'.repeat(64);
+  const made: Array<{ name: string; roles: string[] }> = [];
+  const keys = {
+    create: async (name: string, roles: readonly string[]) => {
+      made.push({ name, roles: [...roles] });
+      return { _id: '0123456789ab', name, roles: [...roles], createdAt: new Date(0), revokedAt: null, token: 'sb_x' };
+    },
+    list: async () => [],
+    revoke: async (id: string) => id === '0123456789ab',
+  };
+  const call = (path: string, init: RequestInit = {}, token: string | null = TOKEN) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { [ADMIN_TOKEN_HEADER]: token } : {}),
+      },
+    });
+
+  beforeAll(async () => {
+    app = Fastify();
+    registerAdminRoutes(app, async () => REPORT, TOKEN, keys);
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => app.close());
+
+  it('creates a key with known roles and answers its token once', async () => {
+    const response = await call('/admin/keys', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'crm', roles: ['sales'] }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { token: string }).token).toBe('sb_x');
+    expect(made).toEqual([{ name: 'crm', roles: ['sales'] }]);
+  });
+
+  it.each([
+    [{ name: '', roles: ['sales'] }, 'A key needs a name of 1 to 100 characters (--name)'],
+    [{ name: 'crm', roles: [] }, /^A key needs at least one role/],
+    [{ name: 'crm', roles: ['sales', 'root'] }, /^Unknown role "root": expected one of sales, accounting/],
+  ])('refuses %j with 400 and a sentence, creating nothing', async (body, message) => {
+    const before = made.length;
+    const response = await call('/admin/keys', { method: 'POST', body: JSON.stringify(body) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(message);
+    expect(made.length).toBe(before);
+  });
+
+  it('revokes a key by id, 404 for one it does not have, and 403 without the admin token', async () => {
+    expect((await call('/admin/keys/0123456789ab', { method: 'DELETE' })).status).toBe(200);
+    expect((await call('/admin/keys/ffffffffffff', { method: 'DELETE' })).status).toBe(404);
+    expect((await call('/admin/keys', {}, null)).status).toBe(403);
+  });
+});
