@@ -21,7 +21,7 @@ interface KeyOperations {
 function flags(args: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (!arg.startsWith('--')) continue;
     const value = args[i + 1];
     if (value === undefined || value.startsWith('--')) throw new KeysCommandError(`${arg} needs a value`);
