@@ -14,6 +14,7 @@ import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
+import { ApolloServerPluginPartialStatus } from './plugins/partial-status';
 import { ApolloServerPluginResponseCache } from './plugins/response-cache';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { createSnapshotRunner } from './snapshot-schedule';
@@ -168,7 +169,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       createContext: createContextFactory([hub, ...connectors]),
       logger,
       examplePhone,
-      plugins: [ApolloServerPluginFreshness(), responses.plugin],
+      plugins: [ApolloServerPluginFreshness(), ApolloServerPluginPartialStatus(), responses.plugin],
       routes: [
         (server) => {
           server.get('/metrics', async (_request, reply) =>
