@@ -24,8 +24,12 @@ export const connectorConfigSchema = z
     /** The circuit breaker that stops calling a failing system for a while. */
     breaker: z
       .object({
-        /** Consecutive failed requests that open the breaker. */
-        failureThreshold: z.number().int().positive().default(5),
+        /** Share of the calls in the window that must fail to open the breaker (0..1, exclusive). */
+        failureRate: z.number().gt(0).lt(1).default(0.8),
+        /** The window the failure rate is measured over. */
+        windowSeconds: z.number().positive().max(600).default(10),
+        /** Fewer calls than this in the window never open the breaker. */
+        minimumRequests: z.number().int().positive().default(5),
         /** How long the breaker stays open before one trial request. */
         resetSeconds: z.number().positive().default(10),
       })
@@ -88,6 +92,16 @@ export const configSchema = z
          * read costs no repository round trip. 0 turns this off. Never serves past the TTL.
          */
         memoryEntries: z.number().int().nonnegative().max(1_000_000).default(5_000),
+        /** What those records may take, approximately, in bytes per connector (their JSON size); 0 turns the layer off. */
+        memoryBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(32 * 1024 * 1024),
+        /** Longest a repository read may take; past it the systems answer, as when the read fails. */
+        readTimeoutMs: z.number().int().positive().max(60_000).default(500),
+        /** Longest a write-back may take; past it the write counts as failed and its keys stop being "in flight". */
+        writeTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
         /**
          * Whole responses to repeated queries, kept while all their data is fresh (never past the
          * earliest TTL of the records in them, nor `maxAgeSeconds`), cleared on any change notice,

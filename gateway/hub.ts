@@ -71,6 +71,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const runtime: ConnectorRuntime = {
       db: config.cache.enabled ? store.db : null,
       memoryEntries: config.cache.enabled ? config.cache.memoryEntries : 0,
+      memoryBytes: config.cache.memoryBytes,
+      storeDeadlines: { readTimeoutMs: config.cache.readTimeoutMs, writeTimeoutMs: config.cache.writeTimeoutMs },
       metrics,
       now: options.now ?? (() => new Date()),
       warn: (message) => logger.warn(message),
