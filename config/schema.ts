@@ -9,6 +9,30 @@ export const connectorConfigSchema = z
     url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
     /** How long one upstream request may take before it counts as UPSTREAM_TIMEOUT. */
     timeoutMs: z.number().int().positive().max(120_000).default(2_000),
+    /** Largest answer read from the system, after decompression; a larger one is UPSTREAM_UNAVAILABLE. */
+    maxResponseBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024),
+    /** Retries of failed reads (overload, 5xx gateway answers, dropped connections; never timeouts). */
+    retry: z
+      .object({
+        /** Tries per read, the first included; 1 turns retries off. */
+        maxAttempts: z.number().int().positive().max(5).default(2),
+        /** First retry waits a random time up to this (full jitter), doubling per retry. */
+        baseDelayMs: z.number().int().nonnegative().default(100),
+        /** Longest wait before a retry; a Retry-After asking for longer is not retried. */
+        maxDelayMs: z.number().int().nonnegative().default(1_000),
+        /** Retries allowed as a percentage of reads (the retry budget). */
+        budgetPercent: z.number().nonnegative().max(100).default(20),
+      })
+      .strict()
+      .prefault({}),
+    /** Requests to the system at once (bulkhead); more wait in a queue. */
+    maxInFlight: z.number().int().positive().max(1_000).default(32),
+    /** Requests that may wait for a slot; more fail at once with UPSTREAM_UNAVAILABLE. */
+    maxQueued: z.number().int().nonnegative().max(10_000).default(256),
     /** The most keys the connector sends to its system in one batch request. */
     maxBatchSize: z.number().int().positive().max(1_000).default(1_000),
     /** How long the repository's copy of this connector's records may be served. */
