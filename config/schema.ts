@@ -9,6 +9,30 @@ export const connectorConfigSchema = z
     url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
     /** How long one upstream request may take before it counts as UPSTREAM_TIMEOUT. */
     timeoutMs: z.number().int().positive().max(120_000).default(2_000),
+    /** Largest answer read from the system, after decompression; a larger one is UPSTREAM_UNAVAILABLE. */
+    maxResponseBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024),
+    /** Retries of failed reads (overload, 5xx gateway answers, dropped connections; never timeouts). */
+    retry: z
+      .object({
+        /** Tries per read, the first included; 1 turns retries off. */
+        maxAttempts: z.number().int().positive().max(5).default(2),
+        /** First retry waits a random time up to this (full jitter), doubling per retry. */
+        baseDelayMs: z.number().int().nonnegative().default(100),
+        /** Longest wait before a retry; a Retry-After asking for longer is not retried. */
+        maxDelayMs: z.number().int().nonnegative().default(1_000),
+        /** Retries allowed as a percentage of reads (the retry budget). */
+        budgetPercent: z.number().nonnegative().max(100).default(20),
+      })
+      .strict()
+      .prefault({}),
+    /** Requests to the system at once (bulkhead); more wait in a queue. */
+    maxInFlight: z.number().int().positive().max(1_000).default(32),
+    /** Requests that may wait for a slot; more fail at once with UPSTREAM_UNAVAILABLE. */
+    maxQueued: z.number().int().nonnegative().max(10_000).default(256),
     /** The most keys the connector sends to its system in one batch request. */
     maxBatchSize: z.number().int().positive().max(1_000).default(1_000),
     /** How long the repository's copy of this connector's records may be served. */
@@ -24,8 +48,12 @@ export const connectorConfigSchema = z
     /** The circuit breaker that stops calling a failing system for a while. */
     breaker: z
       .object({
-        /** Consecutive failed requests that open the breaker. */
-        failureThreshold: z.number().int().positive().default(5),
+        /** Share of the calls in the window that must fail to open the breaker (0..1, exclusive). */
+        failureRate: z.number().gt(0).lt(1).default(0.8),
+        /** The window the failure rate is measured over. */
+        windowSeconds: z.number().positive().max(600).default(10),
+        /** Fewer calls than this in the window never open the breaker. */
+        minimumRequests: z.number().int().positive().default(5),
         /** How long the breaker stays open before one trial request. */
         resetSeconds: z.number().positive().default(10),
       })
@@ -145,6 +173,16 @@ export const configSchema = z
          * read costs no repository round trip. 0 turns this off. Never serves past the TTL.
          */
         memoryEntries: z.number().int().nonnegative().max(1_000_000).default(5_000),
+        /** What those records may take, approximately, in bytes per connector (their JSON size); 0 turns the layer off. */
+        memoryBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(32 * 1024 * 1024),
+        /** Longest a repository read may take; past it the systems answer, as when the read fails. */
+        readTimeoutMs: z.number().int().positive().max(60_000).default(500),
+        /** Longest a write-back may take; past it the write counts as failed and its keys stop being "in flight". */
+        writeTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
         /**
          * Whole responses to repeated queries, kept while all their data is fresh (never past the
          * earliest TTL of the records in them, nor `maxAgeSeconds`), cleared on any change notice,

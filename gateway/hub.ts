@@ -14,6 +14,7 @@ import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
+import { ApolloServerPluginPartialStatus } from './plugins/partial-status';
 import { ApolloServerPluginResponseCache } from './plugins/response-cache';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { createSnapshotRunner } from './snapshot-schedule';
@@ -82,6 +83,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const runtime: ConnectorRuntime = {
       db: config.cache.enabled ? store.db : null,
       memoryEntries: config.cache.enabled ? config.cache.memoryEntries : 0,
+      memoryBytes: config.cache.memoryBytes,
+      storeDeadlines: { readTimeoutMs: config.cache.readTimeoutMs, writeTimeoutMs: config.cache.writeTimeoutMs },
       metrics,
       now: options.now ?? (() => new Date()),
       warn: (message) => logger.warn(message),
@@ -198,6 +201,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           schema,
         }),
         ApolloServerPluginFreshness(),
+        ApolloServerPluginPartialStatus(),
         responses.plugin,
       ],
       routes: [

@@ -51,7 +51,7 @@ export function createAccountingTransport(config: ConnectorConfig): ConnectorTra
   const client = createSiloClient('accounting', config);
   return {
     async fetch(accountNumbers) {
-      const answer = await client.post('/accounts/batch', { accountNumbers }, batchAnswer);
+      const answer = await client.post('/accounts/batch', { accountNumbers }, batchAnswer, { read: true });
       return new Map(answer.accounts.map((account) => [account.accountNumber, account]));
     },
     async *directory(pageSize) {

@@ -35,7 +35,7 @@ export function createCreditTransport(config: ConnectorConfig): ConnectorTranspo
   const client = createSiloClient('credit', config);
   return {
     async fetch(taxNumbers) {
-      const answer = await client.post('/profiles/lookup', { taxNumbers }, lookupAnswer);
+      const answer = await client.post('/profiles/lookup', { taxNumbers }, lookupAnswer, { read: true });
       return new Map(answer.results.map((profile) => [profile.taxNumber, profile]));
     },
     async *directory(pageSize) {

@@ -1,7 +1,7 @@
 import {
   CircuitState,
   circuitBreaker,
-  ConsecutiveBreaker,
+  SamplingBreaker,
   handleAll,
   isBrokenCircuitError,
   type CircuitBreakerPolicy,
@@ -11,15 +11,27 @@ import { upstreamUnavailable } from '../../schema/errors';
 
 /** Breaker settings, from the connector's configuration. */
 export interface BreakerSettings {
-  failureThreshold: number;
+  /** Share of the window's calls that must fail to open the breaker, strictly between 0 and 1. */
+  failureRate: number;
+  /** The window the failure rate is measured over. */
+  windowSeconds: number;
+  /** Fewer calls than this in the window never open the breaker (a quiet hub's two failures are not a trend). */
+  minimumRequests: number;
+  /** How long the breaker stays open before one trial request. */
   resetSeconds: number;
 }
 
 /**
- * A circuit breaker around one system's requests (cockatiel): after `failureThreshold`
- * consecutive failures it stops calling the system for `resetSeconds`, then lets one trial
+ * A circuit breaker around one system's requests (cockatiel's `SamplingBreaker`): when more
+ * than `failureRate` of the calls in the last `windowSeconds` failed, and there were at least
+ * `minimumRequests` of them, it stops calling the system for `resetSeconds`, then lets one trial
  * request through. While open, calls fail at once with UPSTREAM_UNAVAILABLE, so a dead system
  * costs no timeouts and the cache can serve its last known data straight away.
+ *
+ * A rate, not a run of consecutive failures: a system failing half its calls meets runs of five
+ * failures all the time, and a consecutive breaker would then refuse it nearly every read; a
+ * flaky system should lose reads in proportion to its flakiness. (cockatiel reads the time from
+ * `Date.now()`, so tests move the window with a fake `Date`.)
  */
 export class SystemBreaker {
   private readonly policy: CircuitBreakerPolicy;
@@ -30,7 +42,12 @@ export class SystemBreaker {
   ) {
     this.policy = circuitBreaker(handleAll, {
       halfOpenAfter: settings.resetSeconds * 1000,
-      breaker: new ConsecutiveBreaker(settings.failureThreshold),
+      breaker: new SamplingBreaker({
+        threshold: settings.failureRate,
+        duration: settings.windowSeconds * 1000,
+        // cockatiel asks for a rate; the setting is a count per window, which is what operators reason in.
+        minimumRps: settings.minimumRequests / settings.windowSeconds,
+      }),
     });
   }
 

@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { SystemBreaker, isBreakerOpenError, type BreakerSettings } from './breaker';
 import { DataSource, type Freshness } from './freshness';
-import { RecordCache, type CachedRecord } from './record-cache';
+import { RecordCache, recordFormat, type CachedRecord } from './record-cache';
 import type { ConnectorRuntime, UpstreamOutcome } from './runtime';
 
 /** A record with how fresh it is. */
@@ -24,6 +24,8 @@ export interface CachedSourceOptions<V> {
   freshness: { ttlSeconds: number; staleIfErrorSeconds: number };
   breaker: BreakerSettings;
   runtime: ConnectorRuntime;
+  /** The shape of `V` in the repository; bump it when a record's shape changes, so older copies are misses. Default 1. */
+  recordVersion?: number;
 }
 
 type UpstreamAnswer<V> = ReadonlyMap<string, V>;
@@ -32,6 +34,20 @@ type UpstreamAnswer<V> = ReadonlyMap<string, V>;
 interface Flight<V> {
   answer: Promise<UpstreamAnswer<V>>;
   fetchedAt: Date;
+}
+
+/** A key with fetches outstanding: how many, and how often a refresh or evict has overtaken them. */
+interface KeyState {
+  generation: number;
+  flights: number;
+}
+
+/** What the in-memory layer may hold per connector when the runtime does not say: 32 MiB. */
+export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024;
+
+/** A record's approximate size in memory: its JSON length in UTF-16 code units, times two bytes. */
+function sizeOf(record: CachedRecord<unknown>): number {
+  return Math.max(1, (JSON.stringify(record.value)?.length ?? 0) * 2 + 64);
 }
 
 /** Reads the outcome label for metrics from a failure. */
@@ -65,20 +81,33 @@ export class CachedSource<V> {
   /** Upstream requests under way (until their write-back lands), by normalised key. */
   private readonly inFlight = new Map<string, Flight<V>>();
   /**
-   * Bumped by refresh and evict: a fetch that started before either must not write its (older)
-   * answer back over what they did.
+   * Keys with a fetch outstanding (until its write-back lands). The generation is bumped by
+   * refresh and evict: a fetch that started before either must not write its (older) answer back
+   * over what they did. An entry goes when the key's last fetch does, so the map holds only the
+   * keys under way, never every key ever asked.
    */
-  private readonly generations = new Map<string, number>();
+  private readonly keyStates = new Map<string, KeyState>();
   /** Write-backs not yet acknowledged. */
   private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(private readonly options: CachedSourceOptions<V>) {
     const { db, memoryEntries } = options.runtime;
-    this.cache = db ? new RecordCache<V>(db, options.connector) : null;
+    const { memoryBytes = DEFAULT_MEMORY_BYTES, storeDeadlines } = options.runtime;
+    this.cache = db
+      ? new RecordCache<V>(db, options.connector, recordFormat(options.recordVersion), storeDeadlines)
+      : null;
+    // Bounded in entries and in bytes: a few huge records must not hold the hub's memory.
     this.memory =
-      this.cache && memoryEntries > 0 ? new LRUCache<string, CachedRecord<V>>({ max: memoryEntries }) : null;
+      this.cache && memoryEntries > 0 && memoryBytes > 0
+        ? new LRUCache<string, CachedRecord<V>>({ max: memoryEntries, maxSize: memoryBytes, sizeCalculation: sizeOf })
+        : null;
     this.breaker = new SystemBreaker(options.connector, options.breaker);
     this.normalize = options.normalizeKey ?? ((key) => key);
+  }
+
+  /** Keys this source is tracking for fetches under way (in flight or overtaken); 0 when idle. */
+  get trackedKeys(): number {
+    return new Set([...this.inFlight.keys(), ...this.keyStates.keys()]).size;
   }
 
   /** Creates the cache's indexes (the TTL index on the stale horizon). */
@@ -152,18 +181,29 @@ export class CachedSource<V> {
     return normalised.map((key) => results.get(key) ?? null);
   }
 
-  /** Forgets cached copies (a change notice said they changed); a fetch under way will not restore them. */
+  /**
+   * Forgets cached copies (a change notice said they changed). A fetch under way will not
+   * restore them, and no later read joins it: it may have been asked before the change, so the
+   * next read asks the system again.
+   */
   async evict(keys: readonly string[]): Promise<number> {
     const normalised = keys.map(this.normalize);
     for (const key of normalised) {
       this.bump(key);
+      this.inFlight.delete(key);
       this.memory?.delete(key);
     }
     return this.cache ? this.cache.evict(normalised) : 0;
   }
 
+  /** Tells the fetches outstanding for `key` that they are overtaken (no key state: nothing to overtake). */
   private bump(key: string): void {
-    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    const state = this.keyStates.get(key);
+    if (state) state.generation += 1;
+  }
+
+  private generationOf(key: string): number {
+    return this.keyStates.get(key)?.generation ?? 0;
   }
 
   /**
@@ -216,14 +256,23 @@ export class CachedSource<V> {
     const fresh = refresh ? keys : keys.filter((key) => !this.inFlight.has(key));
     if (fresh.length > 0) {
       if (refresh) for (const key of fresh) this.bump(key);
-      const generations = new Map(fresh.map((key) => [key, this.generations.get(key) ?? 0]));
+      for (const key of fresh) {
+        const state = this.keyStates.get(key);
+        if (state) state.flights += 1;
+        else this.keyStates.set(key, { generation: 0, flights: 1 });
+      }
+      const generations = new Map(fresh.map((key) => [key, this.generationOf(key)]));
       const answer = this.fetchUpstream(fresh);
       const written = answer.then((map) => this.writeBack(fresh, map, now, generations));
       // Answers resolve before the write lands (a refresh waits); keys stay in flight until it has.
       const flight: Flight<V> = { answer: refresh ? written.then(() => answer) : answer, fetchedAt: now };
       for (const key of fresh) this.inFlight.set(key, flight);
       const release = () => {
-        for (const key of fresh) if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+        for (const key of fresh) {
+          if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+          const state = this.keyStates.get(key)!;
+          if ((state.flights -= 1) === 0) this.keyStates.delete(key);
+        }
       };
       written.then(release, release);
       if (refresh) return keys.map(() => flight);
@@ -238,7 +287,7 @@ export class CachedSource<V> {
     try {
       const answer = await this.breaker.execute(() => this.options.fetch(keys));
       runtime.metrics.upstreamRequest(connector, 'ok', seconds());
-      return answer;
+      return onlyAsked(answer, keys);
     } catch (error) {
       runtime.metrics.upstreamRequest(connector, outcomeOf(error), seconds());
       throw error;
@@ -257,7 +306,7 @@ export class CachedSource<V> {
   ): Promise<void> {
     const { connector, runtime, freshness } = this.options;
     const staleUntil = new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000);
-    const keys = asked.filter((key) => (this.generations.get(key) ?? 0) === generations.get(key));
+    const keys = asked.filter((key) => this.generationOf(key) === generations.get(key));
     if (keys.length < asked.length) answer = new Map([...answer].filter(([key]) => keys.includes(key)));
     for (const key of keys) {
       const value = answer.get(key);
@@ -294,4 +343,15 @@ export class CachedSource<V> {
     }
     return reason instanceof Error ? reason : new Error(String(reason));
   }
+}
+
+/**
+ * The answer cut to the keys asked: a record a system sent that nobody asked for is not
+ * trusted (it would be written to the repository and later served as fresh without the system
+ * ever having been asked for it).
+ */
+function onlyAsked<V>(answer: UpstreamAnswer<V>, asked: readonly string[]): UpstreamAnswer<V> {
+  const wanted = new Set(asked);
+  if ([...answer.keys()].every((key) => wanted.has(key))) return answer;
+  return new Map([...answer].filter(([key]) => wanted.has(key)));
 }

@@ -26,6 +26,12 @@ export interface ConnectorDefinition<V> {
   transport: ConnectorTransport<V>;
   /** The form the system compares keys in (e-mails: lower case). Default: as is. */
   normalizeKey?: (key: string) => string;
+  /**
+   * The shape of the records this connector caches; bump it when the transport's record type
+   * changes, so copies of the older shape in the repository are read as misses, never handed to
+   * a mapper that no longer understands them. Default 1.
+   */
+  recordVersion?: number;
   figures: readonly FigureDefinition[];
   /** One record's summary figures, by figure name. */
   summarize(record: V): FigureValues;
@@ -62,6 +68,7 @@ export function createConnector<V>(
     connector: definition.name,
     fetch: (keys) => definition.transport.fetch(keys),
     normalizeKey: definition.normalizeKey,
+    recordVersion: definition.recordVersion,
     freshness: config.freshness,
     breaker: config.breaker,
     runtime,

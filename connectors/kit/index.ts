@@ -18,12 +18,12 @@ export type { ConnectorDefinition, ConnectorTransport, RecordScope } from './def
 export { CachedSource } from './cached-source';
 export type { CachedSourceOptions, Fetched, LoadResult } from './cached-source';
 export { cacheCollectionName } from './record-cache';
-export type { CachedRecord } from './record-cache';
+export type { CachedRecord, StoreDeadlines } from './record-cache';
 export { Freshness, DataSource, FreshnessLog } from './freshness';
 export type { StaleServe } from './freshness';
 export { noMetrics, bareRuntime } from './runtime';
 export type { ConnectorMetrics, ConnectorRuntime, UpstreamOutcome } from './runtime';
-export { isBreakerOpenError } from './breaker';
+export { SystemBreaker, isBreakerOpenError } from './breaker';
 export type { BreakerSettings } from './breaker';
 export { takeLast, MAX_LAST } from './paging';
 export type { CustomerStub } from './customer-stub';

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { StoreDeadlines } from './record-cache';
 
 /** How an upstream request ended, for metrics. */
 export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'breaker_open';
@@ -29,6 +30,10 @@ export interface ConnectorRuntime {
   readonly db: Db | null;
   /** Fresh records kept decoded in memory per connector, in front of the repository (0: none). */
   readonly memoryEntries: number;
+  /** Bytes (approximate) that in-memory layer may hold per connector; default 32 MiB. */
+  readonly memoryBytes?: number;
+  /** Deadlines on the repository's reads and writes; default 500 ms and 5 s. */
+  readonly storeDeadlines?: StoreDeadlines;
   readonly metrics: ConnectorMetrics;
   /** The clock freshness is judged by (tests move it). */
   readonly now: () => Date;

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import type { ConnectorConfig } from '../../config';
 import { upstreamTimeout, upstreamUnavailable } from '../../schema/errors';
 import type { ConnectorHealth } from './contract';
+import { createUpstreamPolicy, refusalOf } from './upstream-policy';
 
 /** An HTTP client for one department system that only ever fails with a hub error. */
 export interface SiloClient {
   get<S extends z.ZodType>(path: string, schema: S, params?: Record<string, string | number>): Promise<z.infer<S>>;
-  post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>>;
+  /** `read: true` marks a POST that only reads (a batch look-up), so it may be retried. */
+  post<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: { read?: boolean }): Promise<z.infer<S>>;
   /** `GET /health` on the system; never throws. */
   health(): Promise<ConnectorHealth>;
 }
@@ -22,9 +24,26 @@ const healthAnswer = z.object({ status: z.string() });
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
+/** The connector settings the client reads. */
+export type TransportConfig = Pick<
+  ConnectorConfig,
+  'url' | 'timeoutMs' | 'maxResponseBytes' | 'retry' | 'maxInFlight' | 'maxQueued'
+>;
+
 /** Turns whatever axios threw into UPSTREAM_TIMEOUT or UPSTREAM_UNAVAILABLE. */
-function toUpstreamError(connector: string, timeoutMs: number, error: unknown): GraphQLError {
+function toUpstreamError(connector: string, config: TransportConfig, error: unknown): GraphQLError {
+  const { timeoutMs } = config;
+  const refusal = refusalOf(error);
+  if (refusal === 'timeout') return upstreamTimeout(connector, timeoutMs, error as Error);
+  if (refusal === 'bulkhead')
+    return upstreamUnavailable(
+      connector,
+      `${config.maxInFlight} requests are already in flight and ${config.maxQueued} waiting`,
+      error as Error,
+    );
   if (axios.isAxiosError(error)) {
+    if (error.message.startsWith('maxContentLength'))
+      return upstreamUnavailable(connector, `its answer is larger than ${config.maxResponseBytes} bytes`, error);
     if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
       return upstreamTimeout(connector, timeoutMs, error);
     if (error.response) return upstreamUnavailable(connector, `it answered HTTP ${error.response.status}`, error);
@@ -38,10 +57,15 @@ function toUpstreamError(connector: string, timeoutMs: number, error: unknown): 
  * schema, so a system that changes its API shows up as UPSTREAM_UNAVAILABLE naming the field,
  * not as a crash deep in a resolver.
  */
-export function createSiloClient(connector: string, config: Pick<ConnectorConfig, 'url' | 'timeoutMs'>): SiloClient {
+export function createSiloClient(connector: string, config: TransportConfig): SiloClient {
+  const policy = createUpstreamPolicy(config);
   const client: AxiosInstance = axios.create({
     baseURL: config.url,
+    // Until the headers: the whole call, body included, is bounded by the policy's deadline.
     timeout: config.timeoutMs,
+    // Counted after decompression (axios sums the inflated chunks), so a gzip bomb stops at the cap too.
+    maxContentLength: config.maxResponseBytes,
+    maxBodyLength: config.maxResponseBytes,
     httpAgent,
     httpsAgent,
     headers: { accept: 'application/json' },
@@ -50,15 +74,16 @@ export function createSiloClient(connector: string, config: Pick<ConnectorConfig
   });
 
   async function send<S extends z.ZodType>(
-    run: () => Promise<{ data: unknown }>,
+    run: (signal: AbortSignal) => Promise<{ data: unknown }>,
     schema: S,
     what: string,
+    read: boolean,
   ): Promise<z.infer<S>> {
     let data: unknown;
     try {
-      ({ data } = await run());
+      ({ data } = await policy.run(read, run));
     } catch (error) {
-      throw toUpstreamError(connector, config.timeoutMs, error);
+      throw toUpstreamError(connector, config, error);
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
@@ -72,11 +97,13 @@ export function createSiloClient(connector: string, config: Pick<ConnectorConfig
   }
 
   return {
-    get: (path, schema, params) => send(() => client.get(path, { params }), schema, `GET ${path}`),
-    post: (path, body, schema) => send(() => client.post(path, body), schema, `POST ${path}`),
+    get: (path, schema, params) => send((signal) => client.get(path, { params, signal }), schema, `GET ${path}`, true),
+    post: (path, body, schema, options) =>
+      send((signal) => client.post(path, body, { signal }), schema, `POST ${path}`, options?.read === true),
     async health() {
       try {
-        const answer = await send(() => client.get('/health'), healthAnswer, 'GET /health');
+        // Not retried: a health check reports what the system does now.
+        const answer = await send((signal) => client.get('/health', { signal }), healthAnswer, 'GET /health', false);
         return answer.status === 'ok' ? { ok: true } : { ok: false, detail: `status is "${answer.status}"` };
       } catch (error) {
         return { ok: false, detail: (error as Error).message };

@@ -59,7 +59,7 @@ export function createSalesTransport(config: ConnectorConfig): ConnectorTranspor
   const client = createSiloClient('sales', config);
   return {
     async fetch(ids) {
-      const answer = await client.post('/contacts/batch', { ids }, batchAnswer);
+      const answer = await client.post('/contacts/batch', { ids }, batchAnswer, { read: true });
       return new Map(answer.data.map((contact) => [contact.id, contact]));
     },
     async *directory(pageSize) {

@@ -53,7 +53,7 @@ export function createSupportTransport(config: ConnectorConfig): ConnectorTransp
   const client = createSiloClient('support', config);
   return {
     async fetch(emails) {
-      const answer = await client.post('/requesters/batch', { emails }, batchAnswer);
+      const answer = await client.post('/requesters/batch', { emails }, batchAnswer, { read: true });
       return new Map(answer.requesters.map((requester) => [supportKey(requester.email), requester]));
     },
     async *directory(pageSize) {

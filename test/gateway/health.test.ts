@@ -28,8 +28,8 @@ describe('health for a load balancer', () => {
   beforeAll(async () => {
     t = await startTestHub({
       now: () => new Date(clock),
-      // One failure opens sales' breaker, for a minute of real time: long enough for the test.
-      connectors: { sales: { breaker: { failureThreshold: 1, resetSeconds: 60 } } },
+      // One failure in the window opens sales' breaker, for a minute of real time: long enough for the test.
+      connectors: { sales: { breaker: { failureRate: 0.5, minimumRequests: 1, windowSeconds: 60, resetSeconds: 60 } } },
     });
   });
   afterAll(() => t.close());

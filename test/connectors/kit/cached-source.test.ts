@@ -74,7 +74,7 @@ describe('CachedSource', () => {
       connector: `fake${collection}`,
       fetch: system.fetch,
       freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 },
-      breaker: { failureThreshold: 5, resetSeconds: 10 },
+      breaker: { failureRate: 0.5, windowSeconds: 10, minimumRequests: 5, resetSeconds: 10 },
       runtime,
     });
   }

@@ -60,7 +60,7 @@ describe('the repository read path', () => {
           s,
           {
             freshness: { ttlSeconds: 60, staleIfErrorSeconds: 3600 },
-            breaker: { failureThreshold: 3, resetSeconds: 30 },
+            breaker: { failureRate: 0.5, windowSeconds: 30, minimumRequests: 3, resetSeconds: 30 },
           },
         ]),
       ),
@@ -152,7 +152,13 @@ describe('the repository read path', () => {
     await t.query(`{ customers(first: 5) { nodes { support { openTickets } } } }`);
     clock = new Date(clock.getTime() + 61_000);
     await t.chaos('support', { failRate: 1 });
-    for (let i = 0; i < 3; i += 1) await t.query(`{ customers(first: 5) { nodes { support { openTickets } } } }`);
+    // The breaker opens on the failure rate over its window, which also holds this suite's earlier
+    // successes: fail until it opens (bounded), then check that the next read does not call.
+    for (let i = 0, calls = 1; i < 40 && calls > 0; i += 1) {
+      const start = await t.siloRequests();
+      await t.query(`{ customers(first: 5) { nodes { support { openTickets } } } }`);
+      calls = requestsBetween(start, await t.siloRequests()).support;
+    }
     const before = await t.siloRequests();
     const result = await t.query<{
       customers: { nodes: Array<{ support: { freshness: { stale: boolean } } | null }> };
