@@ -17,16 +17,17 @@ export interface FencedBlock {
  */
 export function fencedBlocks(markdown: string): FencedBlock[] {
   const blocks: FencedBlock[] = [];
-  let open: { lang: string; line: number; lines: string[] } | null = null;
+  // A fence may be indented up to three spaces (inside a list item); its lines lose that indent.
+  let open: { lang: string; line: number; lines: string[]; indent: number } | null = null;
   markdown.split('\n').forEach((line, index) => {
     if (open === null) {
-      const fence = /^```\s*([^\s`]*)/.exec(line);
-      if (fence) open = { lang: fence[1].toLowerCase(), line: index + 1, lines: [] };
-    } else if (/^```\s*$/.test(line)) {
+      const fence = /^( {0,3})```\s*([^\s`]*)/.exec(line);
+      if (fence) open = { lang: fence[2].toLowerCase(), line: index + 1, lines: [], indent: fence[1].length };
+    } else if (/^ {0,3}```\s*$/.test(line)) {
       blocks.push({ lang: open.lang, text: open.lines.join('\n'), line: open.line });
       open = null;
     } else {
-      open.lines.push(line);
+      open.lines.push(line.startsWith(' '.repeat(open.indent)) ? line.slice(open.indent) : line);
     }
   });
   if (open !== null)

@@ -47,6 +47,11 @@ const NOT_RUN: ReadonlyArray<{ contains: string; reason: string }> = [
   },
   { contains: 'browser / frontend / analyst', reason: 'the architecture diagram' },
   { contains: 'Snapshots |', reason: 'what `npm run sync` prints, not a command' },
+  {
+    contains: 'npx switchboard keys create',
+    reason: 'the keys CLI writes to the store; its admin routes are tested in test/gateway/admin.test.ts',
+  },
+  { contains: 'DEMO MODE:', reason: 'what `npm start` prints in demo mode, not a command' },
 ];
 
 /** Sample outputs, found by text they contain; each is compared with the demo world by a test below. */
