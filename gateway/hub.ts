@@ -15,11 +15,13 @@ import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
 import { ApolloServerPluginPartialStatus } from './plugins/partial-status';
+import { ApolloServerPluginIntrospectionByRole } from './plugins/introspection-by-role';
 import { ApolloServerPluginResponseCache } from './plugins/response-cache';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
-import { registerWebhooks } from './webhooks';
+import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
+import { NoticeLedger } from '../store/notice-ledger.repository';
 import { createAdminToken, registerAdminRoutes } from './admin';
 import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/setup';
 import { loadAccessPolicy } from './auth/policy';
@@ -96,7 +98,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       now: runtime.now,
     });
     const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
-    const { authenticate, demoKeys } = await prepareAuthentication(config, store.db, runtime.now);
+    const { authenticate, demoKeys, mode } = await prepareAuthentication(config, store.db, runtime.now);
+    // Kept past the timestamp window (both directions) so no replay outlives its entry.
+    const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60);
+    await notices.ensureIndexes();
     // One identity sync at a time: a second caller joins the run under way, because two runs
     // interleaving their writes could delete each other's customers. Anything that may change
     // what a query answers clears the response cache.
@@ -175,7 +180,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
     });
     undo.push(() => snapshotRunner.stop());
-    const examplePhone = (await repository.example(connectors.length))?.phones[0] ?? null;
+    // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
+    const examplePhone = mode === 'demo' ? ((await repository.example(connectors.length))?.phones[0] ?? null) : null;
     const secrets = Object.fromEntries(
       connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
     );
@@ -200,6 +206,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           policy: loadAccessPolicy(findPolicyFile(config.auth.policyFile), schema),
           schema,
         }),
+        ApolloServerPluginIntrospectionByRole({ enabled: config.production }),
         ApolloServerPluginFreshness(),
         ApolloServerPluginPartialStatus(),
         responses.plugin,
@@ -218,7 +225,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
             return reply.type(metrics.contentType).send(await metrics.render());
           });
         },
-        (server) => registerWebhooks(server, connectors, secrets, logger, () => responses.clear(), runtime.now),
+        (server) =>
+          registerWebhooks(server, connectors, secrets, logger, () => responses.clear(), runtime.now, notices),
         (server) => {
           // Only a hub that owns an embedded data directory needs a way for `npm run sync` in.
           if (adminToken)

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connector } from '../connectors/kit';
+import type { NoticeLedger } from '../store/notice-ledger.repository';
 import type { HubLogger } from './logger';
 
 /** The header a system signs its change notice with: `sha256=<hex HMAC of "<timestamp>.<raw body>">`. */
@@ -8,6 +9,9 @@ export const SIGNATURE_HEADER = 'x-switchboard-signature';
 
 /** The header with when the notice was signed, in Unix seconds; the signature covers it. */
 export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
+
+/** An optional header with the notice's own id (Standard Webhooks' `webhook-id`): a redelivery is refused. */
+export const NOTICE_ID_HEADER = 'webhook-id';
 
 /** How far a notice's timestamp may be from the hub's clock: older (or future) notices are replays. */
 export const NOTICE_TOLERANCE_SECONDS = 300;
@@ -91,6 +95,7 @@ export async function registerWebhooks(
   logger: HubLogger,
   onChange: () => void = () => undefined,
   now: () => Date = () => new Date(),
+  ledger: Pick<NoticeLedger, 'firstDelivery'> | null = null,
 ): Promise<void> {
   await app.register(async (hooks) => {
     // The signature covers the exact bytes sent, so the body must reach us unparsed.
@@ -118,6 +123,15 @@ export async function registerWebhooks(
       }
       const notice = parseNotice(body);
       if (typeof notice === 'string') return reply.code(400).send(problem('BAD_REQUEST', notice));
+      // A notice is acted on once: its `webhook-id` (Standard Webhooks), or its signature, which
+      // is unique to its timestamp and body, is remembered for as long as the timestamp passes.
+      const id = request.headers[NOTICE_ID_HEADER];
+      const noticeId =
+        typeof id === 'string' && id !== '' ? `id:${id}` : `sig:${String(request.headers[SIGNATURE_HEADER])}`;
+      if (ledger && !(await ledger.firstDelivery(connector.name, noticeId, now()))) {
+        logger.warn(`Refused a change notice for ${connector.name}: delivered before`);
+        return reply.code(409).send(problem('REPLAYED', 'This change notice was received before and acted on then'));
+      }
       if (notice.action === 'evict') {
         try {
           const evicted = await connector.evict(notice.keys);

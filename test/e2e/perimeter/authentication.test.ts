@@ -110,3 +110,43 @@ describe('demo mode and production mode', () => {
     }
   });
 });
+
+describe('a production hub', () => {
+  let t: TestHub;
+  const tokens = new Map<string, string>();
+  const as = (role: string) => ({ authorization: `Bearer ${tokens.get(role)}` });
+  beforeAll(async () => {
+    t = await startTestHub({ scale: 30, production: true, auth: { enabled: true } });
+    const keys = new ApiKeyRepository(t.hub.store.db);
+    for (const role of ['sales', 'integrator', 'admin']) tokens.set(role, (await keys.create(role, [role])).token);
+  });
+  afterAll(() => t.close());
+
+  it('lets only integrators and admins introspect', async () => {
+    const introspection = '{ __schema { queryType { name } } }';
+    const sales = (await (await t.post(introspection, {}, as('sales'))).json()) as {
+      errors?: Array<{ extensions: { code: string } }>;
+    };
+    expect(sales.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    const integrator = (await (await t.post(introspection, {}, as('integrator'))).json()) as {
+      data?: { __schema: { queryType: { name: string } } };
+    };
+    expect(integrator.data?.__schema.queryType.name).toBe('Query');
+  });
+
+  it('keeps "Did you mean" suggestions from everyone but integrators and admins', async () => {
+    const typo = '{ customerByPhon(phone: "1") { id } }';
+    const message = async (role: string) =>
+      ((await (await t.post(typo, {}, as(role))).json()) as { errors: Array<{ message: string }> }).errors[0].message;
+    expect(await message('sales')).toBe('Cannot query field "customerByPhon" on type "Query".');
+    expect(await message('admin')).toMatch(/ Did you mean "customerByPhone", .*\?$/);
+  });
+
+  it('does not prefill a customer phone number in the query page', async () => {
+    const page = await fetch(t.hub.url, { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    const phones = new Set(t.silos.world.people.map((p) => p.phone));
+    expect([...phones].filter((phone) => html.includes(phone))).toEqual([]);
+    expect(html).toContain('+1 415 555 0100');
+  });
+});

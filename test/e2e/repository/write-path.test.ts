@@ -1,4 +1,5 @@
 import { signNotice, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../gateway';
+import { NOTICE_ID_HEADER } from '../../../gateway/webhooks';
 import type { Person } from '../../../silos';
 import { requestsBetween, startTestHub, type TestHub } from '../../helpers/hub';
 
@@ -79,6 +80,36 @@ describe('the repository write path', () => {
     expect(response.status).toBe(401);
     expect(requestsBetween(before, await t.siloRequests()).sales).toBe(0);
     expect((await salesFreshness()).source).toBe('REPOSITORY');
+  });
+
+  it('acts on a notice once: the same delivery again, inside its time window, is refused with 409 and asks no system', async () => {
+    const body = JSON.stringify({ keys: [person.keys.sales], action: 'refresh' });
+    const timestamp = nowSeconds();
+    const signature = sign(body, timestamp);
+    expect((await notify('sales', body, signature, timestamp)).status).toBe(200);
+    const before = await t.siloRequests();
+    const replays = await Promise.all(Array.from({ length: 20 }, () => notify('sales', body, signature, timestamp)));
+    expect(replays.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 409));
+    expect(((await replays[0].json()) as { error: { code: string } }).error.code).toBe('REPLAYED');
+    expect(requestsBetween(before, await t.siloRequests()).sales).toBe(0);
+  });
+
+  it('refuses a redelivery by its webhook-id, even re-signed at another time', async () => {
+    // Support's notice, so the sales copy the evict test below evicts is still there.
+    const body = JSON.stringify({ keys: [person.keys.support] });
+    const send = (timestamp: number) =>
+      fetch(`${hooks}/support`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: sign(body, timestamp),
+          [NOTICE_ID_HEADER]: 'msg_2kP9yQ',
+        },
+        body,
+      });
+    expect((await send(nowSeconds())).status).toBe(200);
+    expect((await send(nowSeconds() - 1)).status).toBe(409);
   });
 
   it('refuses notices for a connector without a secret', async () => {

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+
+/** One change notice the hub has acted on, kept while its signature could still be replayed. */
+interface NoticeDelivery {
+  /** SHA-256 of the connector and the notice's id (its `webhook-id`, or else its signature). */
+  _id: string;
+  receivedAt: Date;
+}
+
+/** The collection of change notices recently received. */
+export const NOTICE_LEDGER_COLLECTION = 'notice_deliveries';
+
+/**
+ * The change notices recently acted on, in the store (so every hub behind a load balancer sees
+ * the same list): a second delivery of one is refused for as long as its timestamp could pass.
+ */
+export class NoticeLedger {
+  private readonly collection: Collection<NoticeDelivery>;
+
+  constructor(
+    db: Db,
+    private readonly keepSeconds: number,
+  ) {
+    this.collection = db.collection<NoticeDelivery>(NOTICE_LEDGER_COLLECTION);
+  }
+
+  /** A TTL index drops entries once no timestamp check could accept their notice again. Idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ receivedAt: 1 }, { name: 'receivedAt', expireAfterSeconds: this.keepSeconds });
+  }
+
+  /** Records a notice; false when it was recorded before (a replay), in one insert. */
+  async firstDelivery(connector: string, noticeId: string, receivedAt: Date): Promise<boolean> {
+    const _id = createHash('sha256').update(`${connector}\u0000${noticeId}`).digest('hex');
+    try {
+      await this.collection.insertOne({ _id, receivedAt });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 11000) return false;
+      throw error;
+    }
+  }
+}
