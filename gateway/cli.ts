@@ -44,14 +44,24 @@ async function start(config: SwitchboardConfig): Promise<void> {
       for (const key of hub.demoKeys)
         console.log(`  ${key.roles.join(',').padEnd(13)} Authorization: Bearer ${key.token}`);
     }
-    console.log(`Switchboard is serving the customer graph at ${hub.url}`);
+    let stopping = false;
     const stop = async () => {
-      await hub.close();
-      await silos?.close();
-      process.exit(0);
+      if (stopping) return; // a second signal while closing must not cut the close short
+      stopping = true;
+      try {
+        await hub.close();
+        await silos?.close();
+        process.exit(0);
+      } catch (error) {
+        consoleLogger.error('Switchboard did not stop cleanly', error);
+        process.exit(1);
+      }
     };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
+    // Before the ready line: whoever reads it may signal at once, and a signal that finds no
+    // handler kills the process with the store and the demo systems still open.
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+    console.log(`Switchboard is serving the customer graph at ${hub.url}`);
   } catch (error) {
     await silos?.close();
     throw error;
