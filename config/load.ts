@@ -108,7 +108,8 @@ function environmentOverrides(env: NodeJS.ProcessEnv, connectorNames: string[]):
       dataDir: env.SWITCHBOARD_DATA_DIR || undefined,
     },
     cache: { enabled: envBoolean(env, 'SWITCHBOARD_CACHE') },
-    production: env.NODE_ENV === undefined ? undefined : env.NODE_ENV === 'production',
+    // NODE_ENV only ever turns production on: a `staging` or a typo must not switch a config file's `production: true` off.
+    production: env.NODE_ENV === 'production' ? true : undefined,
     auth: { enabled: envBoolean(env, 'SWITCHBOARD_AUTH') },
     limits: {
       depth: envNumber(env, 'SWITCHBOARD_MAX_DEPTH'),

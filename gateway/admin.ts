@@ -84,7 +84,10 @@ export function registerAdminRoutes(
 ): void {
   // Every /admin route: this machine, with the token, or 403 before anything is read.
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/admin/')) return;
+    // The route matched, not the raw URL: the router decodes `/%61dmin/...` to `/admin/...`, so
+    // a check on `request.url` would let an encoded path past the guard.
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith('/admin/')) return;
     if (!isLoopbackAddress(request.socket.remoteAddress) || !tokenMatches(token, request.headers[ADMIN_TOKEN_HEADER])) {
       return reply
         .code(403)

@@ -24,7 +24,7 @@ import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
 import { NoticeLedger } from '../store/notice-ledger.repository';
 import { createAdminToken, registerAdminRoutes } from './admin';
 import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/setup';
-import { loadAccessPolicy } from './auth/policy';
+import { figurePolicy, loadAccessPolicy, type FigureGate } from './auth/policy';
 import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { principalOf } from './auth/hook';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
@@ -137,11 +137,14 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       }
     }
 
+    let figureGate: FigureGate = () => false;
     const byName = new Map(connectors.map((c) => [c.name, c]));
     const hub = createHubSubschema({
       repository,
       snapshots,
       figureSources: connectors,
+      // Bound once the policy is loaded (it is checked against the stitched schema); until then, no one.
+      mayUseFigure: (principal, figure) => figureGate(principal, figure),
       defaultCountry: config.identity.defaultCountry,
       refresh: async (system, key) => {
         const connector = byName.get(system);
@@ -159,6 +162,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
+    const policy = loadAccessPolicy(findPolicyFile(config.auth.policyFile), schema);
+    figureGate = figurePolicy(policy, schema);
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
     if (adminToken) undo.push(() => adminToken.remove());
     const snapshotState = await snapshots.readState();
@@ -203,7 +208,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       // the response cache sees the answer.
       plugins: [
         ApolloServerPluginFieldPolicy({
-          policy: loadAccessPolicy(findPolicyFile(config.auth.policyFile), schema),
+          policy,
           schema,
         }),
         ApolloServerPluginIntrospectionByRole({ enabled: config.production }),

@@ -74,6 +74,9 @@ export async function createGatewayServer(
   });
   const queryLimits = createQueryLimits({ ...limits, exposeLimits: expose });
   const apollo = new ApolloServer<RequestContext>({
+    // No automatic persisted queries: a hash-only request has no query text for the response
+    // cache and the budgets to read; registered documents come as trusted documents instead.
+    persistedQueries: false,
     schema: options.schema,
     formatError: createErrorFormatter(options.logger, { exposeLimits: expose, maxTokens: limits.tokens }),
     includeStacktraceInErrorResponses: false,
@@ -131,7 +134,10 @@ export async function createGatewayServer(
   registerAuthentication(
     app,
     options.authenticate,
-    (request) => request.url === '/metrics' || (request.url.split('?')[0] === GRAPHQL_PATH && !isQueryPage(request)),
+    // By the route matched, never the raw URL (`/%67raphql` is routed to /graphql too).
+    (request) =>
+      request.routeOptions.url === '/metrics' ||
+      (request.routeOptions.url === GRAPHQL_PATH && request.method !== 'OPTIONS' && !isQueryPage(request)),
   );
   const context = async (request: FastifyRequest) =>
     options.createContext({ id: request.id, principal: principalOf(request) });

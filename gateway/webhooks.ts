@@ -10,9 +10,6 @@ export const SIGNATURE_HEADER = 'x-switchboard-signature';
 /** The header with when the notice was signed, in Unix seconds; the signature covers it. */
 export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
 
-/** An optional header with the notice's own id (Standard Webhooks' `webhook-id`): a redelivery is refused. */
-export const NOTICE_ID_HEADER = 'webhook-id';
-
 /** How far a notice's timestamp may be from the hub's clock: older (or future) notices are replays. */
 export const NOTICE_TOLERANCE_SECONDS = 300;
 
@@ -95,7 +92,7 @@ export async function registerWebhooks(
   logger: HubLogger,
   onChange: () => void = () => undefined,
   now: () => Date = () => new Date(),
-  ledger: Pick<NoticeLedger, 'firstDelivery'> | null = null,
+  ledger: Pick<NoticeLedger, 'firstDelivery' | 'forget'> | null = null,
 ): Promise<void> {
   await app.register(async (hooks) => {
     // The signature covers the exact bytes sent, so the body must reach us unparsed.
@@ -123,11 +120,9 @@ export async function registerWebhooks(
       }
       const notice = parseNotice(body);
       if (typeof notice === 'string') return reply.code(400).send(problem('BAD_REQUEST', notice));
-      // A notice is acted on once: its `webhook-id` (Standard Webhooks), or its signature, which
-      // is unique to its timestamp and body, is remembered for as long as the timestamp passes.
-      const id = request.headers[NOTICE_ID_HEADER];
-      const noticeId =
-        typeof id === 'string' && id !== '' ? `id:${id}` : `sig:${String(request.headers[SIGNATURE_HEADER])}`;
+      // A notice is acted on once: its signature, unique to its timestamp and body (and signed,
+      // unlike any id header), is remembered for as long as the timestamp passes.
+      const noticeId = String(request.headers[SIGNATURE_HEADER]);
       if (ledger && !(await ledger.firstDelivery(connector.name, noticeId, now()))) {
         logger.warn(`Refused a change notice for ${connector.name}: delivered before`);
         return reply.code(409).send(problem('REPLAYED', 'This change notice was received before and acted on then'));
@@ -138,6 +133,8 @@ export async function registerWebhooks(
           return { action: 'evict', keys: notice.keys.length, evicted };
         } catch (error) {
           logger.error(`Evicting ${notice.keys.length} ${connector.name} records failed`, error);
+          // Not acted on: the system's retry of this notice must be taken.
+          await ledger?.forget(connector.name, noticeId);
           return reply
             .code(503)
             .send(problem('STORE_UNAVAILABLE', 'The repository could not be updated; send the notice again'));
@@ -148,7 +145,13 @@ export async function registerWebhooks(
       try {
         await connector.refresh(notice.keys);
       } catch (error) {
-        return reply.code(502).send(problem('UPSTREAM_UNAVAILABLE', (error as Error).message));
+        await ledger?.forget(connector.name, noticeId);
+        logger.error(`Refreshing ${notice.keys.length} ${connector.name} records failed`, error);
+        return reply
+          .code(502)
+          .send(
+            problem('UPSTREAM_UNAVAILABLE', `The ${connector.name} system could not be read; send the notice again`),
+          );
       } finally {
         onChange();
       }

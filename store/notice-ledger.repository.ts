@@ -32,7 +32,7 @@ export class NoticeLedger {
 
   /** Records a notice; false when it was recorded before (a replay), in one insert. */
   async firstDelivery(connector: string, noticeId: string, receivedAt: Date): Promise<boolean> {
-    const _id = createHash('sha256').update(`${connector}\u0000${noticeId}`).digest('hex');
+    const _id = idOf(connector, noticeId);
     try {
       await this.collection.insertOne({ _id, receivedAt });
       return true;
@@ -41,4 +41,13 @@ export class NoticeLedger {
       throw error;
     }
   }
+
+  /** Forgets a notice that could not be acted on, so the system's retry is taken. */
+  async forget(connector: string, noticeId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: idOf(connector, noticeId) });
+  }
+}
+
+function idOf(connector: string, noticeId: string): string {
+  return createHash('sha256').update(`${connector}\u0000${noticeId}`).digest('hex');
 }

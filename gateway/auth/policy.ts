@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config';
@@ -82,5 +82,29 @@ export function loadAccessPolicy(file: string, schema: GraphQLSchema): AccessPol
       for (const role of principal.roles) if (allowed.has(role)) return true;
       return false;
     },
+  };
+}
+
+/** Whether a caller may filter or order customers by one department figure. */
+export type FigureGate = (principal: Principal, figure: { connector: string; name: string }) => boolean;
+
+/**
+ * Filtering or ordering by a figure reveals it (a sorted list's order and cursors, a filter's
+ * count), so it needs the same right as reading it: the department field on `Customer`, and the
+ * department type's field of the same name (`credit.score` needs `CreditProfile.score`). A
+ * figure with no field of its name (`openInvoices`, counted from invoices) needs every field of
+ * the department type, since it is derived from them.
+ */
+export function figurePolicy(policy: AccessPolicy, schema: GraphQLSchema): FigureGate {
+  const customer = schema.getType('Customer');
+  return (principal, figure) => {
+    if (!customer || !isObjectType(customer)) return false;
+    const department = customer.getFields()[figure.connector];
+    if (!department || !policy.allows(principal, 'Customer', figure.connector)) return false;
+    const type = getNamedType(department.type);
+    if (!isObjectType(type)) return false;
+    const fields = type.getFields();
+    if (fields[figure.name]) return policy.allows(principal, type.name, figure.name);
+    return Object.keys(fields).every((field) => policy.allows(principal, type.name, field));
   };
 }

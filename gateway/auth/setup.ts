@@ -10,6 +10,8 @@ import { createJwtVerifier } from './jwt';
 /** The name prefix of the keys demo mode makes; each start revokes the previous start's. */
 export const DEMO_KEY_PREFIX = 'demo-';
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
 /**
  * Decides how callers prove who they are. `auth.enabled`: API keys (and JWTs when `auth.jwt` is
  * set) are required. Not enabled, outside production: demo mode, where anonymous requests act
@@ -28,13 +30,21 @@ export async function prepareAuthentication(
         "your identity provider's tokens; create keys with `npx switchboard keys create`.",
     );
   }
-  const apiKeys = new ApiKeyRepository(db);
   const mode = config.auth.enabled ? 'required' : 'demo';
+  if (mode === 'demo' && !LOOPBACK_HOSTS.has(config.server.host)) {
+    throw new ConfigError(
+      `Refusing to start: demo mode (no authentication, anonymous requests act as admin) on server.host ` +
+        `${config.server.host}, which other machines can reach. Set auth.enabled: true (SWITCHBOARD_AUTH=1), ` +
+        'or listen on localhost.',
+    );
+  }
+  const apiKeys = new ApiKeyRepository(db);
+  // Demo keys were printed to a terminal or a log: they never outlive demo mode.
+  await apiKeys.revokeNamed(DEMO_KEY_PREFIX, now());
   const jwt = config.auth.jwt === null ? null : createJwtVerifier(config.auth.jwt, now);
   const authenticate = createAuthenticator({ mode, apiKeys, jwt, keyCacheSeconds: config.auth.keyCacheSeconds });
   const demoKeys: CreatedApiKey[] = [];
   if (mode === 'demo') {
-    await apiKeys.revokeNamed(DEMO_KEY_PREFIX, now());
     for (const role of ROLES) demoKeys.push(await apiKeys.create(`${DEMO_KEY_PREFIX}${role}`, [role], now()));
   }
   return { authenticate, demoKeys, mode };

@@ -2,7 +2,8 @@ import { Arg, type ClassType, Ctx, FieldResolver, ID, Int, Mutation, Query, Reso
 import type { RequestContext } from '../../connectors/kit';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.repository';
-import { badUserInput, quoteInput, snapshotUnavailable } from '../errors';
+import { badUserInput, forbidden, quoteInput, snapshotUnavailable } from '../errors';
+import type { Principal } from '../principal';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import type { CatalogFigure } from '../snapshot/figures';
 import { decodeCursor, encodeCursor, PLAIN_LIST } from './cursor';
@@ -22,6 +23,8 @@ export interface HubResolverDeps {
   refresh(system: string, key: string): Promise<void>;
   /** The customer-360 snapshots that filtered and ordered lists read. */
   snapshots: SnapshotRepository;
+  /** Whether the caller may filter or order by a figure (it reveals the figure); default: yes. */
+  mayUseFigure?: (principal: Principal, figure: CatalogFigure) => boolean;
 }
 
 /** What `customers` filters and orders by: the figure catalog and the input types built from it (null: no figures). */
@@ -117,6 +120,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       // Declared below, only when some connector has figures: an input type needs fields.
       filter?: CustomerFilterInput | null,
       orderBy?: CustomerOrderInput | null,
+      @Ctx() ctx?: RequestContext,
     ): Promise<CustomerConnection> {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`Argument "first" must be an integer from 1 to ${MAX_PAGE_SIZE}, found ${first}`, 'first');
@@ -135,6 +139,13 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
         );
       }
       const query = toSnapshotQuery(listing.catalog, { first, after, filter, orderBy });
+      for (const figure of listing.catalog) {
+        const used = filter?.[figure.connector]?.[figure.name] != null || query.sort?.figure === figure;
+        // No context means no caller to judge: refuse rather than guess.
+        if (used && deps.mayUseFigure && !(ctx && deps.mayUseFigure(ctx.principal, figure))) {
+          throw forbidden(`Your roles may not filter or order customers by ${figure.connector}.${figure.name}`);
+        }
+      }
       const [state, page] = await Promise.all([deps.snapshots.readState(), deps.snapshots.query(query)]);
       // Before the first run finishes, the snapshot is partial or empty: refusing beats a silently short list.
       if (!state?.completed) throw snapshotUnavailable(state?.finishedAt === null ? state : undefined);

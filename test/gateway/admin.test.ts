@@ -206,6 +206,16 @@ describe('/admin/keys, for `npx switchboard keys` beside a running hub', () => {
     expect(made.length).toBe(before);
   });
 
+  it('guards the routes the router matches, so a percent-encoded path is no way around the token', async () => {
+    const before = made.length;
+    const body = JSON.stringify({ name: 'x', roles: ['admin'] });
+    for (const path of ['/%61dmin/keys', '/admin/%6beys', '/ADMIN/keys'.toLowerCase().replace('a', '%61')]) {
+      const response = await call(path, { method: 'POST', body }, null);
+      expect([path, response.status]).toEqual([path, 403]);
+    }
+    expect(made.length).toBe(before);
+  });
+
   it('revokes a key by id, 404 for one it does not have, and 403 without the admin token', async () => {
     expect((await call('/admin/keys/0123456789ab', { method: 'DELETE' })).status).toBe(200);
     expect((await call('/admin/keys/ffffffffffff', { method: 'DELETE' })).status).toBe(404);

@@ -36,6 +36,16 @@ describe('authentication at the hub', () => {
     expect(await t.siloRequests()).toEqual(before);
   });
 
+  it('authenticates by the route matched, so /%67raphql is no way around it', async () => {
+    const encoded = t.hub.url.replace('/graphql', '/%67raphql');
+    const response = await fetch(encoded, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBe(401);
+  });
+
   it('serves a request with a valid key, and refuses the same key once revoked', async () => {
     const key = await keys.create('crm-sync', ['accounting']);
     const ok = await t.post(POP, { phone }, { authorization: `Bearer ${key.token}` });

@@ -143,6 +143,26 @@ describe('the authorization matrix: every guarded field, as every role and as an
     for (const system of asked) expect([system, reads(system)]).toEqual([system, true]);
   });
 
+  it('lets a role filter and order only by figures it may read, since a sorted list reveals them', async () => {
+    await t.hub.buildSnapshots();
+    const code = async (role: string, args: string) => {
+      const body = (await (
+        await t.post(
+          `{ customers(first: 3, ${args}) { edges { cursor } } }`,
+          {},
+          { authorization: `Bearer ${tokens.get(role)}` },
+        )
+      ).json()) as { errors?: Array<{ extensions: { code: string } }> };
+      return body.errors?.[0]?.extensions.code ?? 'OK';
+    };
+    expect(await code('support', 'orderBy: { field: CREDIT_SCORE }')).toBe('FORBIDDEN');
+    expect(await code('sales', 'filter: { credit: { score: { gte: 700 } } }')).toBe('FORBIDDEN');
+    expect(await code('credit', 'orderBy: { field: CREDIT_SCORE }')).toBe('OK');
+    // Counted from invoices, which support may not read: refused; the balance it may read: fine.
+    expect(await code('support', 'filter: { accounting: { openInvoices: { gte: 1 } } }')).toBe('FORBIDDEN');
+    expect(await code('support', 'filter: { accounting: { balance: { gt: 0 } } }')).toBe('OK');
+  });
+
   it('refuses the same query without a credential with 401, executing nothing', async () => {
     const before = await t.siloRequests();
     const response = await t.post(document, { phone: rich.phone });
