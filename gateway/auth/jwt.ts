@@ -47,6 +47,10 @@ export function createJwtVerifier(settings: JwtSettings, now: () => Date = () =>
         issuer: settings.issuer,
         audience: settings.audience,
         clockTolerance: settings.clockToleranceSeconds,
+        // A token without an expiry would be good forever; `none` and HMAC algorithms are never
+        // what an identity provider's JWKS signs with.
+        requiredClaims: ['exp', 'sub'],
+        algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
         currentDate: now(),
       });
       const subject = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null;

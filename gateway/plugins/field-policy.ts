@@ -59,6 +59,9 @@ function withoutDenied(document: DocumentNode, schema: GraphQLSchema, policy: Ac
           kind: Kind.FIELD,
           alias: { kind: Kind.NAME, value: node.alias?.value ?? node.name.value },
           name: { kind: Kind.NAME, value: '__typename' },
+          // @skip and @include still decide whether the field is there at all (and so whether
+          // it is reported): a field the caller skipped is no error.
+          directives: node.directives,
         };
         return replacement;
       },
@@ -183,7 +186,8 @@ export function ApolloServerPluginFieldPolicy(options: FieldPolicyOptions): Apol
           const errors: GraphQLFormattedError[] = [];
           const nulls: NullTarget[] = [];
           for (const site of sites) locate(result.data, site, errors, nulls);
-          result.errors = [...(result.errors ?? []), ...errors];
+          // GraphQL: `errors`, when present, is never empty (a skipped field made no error).
+          if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
           for (const target of nulls) if (target !== 'data') target[0][target[1]] = null;
           // A non-null root field that may not be read leaves no data at all, as GraphQL says.
           if (nulls.includes('data')) (result as { data: unknown }).data = null;

@@ -84,7 +84,7 @@ export function decodeCursor(cursor: string, list: string, argument = 'after'): 
   }
   if (payload.l !== list) {
     throw badUserInput(
-      `Argument "${argument}" is a cursor of another list (${payload.o === null ? 'in hub-id order' : `ordered by ${payload.o}`}` +
+      `Argument "${argument}" is a cursor of another list (${payload.o === null ? 'in hub-id order' : `ordered by ${shown(payload.o)}`}` +
         `${payload.l === PLAIN_LIST ? ', without a filter' : ', with its own filter'}): ` +
         'a cursor only fits the list it came from; ask for the first page of this list again',
       argument,

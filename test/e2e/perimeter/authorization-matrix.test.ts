@@ -143,6 +143,18 @@ describe('the authorization matrix: every guarded field, as every role and as an
     for (const system of asked) expect([system, reads(system)]).toEqual([system, true]);
   });
 
+  it('reports no error for a denied field the caller skipped with @include(if: false)', async () => {
+    const body = (await (
+      await t.post(
+        `query ($phone: String!) { customerByPhone(phone: $phone) { id credit { legalName score @include(if: false) } } }`,
+        { phone: rich.phone },
+        { authorization: `Bearer ${tokens.get('support')}` },
+      )
+    ).json()) as { data: { customerByPhone: { credit: Record<string, unknown> | null } }; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    expect(Object.keys(body.data.customerByPhone.credit ?? {})).toEqual(['legalName']);
+  });
+
   it('lets a role filter and order only by figures it may read, since a sorted list reveals them', async () => {
     await t.hub.buildSnapshots();
     const code = async (role: string, args: string) => {

@@ -118,6 +118,17 @@ describe('JWT bearer tokens', () => {
     expect(await verify(await sign({}, { key: otherKey }))).toBe('invalid');
   });
 
+  it('refuses a token without an expiry', async () => {
+    const verify = createJwtVerifier(settings(), () => NOW);
+    const forever = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('https://id.example.com/')
+      .setAudience('switchboard')
+      .setSubject('ada@example.com')
+      .sign(privateKey);
+    expect(await verify(forever)).toBe('invalid');
+  });
+
   it('allows the configured clock skew on expiry', async () => {
     const verify = createJwtVerifier(settings(), () => NOW);
     expect(typeof (await verify(await sign({}, { exp: new Date(NOW.getTime() - 10_000) })))).toBe('object');
