@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../schema/errors';
 import { REFRESH_FIELD } from './plugins/query-limits';
+import { principalIfAny } from './auth/hook';
 
 /** Options of `registerRateLimits`. */
 export interface RateLimitOptions {
@@ -15,14 +15,14 @@ export interface RateLimitOptions {
 }
 
 /**
- * Who a request is charged to: a hash of its `authorization` header when it has one, else the
- * client address. The header is hashed so no credential sits in the limiter's memory.
- * TODO(auth): once the auth hook puts a verified principal on the request, key on the principal:
- * until then a client that invents a new `authorization` value per request gets a fresh budget.
+ * Who a request is charged to: the verified caller (the auth hook ran in `onRequest`, before
+ * this `preHandler`), so an invented credential never buys a fresh budget: it was refused with
+ * 401 before. Demo mode's anonymous caller is one principal for everyone, so it is charged by
+ * client address instead.
  */
 export function rateLimitKey(request: FastifyRequest): string {
-  const authorization = request.headers.authorization;
-  if (authorization) return `credential:${createHash('sha256').update(authorization).digest('hex').slice(0, 32)}`;
+  const principal = principalIfAny(request);
+  if (principal && principal.kind !== 'demo') return `principal:${principal.id}`;
   return `address:${request.ip}`;
 }
 

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../../config';
 import { silentLogger, startHub } from '../../../gateway';
 import { ApiKeyRepository } from '../../../store/api-keys.repository';
+import { MAX_FAILURES_PER_WINDOW } from '../../../gateway/auth/hook';
 import { startTestHub, type TestHub } from '../../helpers/hub';
 
 const POP = /* GraphQL */ `
@@ -158,5 +159,34 @@ describe('a production hub', () => {
     const phones = new Set(t.silos.world.people.map((p) => p.phone));
     expect([...phones].filter((phone) => html.includes(phone))).toEqual([]);
     expect(html).toContain('+1 415 555 0100');
+  });
+});
+
+describe('guessing credentials', () => {
+  it('answers 429 with Retry-After, unverified, once one address has sent too many refused credentials', async () => {
+    const t = await startTestHub({ scale: 20, auth: { enabled: true, keyCacheSeconds: 0 } });
+    try {
+      const guess = (i: number) =>
+        t.post(
+          '{ __typename }',
+          {},
+          { authorization: `Bearer sb_${i.toString(16).padStart(12, '0')}_${'A'.repeat(43)}` },
+        );
+      const statuses: number[] = [];
+      for (let i = 0; i < MAX_FAILURES_PER_WINDOW; i += 1) statuses.push((await guess(i)).status);
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      const finds = () =>
+        t.hub.metrics
+          .render()
+          .then((text) => /switchboard_store_commands_total\{command="find"\} (\d+)/.exec(text)?.[1]);
+      const before = await finds();
+      expect(Number(before)).toBeGreaterThan(0);
+      const refused = await guess(999);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await finds()).toBe(before); // the guess was not looked up
+    } finally {
+      await t.close();
+    }
   });
 });
