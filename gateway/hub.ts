@@ -22,6 +22,7 @@ import { createSnapshotRunner } from './snapshot-schedule';
 import { buildGatewaySchema } from './stitch';
 import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
 import { NoticeLedger } from '../store/notice-ledger.repository';
+import { CUSTOMER_MAP_LEASE, StoreLease } from '../store/lease';
 import { createAdminToken, registerAdminRoutes } from './admin';
 import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/setup';
 import { figurePolicy, loadAccessPolicy, type FigureGate } from './auth/policy';
@@ -105,15 +106,27 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     // One identity sync at a time: a second caller joins the run under way, because two runs
     // interleaving their writes could delete each other's customers. Anything that may change
     // what a query answers clears the response cache.
+    // Identity syncs and snapshot runs rebuild the same customer map: in this hub they take turns
+    // (one chain), and across processes the store lease keeps a second hub or `npm run sync` out.
+    const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000);
+    let mapWork: Promise<unknown> = Promise.resolve();
+    const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+      const run = mapWork.then(work, work);
+      mapWork = run.catch(() => undefined);
+      return run;
+    };
     let syncing: Promise<SyncReport> | null = null;
     const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
-      (syncing ??= syncIdentities({
-        connectors,
-        repository,
-        defaultCountry: config.identity.defaultCountry,
-        pageSize: config.identity.pageSize,
-        onProgress,
-      }).finally(() => {
+      (syncing ??= exclusive(() =>
+        syncIdentities({
+          connectors,
+          repository,
+          defaultCountry: config.identity.defaultCountry,
+          pageSize: config.identity.pageSize,
+          onProgress,
+          lease: mapLease,
+        }),
+      ).finally(() => {
         syncing = null;
         responses.clear();
       }));
@@ -169,15 +182,18 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const snapshotState = await snapshots.readState();
     const snapshotRunner = createSnapshotRunner({
       run: ({ onProgress, shouldStop }) =>
-        buildSnapshots({
-          connectors,
-          identities: repository,
-          snapshots,
-          batchSize: config.snapshot.batchSize,
-          onProgress,
-          shouldStop,
-          now: runtime.now,
-        }).finally(() => responses.clear()),
+        exclusive(() =>
+          buildSnapshots({
+            connectors,
+            identities: repository,
+            snapshots,
+            batchSize: config.snapshot.batchSize,
+            onProgress,
+            shouldStop,
+            now: runtime.now,
+            lease: mapLease,
+          }),
+        ).finally(() => responses.clear()),
       intervalMinutes: config.snapshot.intervalMinutes,
       // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
       // After a re-sync into another world the old snapshot is gone: build one now, whatever the schedule.

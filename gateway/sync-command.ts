@@ -12,6 +12,7 @@ import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
 import { consoleLogger } from './logger';
 import { prepareRepositories } from './repositories';
+import { CUSTOMER_MAP_LEASE, StoreLease } from '../store/lease';
 import { identityProgressView, snapshotProgressView } from './sync-progress';
 
 /** Where `npm run sync` shows its progress: the identity sync's, then the snapshot run's. */
@@ -128,6 +129,8 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
     // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
     if (config.demo.enabled && health.some((h) => !h.ok)) silos = await startDemoSilos(config);
     const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
+    // With a real MongoDB a hub may be rebuilding the map right now: the lease keeps the two apart.
+    const lease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000);
     const identityView = identityProgressView();
     try {
       const report = await syncIdentities({
@@ -136,6 +139,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
         defaultCountry: config.identity.defaultCountry,
         pageSize: config.identity.pageSize,
         onProgress: identityView.update,
+        lease,
       });
       identityView.stop();
       printIdentityReport(report);
@@ -151,6 +155,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
         snapshots,
         batchSize: config.snapshot.batchSize,
         onProgress: view.update,
+        lease,
       });
       view.stop(); // before the summary line, so it does not land on the bar's line
       printSnapshotReport(snapshot);

@@ -1,5 +1,6 @@
 import type { Connector } from '../../connectors/kit';
 import type { IdentityRepository } from '../../store/identity.repository';
+import { describeHolder, type StoreLease } from '../../store/lease';
 import { linkRecords, type SourceRecord } from './link';
 
 /** What an identity sync did. */
@@ -36,6 +37,8 @@ export interface SyncOptions {
   pageSize: number;
   onProgress?: (progress: SyncProgress) => void;
   now?: () => Date;
+  /** Held for the whole sync, so no other process rebuilds the customer map meanwhile. */
+  lease?: Pick<StoreLease, 'acquire' | 'release'>;
 }
 
 async function readDirectory(
@@ -64,6 +67,19 @@ async function readDirectory(
  */
 export async function syncIdentities(options: SyncOptions): Promise<SyncReport> {
   const now = options.now ?? (() => new Date());
+  if (options.lease) {
+    const taken = await options.lease.acquire(now());
+    if (!taken.held) throw new SyncError(describeHolder('rebuilding the customer map', taken.holder));
+    try {
+      return await syncUnderLease(options, now);
+    } finally {
+      await options.lease.release();
+    }
+  }
+  return syncUnderLease(options, now);
+}
+
+async function syncUnderLease(options: SyncOptions, now: () => Date): Promise<SyncReport> {
   const startedAt = Date.now();
   const perSystem = await Promise.all(
     options.connectors.map((c) => readDirectory(c, options.pageSize, options.onProgress)),

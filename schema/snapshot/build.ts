@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connector, FigureValues } from '../../connectors/kit';
+import { describeHolder, type StoreLease } from '../../store/lease';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import type { SnapshotDocument, SnapshotRepository, SnapshotState } from '../../store/snapshot.repository';
 
@@ -48,6 +49,8 @@ export interface SnapshotBuildOptions {
   now?: () => Date;
   /** Asked between batches; true stops the run where it is (the hub closing). */
   shouldStop?: () => boolean;
+  /** Held for the whole run (renewed after each batch), so no other process rebuilds the customer map meanwhile. */
+  lease?: Pick<StoreLease, 'acquire' | 'release'>;
 }
 
 function keyIn(customer: StoredIdentity, system: string): string | null {
@@ -120,6 +123,17 @@ async function writeBatch(
  */
 export async function buildSnapshots(options: SnapshotBuildOptions): Promise<SnapshotReport> {
   const now = options.now ?? (() => new Date());
+  if (!options.lease) return buildUnderLease(options, now);
+  const taken = await options.lease.acquire(now());
+  if (!taken.held) throw new SnapshotError(describeHolder('rebuilding the customer map', taken.holder));
+  try {
+    return await buildUnderLease(options, now);
+  } finally {
+    await options.lease.release();
+  }
+}
+
+async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): Promise<SnapshotReport> {
   const started = Date.now();
   const previous = await options.snapshots.readState();
   const resuming = previous !== null && previous.finishedAt === null;
@@ -163,6 +177,9 @@ export async function buildSnapshots(options: SnapshotBuildOptions): Promise<Sna
     state.after = page.items.at(-1)!._id;
     state.customersDone += page.items.length;
     await options.snapshots.writeState(state);
+    if (options.lease && !(await options.lease.acquire(now())).held) {
+      throw new SnapshotError('Snapshot run stopped: its lease on the customer map was taken by another process');
+    }
     await progress();
     if (!page.hasNextPage) break;
   }
