@@ -103,11 +103,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     // Kept past the timestamp window (both directions) so no replay outlives its entry.
     const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60);
     await notices.ensureIndexes();
-    // One identity sync at a time: a second caller joins the run under way, because two runs
-    // interleaving their writes could delete each other's customers. Anything that may change
-    // what a query answers clears the response cache.
     // Identity syncs and snapshot runs rebuild the same customer map: in this hub they take turns
-    // (one chain), and across processes the store lease keeps a second hub or `npm run sync` out.
+    // (one chain, and a second sync caller joins the one under way), and across processes the
+    // store lease keeps a second hub or `npm run sync` out. Anything that may change what a
+    // query answers clears the response cache.
     const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000);
     let mapWork: Promise<unknown> = Promise.resolve();
     const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
