@@ -31,6 +31,7 @@ import { principalOf } from './auth/hook';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
 import { decideIdentitySync, describeSync } from './identity-on-start';
 import { createReadinessCheck, registerHealthRoutes } from './health';
+import { buildDefaultGatewaySchema } from './schema-file';
 
 /** A running hub. */
 export interface Hub {
@@ -174,7 +175,13 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
-    const policy = loadAccessPolicy(findPolicyFile(config.auth.policyFile), schema);
+    // A policy names every installed department's types; a connector switched off is no typo.
+    let everyConnector: GraphQLSchema | null = null;
+    const policy = loadAccessPolicy(
+      findPolicyFile(config.auth.policyFile),
+      schema,
+      (type) => (everyConnector ??= buildDefaultGatewaySchema()).getType(type) !== undefined,
+    );
     figureGate = figurePolicy(policy, schema);
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
     if (adminToken) undo.push(() => adminToken.remove());

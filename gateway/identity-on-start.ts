@@ -46,10 +46,12 @@ export async function decideIdentitySync(
   logger.warn(
     `${describeMismatch(check)}. ` +
       (sync
-        ? 'Syncing identities again now, and setting the old customer-360 snapshots aside.'
+        ? check.otherWorld
+          ? 'Syncing identities again now, and setting the old customer-360 snapshots aside.'
+          : 'Syncing identities again now.'
         : `Look-ups and filters answer from the old map until \`npm run sync\` (identity.syncOnStart is ${mode}).`),
   );
-  return { sync, otherWorld: sync, reason: sync ? 'mismatch' : null };
+  return { sync, otherWorld: sync && check.otherWorld, reason: sync ? 'mismatch' : null };
 }
 
 /** The start-up log line of a sync. */

@@ -134,6 +134,11 @@ export class IdentityRepository {
     return known;
   }
 
+  /** True when some customer in the map links to this system (one indexed look-up). */
+  async linksSystem(system: string): Promise<boolean> {
+    return (await this.collection.findOne({ 'links.system': system }, { projection: { _id: 1 } })) !== null;
+  }
+
   /**
    * Writes a complete sync's result as the map's next generation, and only then makes it the
    * map, with one rename: readers see the old map or the new one, never a mixture, and a sync

@@ -8,12 +8,19 @@ export interface SystemSample {
   sampled: number;
   /** Of those, the keys some customer in the map links to. */
   known: number;
+  /** The map links none of this system's customers: a connector enabled since the last sync. */
+  new: boolean;
 }
 
 /** Whether the identity map still describes the systems it links. */
 export interface IdentityMapCheck {
-  /** False when some system's sample is mostly unknown to the map: it is a map of another world. */
+  /** False when some system's sample is mostly unknown to the map (or the system is new to it). */
   matches: boolean;
+  /**
+   * True when a system the map already links is mostly unknown: a map of another world, whose
+   * snapshots are no use. A system that is merely new to the map needs a sync, not that.
+   */
+  otherWorld: boolean;
   systems: SystemSample[];
   /** Systems whose directory could not be read: not judged. */
   unreachable: string[];
@@ -22,7 +29,7 @@ export interface IdentityMapCheck {
 /** What a check needs. */
 export interface IdentityMapCheckOptions {
   connectors: readonly Pick<Connector, 'name' | 'directory'>[];
-  repository: Pick<IdentityRepository, 'knownKeys'>;
+  repository: Pick<IdentityRepository, 'knownKeys' | 'linksSystem'>;
   /** Keys read from each system (the first directory page). Default 100. */
   sampleSize?: number;
   /** The share of a sample the map must know for it to match. Default 0.9. */
@@ -57,12 +64,14 @@ export async function checkIdentityMap(options: IdentityMapCheckOptions): Promis
         return null;
       }
       const known = await options.repository.knownKeys(connector.name, keys);
-      return { system: connector.name, sampled: keys.length, known: known.size };
+      const isNew = known.size === 0 && !(await options.repository.linksSystem(connector.name));
+      return { system: connector.name, sampled: keys.length, known: known.size, new: isNew };
     }),
   );
   const systems = samples.filter((s): s is SystemSample => s !== null);
   return {
     matches: systems.every((s) => s.sampled === 0 || s.known / s.sampled >= minKnownShare),
+    otherWorld: systems.some((s) => !s.new && s.sampled > 0 && s.known / s.sampled < minKnownShare),
     systems,
     unreachable: unreachable.sort(),
   };
@@ -72,6 +81,10 @@ export async function checkIdentityMap(options: IdentityMapCheckOptions): Promis
 export function describeMismatch(check: IdentityMapCheck): string {
   const parts = check.systems
     .filter((s) => s.sampled > 0 && s.known < s.sampled)
-    .map((s) => `${s.known} of the first ${s.sampled} ${s.system} customers`);
+    .map((s) =>
+      s.new
+        ? `none of ${s.system}'s customers (new to the map)`
+        : `${s.known} of the first ${s.sampled} ${s.system} customers`,
+    );
   return `The identity map does not match the department systems: it links ${parts.join(', ')}`;
 }

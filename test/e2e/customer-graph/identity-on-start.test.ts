@@ -20,7 +20,11 @@ describe('the identity map at start-up, over a data directory that outlives the 
   let silos: RunningSilos | null = null;
   let hub: Hub | null = null;
 
-  const configFor = (running: RunningSilos, syncOnStart: SwitchboardConfig['identity']['syncOnStart'] = 'auto') =>
+  const configFor = (
+    running: RunningSilos,
+    syncOnStart: SwitchboardConfig['identity']['syncOnStart'] = 'auto',
+    disabled: readonly string[] = [],
+  ) =>
     loadConfig({
       env: {},
       overrides: {
@@ -28,7 +32,9 @@ describe('the identity map at start-up, over a data directory that outlives the 
         mongodb: { dataDir, embeddedThread: false },
         demo: { enabled: false },
         identity: { syncOnStart },
-        connectors: Object.fromEntries(Object.entries(running.urls).map(([name, url]) => [name, { url }])),
+        connectors: Object.fromEntries(
+          Object.entries(running.urls).map(([name, url]) => [name, { url, enabled: !disabled.includes(name) }]),
+        ),
       },
     });
   const world = async (w: { seed: number; scale: number }) => {
@@ -36,10 +42,14 @@ describe('the identity map at start-up, over a data directory that outlives the 
     silos = await startSilos({ ...w, ports: { accounting: 0, sales: 0, credit: 0, support: 0 } });
     return silos;
   };
-  const restart = async (running: RunningSilos, mode?: SwitchboardConfig['identity']['syncOnStart']) => {
+  const restart = async (
+    running: RunningSilos,
+    mode?: SwitchboardConfig['identity']['syncOnStart'],
+    disabled: readonly string[] = [],
+  ) => {
     await hub?.close();
     const logger = recordingLogger();
-    hub = await startHub(configFor(running, mode), { logger });
+    hub = await startHub(configFor(running, mode, disabled), { logger });
     return { hub, warnings: logger.warnings };
   };
   const customerIds = async (h: Hub) =>
@@ -94,6 +104,21 @@ describe('the identity map at start-up, over a data directory that outlives the 
     expect(report.runId).not.toBe(oldRun);
     expect(report.customers).toBe(running.world.people.length);
     expect((await snapshotState())?.completed?.runId).toBe(report.runId);
+  });
+
+  it('links a connector enabled since the last sync, keeping the snapshots of the others', async () => {
+    const running = await world(WORLD_A);
+    const first = await restart(running, 'auto', ['support']);
+    const kept = (await first.hub.buildSnapshots()).runId;
+    const second = await restart(running);
+    expect(second.warnings).toEqual([
+      expect.stringMatching(
+        /it links none of support's customers \(new to the map\)\. Syncing identities again now\.$/,
+      ),
+    ]);
+    const state = await second.hub.store.db.collection('sync_state').findOne({ _id: 'snapshot' as never });
+    expect(state?.completed?.runId).toBe(kept);
+    expect(await customerIds(second.hub)).toBe(running.world.people.length);
   });
 
   it('only warns about another world when identity.syncOnStart is ifEmpty', async () => {
