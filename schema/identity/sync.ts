@@ -85,6 +85,19 @@ async function syncUnderLease(options: SyncOptions, now: () => Date): Promise<Sy
     options.connectors.map((c) => readDirectory(c, options.pageSize, options.onProgress)),
   );
   const existing = await options.repository.linkIndex();
+  // A system that answers an empty directory while the map links its customers is far likelier
+  // broken (an empty page from a failing search, a wrong tenant) than emptied: writing that map
+  // would drop every one of its links, so nothing is written.
+  const linked = new Set([...existing.keys()].map((link) => link.slice(0, link.indexOf(':'))));
+  options.connectors.forEach((connector, index) => {
+    if (perSystem[index].length === 0 && linked.has(connector.name)) {
+      throw new SyncError(
+        `Identity sync stopped: the ${connector.name} directory came back empty, but the map links customers ` +
+          `of it; the map is left as it was. If ${connector.name} really has no customers now, disable the ` +
+          `connector (connectors.${connector.name}.enabled: false) and sync again.`,
+      );
+    }
+  });
   const { customers, conflicts } = linkRecords(perSystem.flat(), {
     defaultCountry: options.defaultCountry,
     systemOrder: options.connectors.map((c) => c.name),
