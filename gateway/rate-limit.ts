@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode } from '../schema/errors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { REFRESH_FIELD } from './plugins/query-limits';
+import { tooManyRequests } from './too-many-requests';
 import { principalIfAny } from './auth/hook';
 
 /** Options of `registerRateLimits`. */
@@ -33,21 +33,6 @@ function namesRefresh(request: FastifyRequest): boolean {
   return typeof query === 'string' && query.includes(REFRESH_FIELD);
 }
 
-function refuse(reply: FastifyReply, retryAfterSeconds: number, budget: string): FastifyReply {
-  return reply
-    .code(429)
-    .header('retry-after', String(retryAfterSeconds))
-    .type('application/json; charset=utf-8')
-    .send({
-      errors: [
-        {
-          message: `Too many requests (${budget}): try again in ${retryAfterSeconds} s`,
-          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds },
-        },
-      ],
-    });
-}
-
 /**
  * Rate limits with `@fastify/rate-limit`, per credential or client address: a general budget of
  * GraphQL requests, and a separate, smaller one for requests that name `refreshCustomer` (each
@@ -75,6 +60,11 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
     const budget = refresh ? 'refreshCustomer' : 'requests';
     if (!refresh && options.requestsPerMinute === 0) return;
     const result = await (refresh ? refreshes : general)(request);
-    if (!result.isAllowed && result.isExceeded) return refuse(reply, result.ttlInSeconds, budget);
+    if (!result.isAllowed && result.isExceeded)
+      return tooManyRequests(
+        reply,
+        result.ttlInSeconds,
+        `Too many requests (${budget}): try again in ${result.ttlInSeconds} s`,
+      );
   });
 }

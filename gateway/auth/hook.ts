@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../schema/principal';
+import { tooManyRequests } from '../too-many-requests';
 import { unauthenticatedResponse, type Authenticator } from './authenticate';
 
 /** Refused credentials one client address may send per window before it is refused unheard. */
@@ -30,18 +31,11 @@ export function registerAuthentication(
     const now = Date.now();
     if (window && now - window.since < FAILURE_WINDOW_MS && window.count >= MAX_FAILURES_PER_WINDOW) {
       const retryAfter = Math.ceil((window.since + FAILURE_WINDOW_MS - now) / 1000);
-      return reply
-        .code(429)
-        .header('retry-after', String(retryAfter))
-        .type('application/json')
-        .send({
-          errors: [
-            {
-              message: `Too many refused credentials from this address: try again in ${retryAfter} s`,
-              extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
-            },
-          ],
-        });
+      return tooManyRequests(
+        reply,
+        retryAfter,
+        `Too many refused credentials from this address: try again in ${retryAfter} s`,
+      );
     }
     const outcome = await authenticate(request.headers.authorization);
     if (outcome.ok) {
