@@ -191,6 +191,12 @@ export const configSchema = z
         responses: z
           .object({
             maxEntries: z.number().int().nonnegative().max(1_000_000).default(1_000),
+            /** What they may take, approximately, in bytes (a response bigger than this is not kept). */
+            maxBytes: z
+              .number()
+              .int()
+              .positive()
+              .default(16 * 1024 * 1024),
             maxAgeSeconds: z.number().int().positive().max(3_600).default(30),
           })
           .strict()

@@ -96,6 +96,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const connectors = createConnectors(config, options.connectorFactories ?? builtInConnectors, runtime);
     const responses = ApolloServerPluginResponseCache({
       maxEntries: config.cache.enabled ? config.cache.responses.maxEntries : 0,
+      maxBytes: config.cache.responses.maxBytes,
       maxAgeSeconds: config.cache.responses.maxAgeSeconds,
       now: runtime.now,
     });
@@ -236,7 +237,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         ApolloServerPluginIntrospectionByRole({ enabled: config.production }),
         ApolloServerPluginFreshness(),
         ApolloServerPluginPartialStatus(),
-        responses.plugin,
+        ...responses.plugins,
       ],
       routes: [
         (server) => registerHealthRoutes(server, readiness),

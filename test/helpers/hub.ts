@@ -37,7 +37,7 @@ export interface TestHubOptions {
   /** Fresh records each connector keeps in memory (default: the configured default). */
   memoryEntries?: number;
   /** The response cache's settings (default: the configured defaults; `maxEntries: 0` turns it off). */
-  responseCache?: { maxEntries?: number; maxAgeSeconds?: number };
+  responseCache?: { maxEntries?: number; maxBytes?: number; maxAgeSeconds?: number };
   /** Customers per snapshot batch (default the config's). */
   snapshotBatchSize?: number;
   /** Production mode (default false): limits keep their numbers to themselves; needs `auth`. */

@@ -22,7 +22,7 @@ describe('authentication at the hub', () => {
   beforeAll(async () => {
     t = await startTestHub({ scale: 50, auth: { enabled: true, keyCacheSeconds: 0 } });
     keys = new ApiKeyRepository(t.hub.store.db);
-    phone = t.silos.world.people.find((p) => p.keys.accounting)!.phone;
+    phone = t.silos.world.people.find((p) => p.keys.accounting && p.keys.credit)!.phone;
   });
   afterAll(() => t.close());
 
@@ -58,6 +58,28 @@ describe('authentication at the hub', () => {
     const refused = await t.post(POP, { phone }, { authorization: `Bearer ${key.token}` });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('never answers a caller from the cached response of a caller with more rights', async () => {
+    const admin = await keys.create('ops', ['admin']);
+    const support = await keys.create('desk', ['support']);
+    const query = `query ($phone: String!) { customerByPhone(phone: $phone) { id credit { score } } }`;
+    const ask = (token: string) => t.post(query, { phone }, { authorization: `Bearer ${token}` });
+    await ask(admin.token);
+    const replayed = await ask(admin.token);
+    expect(replayed.headers.get('x-switchboard-cache')).toBe('hit');
+
+    const other = await ask(support.token);
+    expect(other.headers.get('x-switchboard-cache')).toBeNull();
+    const body = (await other.json()) as {
+      data: { customerByPhone: { credit: { score: unknown } | null } };
+      errors: Array<{ path: unknown[]; extensions: { code: string } }>;
+    };
+    // Support may not read credit scores (config/policy.yaml): the admin's score must not come back.
+    expect(body.data.customerByPhone.credit?.score ?? null).toBeNull();
+    expect(body.errors.map((e) => [e.path, e.extensions.code])).toEqual([
+      [['customerByPhone', 'credit', 'score'], 'FORBIDDEN'],
+    ]);
   });
 
   it('stores only a hash of a key, never its secret', async () => {
