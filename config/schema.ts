@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../schema/principal';
 
 /** A connector's settings: where its department system is and how long to wait for it. */
 export const connectorConfigSchema = z
@@ -142,6 +143,19 @@ export const configSchema = z
         keyCacheSeconds: z.number().int().nonnegative().max(300).default(10),
         /** The access policy: which role may read which field and run which mutation. */
         policyFile: z.string().min(1).default('config/policy.yaml'),
+        /**
+         * Trusted documents: with `file` set (a JSON object of id to document, GraphQL Codegen's
+         * `persisted-documents.json`, or an Apollo persisted query manifest), callers run only
+         * those documents, by `documentId` or as their exact text; the roles in `anyDocumentRoles`
+         * may still send their own. Null: any document (within the limits).
+         */
+        trustedDocuments: z
+          .object({
+            file: z.string().min(1).nullable().default(null),
+            anyDocumentRoles: z.array(z.enum(ROLES)).default(['integrator', 'admin']),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -32,6 +32,7 @@ import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.reposito
 import { decideIdentitySync, describeSync } from './identity-on-start';
 import { createReadinessCheck, registerHealthRoutes } from './health';
 import { buildDefaultGatewaySchema } from './schema-file';
+import { loadTrustedDocuments } from './trusted-documents';
 
 /** A running hub. */
 export interface Hub {
@@ -219,6 +220,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
       now: () => runtime.now().getTime(),
     });
+    const trusted = config.auth.trustedDocuments;
     const { app } = await createGatewayServer({
       schema,
       createContext: createContextFactory([hub, ...connectors]),
@@ -226,6 +228,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
       limits: config.limits,
       exposeLimits: !config.production,
+      trustedDocuments: trusted.file
+        ? {
+            documents: loadTrustedDocuments(trusted.file, schema),
+            mayRunAnyDocument: (principal) => trusted.anyDocumentRoles.some((role) => principal.roles.has(role)),
+          }
+        : undefined,
       examplePhone,
       // The policy first: it cuts denied fields before execution and fills their errors in before
       // the response cache sees the answer.

@@ -15,6 +15,8 @@ import { ApolloServerPluginLegacyJsonStatus } from './plugins/legacy-json-status
 import { createQueryLimits, limitMessage } from './plugins/query-limits';
 import { registerRateLimits } from './rate-limit';
 import { registerQueryPageAssets, wantsQueryPage } from './query-page';
+import type { TrustedDocuments } from './trusted-documents';
+import { registerTrustedDocuments } from './trusted-documents-hook';
 
 /** The path the GraphQL endpoint and the query page share. */
 export const GRAPHQL_PATH = '/graphql';
@@ -38,6 +40,8 @@ export interface GatewayServerOptions {
   limits: SwitchboardConfig['limits'];
   /** Say the limits' numbers in their errors (default: outside `NODE_ENV=production`). */
   exposeLimits?: boolean;
+  /** Run only these documents, except for callers `mayRunAnyDocument` lets through (`auth.trustedDocuments`). */
+  trustedDocuments?: { documents: TrustedDocuments; mayRunAnyDocument: (principal: Principal) => boolean };
 }
 
 /** A GraphQL-shaped error body, for answers given before Apollo Server sees the request. */
@@ -139,6 +143,10 @@ export async function createGatewayServer(
       request.routeOptions.url === '/metrics' ||
       (request.routeOptions.url === GRAPHQL_PATH && request.method !== 'OPTIONS' && !isQueryPage(request)),
   );
+  if (options.trustedDocuments) {
+    const { documents, mayRunAnyDocument } = options.trustedDocuments;
+    registerTrustedDocuments(app, GRAPHQL_PATH, documents, mayRunAnyDocument);
+  }
   const context = async (request: FastifyRequest) =>
     options.createContext({ id: request.id, principal: principalOf(request) });
   const renderPage = registerQueryPageAssets(app, GRAPHQL_PATH, options.examplePhone);

@@ -29,6 +29,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The operation ran longer than `limits.executionTimeoutMs`; the hub gave up on it. */
   OPERATION_TIMEOUT: 'OPERATION_TIMEOUT',
+  /** The request named a registered document (`documentId` or a persisted-query hash) this hub does not have. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** This hub runs only registered documents (`auth.trustedDocuments`), and the text sent is not one of them. */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
   /** Something failed inside the hub itself; details are in the hub's log, not the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -60,6 +60,7 @@ const SAMPLES = {
   staleRead: '"stale": true',
   snapshotDocument: 'figures: { accounting:',
   configFile: 'replicaSet=rs0',
+  trustedDocumentsConfig: '"trustedDocuments"',
 } as const;
 
 const SECRET = 'readme-example-webhook-secret';
@@ -192,8 +193,9 @@ describe('the README', () => {
     await checkSnapshotDocument(t, blockContaining(SAMPLES.snapshotDocument));
   });
 
-  it('gives an example configuration file the hub accepts', () => {
+  it('gives example configuration files the hub accepts', () => {
     checkConfigFile(blockContaining(SAMPLES.configFile));
+    checkConfigFile(blockContaining(SAMPLES.trustedDocumentsConfig));
   });
 
   /** Keys a change notice in the script names (`/hooks/sales`, `"keys":["c-..."]`) that its system does not hold. */
