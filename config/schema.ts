@@ -62,6 +62,22 @@ export const connectorConfigSchema = z
       .prefault({}),
     /** Shared secret the system signs its change notices with (HMAC-SHA256); null refuses all notices. */
     webhookSecret: z.string().min(16, 'expected at least 16 characters').nullable().default(null),
+    /** The connector's own settings, checked at start against the schema its declaration gives. */
+    settings: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Where each credential the connector declares is read from, e.g. `{ "token": { "env":
+     * "SALES_API_TOKEN" } }`: an environment variable, never the secret itself.
+     */
+    credentials: z
+      .record(
+        z.string(),
+        z
+          .object({
+            env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+          })
+          .strict(),
+      )
+      .default({}),
   })
   .strict();
 

@@ -1,25 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { loadRecord, stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
-import { accountingScope } from './accounting.loader';
-import { toAccountingAccount } from './accounting.mapper';
-import { AccountingAccount, AccountingCustomer, Invoice, InvoiceStatus, Payment } from './accounting.types';
-
-@Resolver(() => AccountingCustomer)
-export class AccountingCustomerResolver {
-  @Query(() => [AccountingCustomer], {
-    description:
-      'Merge field for the gateway: one Customer per account number, in order. Not part of the public graph.',
-  })
-  accountingCustomers(@Arg('keys', () => [String], { nullable: 'items' }) keys: Array<string | null>): CustomerStub[] {
-    return stubsForKeys(keys);
-  }
-
-  @FieldResolver(() => AccountingAccount, { nullable: true })
-  async accounting(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<AccountingAccount | null> {
-    const fetched = await loadRecord(ctx, accountingScope, customer.key);
-    return fetched && { ...toAccountingAccount(fetched.value), freshness: fetched.freshness };
-  }
-}
+import { Arg, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { takeLast } from '../kit';
+import { AccountingAccount, Invoice, InvoiceStatus, Payment } from './accounting.types';
 
 @Resolver(() => AccountingAccount)
 export class AccountingAccountResolver {

@@ -101,14 +101,3 @@ export class AccountingAccount {
   // Resolved by AccountingAccountResolver (argument `last`).
   allPayments!: Payment[];
 }
-
-@ObjectType('Customer', { description: 'A customer, as the accounting system contributes to it.' })
-export class AccountingCustomer {
-  key!: string | null;
-
-  @Field(() => AccountingAccount, {
-    nullable: true,
-    description: "The customer's account in accounting; null when accounting has no account for them.",
-  })
-  accounting?: AccountingAccount | null;
-}

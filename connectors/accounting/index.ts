@@ -1,24 +1,22 @@
 // Public API of the accounting connector: its factory.
-import { createConnector, type ConnectorFactory } from '../kit';
-import { ACCOUNTING_FIGURES, summarizeAccount } from './accounting.figures';
-import { AccountingAccountResolver, AccountingCustomerResolver } from './accounting.resolver';
+import { defineConnector } from '../kit';
+import { ACCOUNTING_FIGURES } from './accounting.figures';
+import { toAccountingAccount } from './accounting.mapper';
+import { AccountingAccountResolver } from './accounting.resolver';
 import { createAccountingTransport } from './accounting.transport';
+import { AccountingAccount } from './accounting.types';
 
 /** The accounting department: balances, invoices and payments, keyed by account number. */
-export const accountingConnector: ConnectorFactory = {
+export const accountingConnector = defineConnector({
   name: 'accounting',
-  create: (config, runtime) =>
-    createConnector(
-      {
-        name: 'accounting',
-        description: 'Accounting: balances, invoices and payments, keyed by account number.',
-        resolvers: [AccountingCustomerResolver, AccountingAccountResolver],
-        mergeFieldName: 'accountingCustomers',
-        transport: createAccountingTransport(config),
-        figures: ACCOUNTING_FIGURES,
-        summarize: summarizeAccount,
-      },
-      config,
-      runtime,
-    ),
-};
+  description: 'Accounting: balances, invoices and payments, keyed by account number.',
+  key: { name: 'account number' },
+  graph: {
+    type: AccountingAccount,
+    description: "The customer's account in accounting; null when accounting has no account for them.",
+    from: toAccountingAccount,
+    resolvers: [AccountingAccountResolver],
+  },
+  transport: ({ config }) => createAccountingTransport(config),
+  figures: ACCOUNTING_FIGURES,
+});

@@ -78,14 +78,3 @@ export class CreditProfile {
   })
   freshness!: Freshness;
 }
-
-@ObjectType('Customer', { description: 'A customer, as the credit bureau contributes to it.' })
-export class CreditCustomer {
-  key!: string | null;
-
-  @Field(() => CreditProfile, {
-    nullable: true,
-    description: 'The customer at the credit bureau; null when it has no profile for them.',
-  })
-  credit?: CreditProfile | null;
-}

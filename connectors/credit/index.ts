@@ -1,24 +1,20 @@
 // Public API of the credit connector: its factory.
-import { createConnector, type ConnectorFactory } from '../kit';
-import { CREDIT_FIGURES, summarizeProfile } from './credit.figures';
-import { CreditCustomerResolver } from './credit.resolver';
+import { defineConnector } from '../kit';
+import { CREDIT_FIGURES } from './credit.figures';
+import { toCreditProfile } from './credit.mapper';
 import { createCreditTransport } from './credit.transport';
+import { CreditProfile } from './credit.types';
 
 /** The credit department: limit, exposure, score and payment terms, keyed by tax number. */
-export const creditConnector: ConnectorFactory = {
+export const creditConnector = defineConnector({
   name: 'credit',
-  create: (config, runtime) =>
-    createConnector(
-      {
-        name: 'credit',
-        description: 'Credit: limit, exposure, score and payment terms, keyed by tax number.',
-        resolvers: [CreditCustomerResolver],
-        mergeFieldName: 'creditCustomers',
-        transport: createCreditTransport(config),
-        figures: CREDIT_FIGURES,
-        summarize: summarizeProfile,
-      },
-      config,
-      runtime,
-    ),
-};
+  description: 'Credit: limit, exposure, score and payment terms, keyed by tax number.',
+  key: { name: 'tax number' },
+  graph: {
+    type: CreditProfile,
+    description: 'The customer at the credit bureau; null when it has no profile for them.',
+    from: toCreditProfile,
+  },
+  transport: ({ config }) => createCreditTransport(config),
+  figures: CREDIT_FIGURES,
+});

@@ -14,6 +14,8 @@ export type { SiloClient } from './transport';
 export { createSiloClient } from './transport';
 export { createSourceLoader } from './loader';
 export { createConnector, loadRecord } from './define';
+export { defineConnector, mergeFieldNameOf } from './declare';
+export type { ConnectorDeclaration, FigureDeclaration, GraphValue, TransportContext } from './declare';
 export type { ConnectorDefinition, ConnectorTransport, RecordScope } from './define';
 export { CachedSource } from './cached-source';
 export type { CachedSourceOptions, Fetched, LoadResult } from './cached-source';

@@ -37,6 +37,8 @@ export interface ConnectorRuntime {
   readonly metrics: ConnectorMetrics;
   /** The clock freshness is judged by (tests move it). */
   readonly now: () => Date;
+  /** Where declared credentials are read from; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Where the connector reports trouble it survives (a failed cache write). */
   warn(message: string): void;
 }

@@ -57,7 +57,14 @@ function toUpstreamError(connector: string, config: TransportConfig, error: unkn
  * schema, so a system that changes its API shows up as UPSTREAM_UNAVAILABLE naming the field,
  * not as a crash deep in a resolver.
  */
-export function createSiloClient(connector: string, config: TransportConfig): SiloClient {
+export function createSiloClient(
+  connector: string,
+  config: TransportConfig,
+  options: {
+    /** Sent with every request, e.g. the system's API key (`{ authorization: \`Bearer ${credentials.token}\` }`). */
+    headers?: Readonly<Record<string, string>>;
+  } = {},
+): SiloClient {
   const policy = createUpstreamPolicy(config);
   const client: AxiosInstance = axios.create({
     baseURL: config.url,
@@ -68,7 +75,7 @@ export function createSiloClient(connector: string, config: TransportConfig): Si
     maxBodyLength: config.maxResponseBytes,
     httpAgent,
     httpsAgent,
-    headers: { accept: 'application/json' },
+    headers: { ...options.headers, accept: 'application/json' },
     // Redirects from an internal API are a misconfiguration, not something to follow.
     maxRedirects: 0,
   });

@@ -1,24 +1,22 @@
 // Public API of the sales connector: its factory.
-import { createConnector, type ConnectorFactory } from '../kit';
-import { SALES_FIGURES, summarizeContact } from './sales.figures';
-import { SalesCustomerResolver, SalesProfileResolver } from './sales.resolver';
+import { defineConnector } from '../kit';
+import { SALES_FIGURES } from './sales.figures';
+import { toSalesProfile } from './sales.mapper';
+import { SalesProfileResolver } from './sales.resolver';
 import { createSalesTransport } from './sales.transport';
+import { SalesProfile } from './sales.types';
 
 /** The sales department: lifetime value, orders and opportunities, keyed by CRM contact id. */
-export const salesConnector: ConnectorFactory = {
+export const salesConnector = defineConnector({
   name: 'sales',
-  create: (config, runtime) =>
-    createConnector(
-      {
-        name: 'sales',
-        description: 'Sales: lifetime value, orders and opportunities, keyed by CRM contact id.',
-        resolvers: [SalesCustomerResolver, SalesProfileResolver],
-        mergeFieldName: 'salesCustomers',
-        transport: createSalesTransport(config),
-        figures: SALES_FIGURES,
-        summarize: summarizeContact,
-      },
-      config,
-      runtime,
-    ),
-};
+  description: 'Sales: lifetime value, orders and opportunities, keyed by CRM contact id.',
+  key: { name: 'contact id' },
+  graph: {
+    type: SalesProfile,
+    description: 'The customer in the sales CRM; null when sales has no contact for them.',
+    from: toSalesProfile,
+    resolvers: [SalesProfileResolver],
+  },
+  transport: ({ config }) => createSalesTransport(config),
+  figures: SALES_FIGURES,
+});

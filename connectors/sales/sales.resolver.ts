@@ -1,24 +1,7 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { loadRecord, stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
-import { salesScope } from './sales.loader';
-import { isOpenStage, toSalesProfile } from './sales.mapper';
-import { Opportunity, OpportunityStage, Order, SalesCustomer, SalesProfile } from './sales.types';
-
-@Resolver(() => SalesCustomer)
-export class SalesCustomerResolver {
-  @Query(() => [SalesCustomer], {
-    description: 'Merge field for the gateway: one Customer per contact id, in order. Not part of the public graph.',
-  })
-  salesCustomers(@Arg('keys', () => [String], { nullable: 'items' }) keys: Array<string | null>): CustomerStub[] {
-    return stubsForKeys(keys);
-  }
-
-  @FieldResolver(() => SalesProfile, { nullable: true })
-  async sales(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<SalesProfile | null> {
-    const fetched = await loadRecord(ctx, salesScope, customer.key);
-    return fetched && { ...toSalesProfile(fetched.value), freshness: fetched.freshness };
-  }
-}
+import { Arg, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { takeLast } from '../kit';
+import { isOpenStage } from './sales.mapper';
+import { Opportunity, OpportunityStage, Order, SalesProfile } from './sales.types';
 
 @Resolver(() => SalesProfile)
 export class SalesProfileResolver {

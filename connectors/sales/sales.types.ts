@@ -99,14 +99,3 @@ export class SalesProfile {
   // Resolved by SalesProfileResolver (arguments `stage`, `open` and `last`).
   allOpportunities!: Opportunity[];
 }
-
-@ObjectType('Customer', { description: 'A customer, as the sales CRM contributes to it.' })
-export class SalesCustomer {
-  key!: string | null;
-
-  @Field(() => SalesProfile, {
-    nullable: true,
-    description: 'The customer in the sales CRM; null when sales has no contact for them.',
-  })
-  sales?: SalesProfile | null;
-}

@@ -1,25 +1,22 @@
 // Public API of the support connector: its factory.
-import { createConnector, type ConnectorFactory } from '../kit';
-import { SUPPORT_FIGURES, summarizeRequester } from './support.figures';
-import { SupportCustomerResolver, SupportProfileResolver } from './support.resolver';
+import { defineConnector } from '../kit';
+import { SUPPORT_FIGURES } from './support.figures';
+import { toSupportProfile } from './support.mapper';
+import { SupportProfileResolver } from './support.resolver';
 import { createSupportTransport, supportKey } from './support.transport';
+import { SupportProfile } from './support.types';
 
 /** The support department: tickets and calls, keyed by e-mail (matched case-insensitively). */
-export const supportConnector: ConnectorFactory = {
+export const supportConnector = defineConnector({
   name: 'support',
-  create: (config, runtime) =>
-    createConnector(
-      {
-        name: 'support',
-        description: 'Support: tickets and calls, keyed by e-mail (matched case-insensitively).',
-        resolvers: [SupportCustomerResolver, SupportProfileResolver],
-        mergeFieldName: 'supportCustomers',
-        transport: createSupportTransport(config),
-        normalizeKey: supportKey,
-        figures: SUPPORT_FIGURES,
-        summarize: summarizeRequester,
-      },
-      config,
-      runtime,
-    ),
-};
+  description: 'Support: tickets and calls, keyed by e-mail (matched case-insensitively).',
+  key: { name: 'e-mail', normalize: supportKey },
+  graph: {
+    type: SupportProfile,
+    description: 'The customer in the help desk; null when support has no requester for them.',
+    from: toSupportProfile,
+    resolvers: [SupportProfileResolver],
+  },
+  transport: ({ config }) => createSupportTransport(config),
+  figures: SUPPORT_FIGURES,
+});

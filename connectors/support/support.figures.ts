@@ -1,24 +1,32 @@
-import type { FigureDefinition, FigureValues } from '../kit';
-import type { RequesterRecord } from './support.transport';
+import type { FigureDeclaration } from '../kit';
+import { isOpenTicket } from './support.mapper';
+import { TicketPriority, type SupportProfile } from './support.types';
 
-const OPEN_STATUSES = new Set(['new', 'open', 'pending']);
-
-/** What support contributes to the customer-360 snapshot. */
-export const SUPPORT_FIGURES: readonly FigureDefinition[] = [
-  { name: 'openTickets', type: 'Int', description: 'Tickets still open: new, open or pending.' },
-  { name: 'urgentOpenTickets', type: 'Int', description: 'Open tickets of urgent priority.' },
-  { name: 'lastTicketAt', type: 'DateTime', description: 'When the most recent ticket was opened.' },
-  { name: 'calls', type: 'Int', description: 'How many calls support logged with the customer.' },
+/** What support contributes to the customer-360 snapshot, read from the graph's `SupportProfile`. */
+export const SUPPORT_FIGURES: ReadonlyArray<FigureDeclaration<SupportProfile>> = [
+  {
+    name: 'openTickets',
+    type: 'Int',
+    description: 'Tickets still open: new, open or pending.',
+    of: (profile) => profile.openTickets,
+  },
+  {
+    name: 'urgentOpenTickets',
+    type: 'Int',
+    description: 'Open tickets of urgent priority.',
+    of: (profile) =>
+      profile.allTickets.filter((ticket) => isOpenTicket(ticket) && ticket.priority === TicketPriority.URGENT).length,
+  },
+  {
+    name: 'lastTicketAt',
+    type: 'DateTime',
+    description: 'When the most recent ticket was opened.',
+    of: (profile) => profile.allTickets.at(-1)?.openedAt ?? null,
+  },
+  {
+    name: 'calls',
+    type: 'Int',
+    description: 'How many calls support logged with the customer.',
+    of: (profile) => profile.allCalls.length,
+  },
 ];
-
-/** One requester's figures. */
-export function summarizeRequester(requester: RequesterRecord): FigureValues {
-  const open = requester.tickets.filter((ticket) => OPEN_STATUSES.has(ticket.status));
-  const last = requester.tickets.at(-1);
-  return {
-    openTickets: open.length,
-    urgentOpenTickets: open.filter((ticket) => ticket.priority === 'urgent').length,
-    lastTicketAt: last ? new Date(last.createdAt) : null,
-    calls: requester.calls.length,
-  };
-}

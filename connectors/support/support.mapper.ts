@@ -31,6 +31,11 @@ const callDirection: Record<CallRecord['direction'], CallDirection> = {
 /** The statuses in which a ticket still needs work from someone. */
 const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set([TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING]);
 
+/** Whether a ticket is still open (new, open or pending): the one rule the graph and the snapshot share. */
+export function isOpenTicket(ticket: Pick<Ticket, 'status'>): boolean {
+  return OPEN_STATUSES.has(ticket.status);
+}
+
 function toTicket(record: TicketRecord): Ticket {
   return {
     id: String(record.id),
@@ -60,7 +65,7 @@ export function toSupportProfile(record: RequesterRecord): Omit<SupportProfile, 
   const calls = record.calls.map(toCall);
   return {
     email: record.email.trim().toLowerCase(),
-    openTickets: tickets.filter((ticket) => OPEN_STATUSES.has(ticket.status)).length,
+    openTickets: tickets.filter(isOpenTicket).length,
     lastCallAt: calls.at(-1)?.startedAt ?? null,
     allTickets: tickets,
     allCalls: calls,

@@ -1,24 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { loadRecord, stubsForKeys, takeLast, type CustomerStub, type RequestContext } from '../kit';
-import { supportScope } from './support.loader';
-import { toSupportProfile } from './support.mapper';
-import { Call, SupportCustomer, SupportProfile, Ticket, TicketStatus } from './support.types';
-
-@Resolver(() => SupportCustomer)
-export class SupportCustomerResolver {
-  @Query(() => [SupportCustomer], {
-    description: 'Merge field for the gateway: one Customer per e-mail, in order. Not part of the public graph.',
-  })
-  supportCustomers(@Arg('keys', () => [String], { nullable: 'items' }) keys: Array<string | null>): CustomerStub[] {
-    return stubsForKeys(keys);
-  }
-
-  @FieldResolver(() => SupportProfile, { nullable: true })
-  async support(@Root() customer: CustomerStub, @Ctx() ctx: RequestContext): Promise<SupportProfile | null> {
-    const fetched = await loadRecord(ctx, supportScope, customer.key);
-    return fetched && { ...toSupportProfile(fetched.value), freshness: fetched.freshness };
-  }
-}
+import { Arg, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { takeLast } from '../kit';
+import { Call, SupportProfile, Ticket, TicketStatus } from './support.types';
 
 @Resolver(() => SupportProfile)
 export class SupportProfileResolver {

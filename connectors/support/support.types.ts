@@ -120,14 +120,3 @@ export class SupportProfile {
   // Resolved by SupportProfileResolver (argument `last`).
   allCalls!: Call[];
 }
-
-@ObjectType('Customer', { description: 'A customer, as the help desk contributes to it.' })
-export class SupportCustomer {
-  key!: string | null;
-
-  @Field(() => SupportProfile, {
-    nullable: true,
-    description: 'The customer in the help desk; null when support has no requester for them.',
-  })
-  support?: SupportProfile | null;
-}
