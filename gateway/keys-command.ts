@@ -103,7 +103,8 @@ export async function runKeysCommand(config: SwitchboardConfig, args: readonly s
       if (keys.length === 0) console.log('No API keys.');
       for (const key of keys) {
         const state = key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active';
-        console.log(`${key._id}  ${key.name.padEnd(24)} ${key.roles.join(',').padEnd(24)} ${state}`);
+        const kind = key.demo ? 'demo' : 'operator';
+        console.log(`${key._id}  ${key.name.padEnd(24)} ${key.roles.join(',').padEnd(24)} ${kind.padEnd(9)}${state}`);
       }
     } else {
       const id = rest[0];

@@ -11,10 +11,17 @@ export interface StoredApiKey {
   secretHash: string;
   createdAt: Date;
   revokedAt: Date | null;
+  /**
+   * True for a key demo mode made (the next start revokes it), false for an operator's. Absent
+   * on keys stored before demo keys were marked; `revokeDemo` says how those are told apart.
+   */
+  demo?: boolean;
 }
 
-/** A key as listed: everything but the hash. */
-export type ApiKeyInfo = Omit<StoredApiKey, 'secretHash'>;
+/** A key as listed: everything but the hash, and whether demo mode made it. */
+export interface ApiKeyInfo extends Omit<StoredApiKey, 'secretHash' | 'demo'> {
+  demo: boolean;
+}
 
 /** A key just created: the only time its full token is known. */
 export interface CreatedApiKey extends ApiKeyInfo {
@@ -48,8 +55,17 @@ export class ApiKeyRepository {
     this.collection = db.collection<StoredApiKey>(API_KEYS_COLLECTION);
   }
 
-  /** Creates a key with these roles; its token is in the result and nowhere else. */
-  async create(name: string, roles: readonly string[], now = new Date()): Promise<CreatedApiKey> {
+  /** Creates an operator's key with these roles; its token is in the result and nowhere else. */
+  create(name: string, roles: readonly string[], now = new Date()): Promise<CreatedApiKey> {
+    return this.insert(name, roles, false, now);
+  }
+
+  /** Creates a demo key, which `revokeDemo` revokes at the next start whatever its name. */
+  createDemo(name: string, roles: readonly string[], now = new Date()): Promise<CreatedApiKey> {
+    return this.insert(name, roles, true, now);
+  }
+
+  private async insert(name: string, roles: readonly string[], demo: boolean, now: Date): Promise<CreatedApiKey> {
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const key: StoredApiKey = {
@@ -59,9 +75,10 @@ export class ApiKeyRepository {
       secretHash: hash(secret),
       createdAt: now,
       revokedAt: null,
+      demo,
     };
     await this.collection.insertOne(key);
-    return { _id: id, name, roles: key.roles, createdAt: now, revokedAt: null, token: `sb_${id}_${secret}` };
+    return { _id: id, name, roles: key.roles, createdAt: now, revokedAt: null, demo, token: `sb_${id}_${secret}` };
   }
 
   /** Every key, newest first, without hashes. */
@@ -70,7 +87,7 @@ export class ApiKeyRepository {
       .find({}, { projection: { secretHash: 0 } })
       .sort({ createdAt: -1 })
       .toArray();
-    return keys;
+    return keys.map(info);
   }
 
   /** Revokes a key; false when there is no such key (or it was revoked already). */
@@ -79,11 +96,18 @@ export class ApiKeyRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Revokes every key whose name starts with `prefix` (the demo keys of an earlier start). */
-  async revokeNamed(prefix: string, now = new Date()): Promise<number> {
-    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /**
+   * Revokes every demo key (those of an earlier start), never an operator's, whatever its name.
+   * A key stored before keys were marked is a demo key when its name is one of
+   * `unmarkedDemoNames`: the names demo mode gave its keys then, so none of those outlives an
+   * upgrade.
+   */
+  async revokeDemo(unmarkedDemoNames: readonly string[], now = new Date()): Promise<number> {
     const result = await this.collection.updateMany(
-      { name: { $regex: `^${escaped}` }, revokedAt: null },
+      {
+        revokedAt: null,
+        $or: [{ demo: true }, { demo: { $exists: false }, name: { $in: [...unmarkedDemoNames] } }],
+      },
       { $set: { revokedAt: now } },
     );
     return result.modifiedCount;
@@ -98,7 +122,15 @@ export class ApiKeyRepository {
     const given = Buffer.from(hash(parsed.secret), 'hex');
     const stored = Buffer.from(key.secretHash, 'hex');
     if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
-    const { secretHash: _secretHash, ...info } = key;
-    return info;
+    return info(key);
   }
+}
+
+/** A stored key as listed: without its hash, and `demo` false on a key stored before keys were marked. */
+function info({
+  secretHash: _secretHash,
+  demo,
+  ...rest
+}: Omit<StoredApiKey, 'secretHash'> & { secretHash?: string }): ApiKeyInfo {
+  return { ...rest, demo: demo === true };
 }

@@ -2,13 +2,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import { ConfigError, type SwitchboardConfig } from '../../config';
-import { ROLES, type Principal } from '../../schema/principal';
+import { ROLES, type Principal, type Role } from '../../schema/principal';
 import { ApiKeyRepository, type CreatedApiKey } from '../../store/api-keys.repository';
 import { createAuthenticator, type Authenticator } from './authenticate';
 import { createJwtVerifier } from './jwt';
 
-/** The name prefix of the keys demo mode makes; each start revokes the previous start's. */
-export const DEMO_KEY_PREFIX = 'demo-';
+/**
+ * The name demo mode gives its key for `role`. Only a label: demo keys are told from operators'
+ * by their stored `demo` mark, so an operator's key named `demo-...` is never revoked.
+ */
+export const demoKeyName = (role: Role): string => `demo-${role}`;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
@@ -39,13 +42,14 @@ export async function prepareAuthentication(
     );
   }
   const apiKeys = new ApiKeyRepository(db);
-  // Demo keys were printed to a terminal or a log: they never outlive demo mode.
-  await apiKeys.revokeNamed(DEMO_KEY_PREFIX, now());
+  // Demo keys were printed to a terminal or a log: they never outlive demo mode. Revoked at every
+  // start, demo or not, so switching authentication on ends them too.
+  await apiKeys.revokeDemo(ROLES.map(demoKeyName), now());
   const jwt = config.auth.jwt === null ? null : createJwtVerifier(config.auth.jwt, now);
   const authenticate = createAuthenticator({ mode, apiKeys, jwt, keyCacheSeconds: config.auth.keyCacheSeconds });
   const demoKeys: CreatedApiKey[] = [];
   if (mode === 'demo') {
-    for (const role of ROLES) demoKeys.push(await apiKeys.create(`${DEMO_KEY_PREFIX}${role}`, [role], now()));
+    for (const role of ROLES) demoKeys.push(await apiKeys.createDemo(demoKeyName(role), [role], now()));
   }
   return { authenticate, demoKeys, mode };
 }

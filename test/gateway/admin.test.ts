@@ -163,7 +163,15 @@ describe('/admin/keys, for `npx switchboard keys` beside a running hub', () => {
   const keys = {
     create: async (name: string, roles: readonly string[]) => {
       made.push({ name, roles: [...roles] });
-      return { _id: '0123456789ab', name, roles: [...roles], createdAt: new Date(0), revokedAt: null, token: 'sb_x' };
+      return {
+        _id: '0123456789ab',
+        name,
+        roles: [...roles],
+        createdAt: new Date(0),
+        revokedAt: null,
+        demo: false,
+        token: 'sb_x',
+      };
     },
     list: async () => [],
     revoke: async (id: string) => id === '0123456789ab',

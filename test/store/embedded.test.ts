@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, startEmbeddedMongoThread } from '../../store/embedded';
 import { defineMongoSuite } from '../helpers/embedded-suite';
+import { realMongoUri } from '../helpers/test-store';
 
 defineMongoSuite('the embedded MongoDB-compatible server', async () => {
   const server = await startEmbeddedMongo({ memory: true, ttlSweepMs: 100 });
@@ -13,7 +14,7 @@ defineMongoSuite('the embedded server in a worker thread', async () => {
   return { uri: server.uri, ttlDeadlineMs: 10_000, close: () => server.close() };
 });
 
-const realUri = process.env.MONGODB_URI;
+const realUri = realMongoUri();
 if (realUri) {
   // The same contract against real MongoDB, whose TTL monitor runs once a minute. The suite uses
   // its own uniquely named database and drops it afterwards.

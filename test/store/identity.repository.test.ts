@@ -1,6 +1,7 @@
 import type { CustomerIdentity } from '../../schema/identity';
-import { IDENTITY_COLLECTION, IdentityRepository, openStore, type StoreConnection } from '../../store';
+import { IDENTITY_COLLECTION, IdentityRepository } from '../../store';
 import { IDENTITY_STAGING_COLLECTION } from '../../store/identity.repository';
+import { useTestStore } from '../helpers/test-store';
 
 function customer(id: string, key: string): CustomerIdentity {
   return { _id: id, name: id, emails: [], phones: [], taxNumbers: [], links: [{ system: 'sales', key }], aliases: [] };
@@ -8,22 +9,11 @@ function customer(id: string, key: string): CustomerIdentity {
 
 // Against the embedded server, or a real one with MONGODB_URI, like the rest of test/store.
 describe('the identity repository', () => {
-  let store: StoreConnection;
+  const store = useTestStore('identity');
   let repository: IdentityRepository;
   beforeEach(async () => {
-    store = await openStore({
-      uri: process.env.MONGODB_URI ?? null,
-      database: `identity_${process.pid}_${Date.now()}`,
-      dataDir: '',
-      memory: true,
-      embeddedThread: false,
-    });
     repository = new IdentityRepository(store.db);
     await repository.ensureIndexes();
-  });
-  afterEach(async () => {
-    await store.db.dropDatabase();
-    await store.close();
   });
 
   const ids = async () => (await store.db.collection(IDENTITY_COLLECTION).find({}).toArray()).map((d) => d._id);

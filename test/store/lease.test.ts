@@ -1,22 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { openStore, type StoreConnection } from '../../store';
 import { StoreLease } from '../../store/lease';
+import { useTestStore } from '../helpers/test-store';
 
 describe('the store lease', () => {
-  let store: StoreConnection;
-  beforeEach(async () => {
-    store = await openStore({
-      uri: process.env.MONGODB_URI ?? null,
-      database: `lease_${process.pid}_${Date.now()}`,
-      dataDir: '',
-      memory: true,
-      embeddedThread: false,
-    });
-  });
-  afterEach(async () => {
-    await store.db.dropDatabase();
-    await store.close();
-  });
+  const store = useTestStore('lease');
   const owner = (name: string, pid = process.pid, host = 'this-host') => ({ owner: name, host, pid });
   const t0 = new Date('2026-12-01T10:00:00Z');
   const at = (ms: number) => new Date(t0.getTime() + ms);

@@ -44,6 +44,29 @@ function selectAll(type: GraphQLObjectType, seen: Set<string>): string {
     .join(' ');
 }
 
+/**
+ * The selection `selectAll` makes, each object type's fields in a named fragment of their own
+ * that holds them in an inline fragment: `...Customer0` with
+ * `fragment Customer0 on Customer { ... on Customer { id accounting { ...AccountingAccount1 } } }`.
+ * Returns the fragment's name; its definition (and those below it) are added to `definitions`.
+ */
+function fragmentFor(type: GraphQLObjectType, seen: Set<string>, definitions: string[]): string {
+  const name = `${type.name}${definitions.length}`;
+  const at = definitions.push('') - 1;
+  const fields = Object.values(type.getFields()).filter((f) => !f.args.some(isRequiredArgument));
+  const selection = fields
+    .map((field) => {
+      const inner = getNamedType(getNullableType(field.type));
+      if (!isObjectType(inner)) return field.name;
+      if (seen.has(inner.name)) return null;
+      return `${field.name} { ...${fragmentFor(inner, new Set([...seen, inner.name]), definitions)} }`;
+    })
+    .filter((s): s is string => s !== null)
+    .join(' ');
+  definitions[at] = `fragment ${name} on ${type.name} { ... on ${type.name} { ${selection} } }`;
+  return name;
+}
+
 /** The `Type.field` a response path names, walking the schema along its keys. */
 function fieldAt(pathKeys: ReadonlyArray<string | number>, root: GraphQLObjectType): string {
   let type: GraphQLObjectType = root;
@@ -73,11 +96,14 @@ describe('the authorization matrix: every guarded field, as every role and as an
   let t: TestHub;
   let rich: Person;
   let document: string;
+  let fragmentDocument: string;
   let customerType: GraphQLObjectType;
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    t = await startTestHub({ scale: 120, auth: { enabled: true } });
+    // The depth limit counts each fragment spread and inline fragment as a level (graphql-armor's
+    // default), so the document written with fragments needs more than the default 6.
+    t = await startTestHub({ scale: 120, auth: { enabled: true }, limits: { depth: 20 } });
     const { world } = t.silos;
     const accounts = new Map(world.accounting.map((a) => [a.accountNumber, a]));
     const contacts = new Map(world.sales.map((c) => [c.id, c]));
@@ -103,6 +129,14 @@ describe('the authorization matrix: every guarded field, as every role and as an
       customerByPhone(phone: $phone) { ${selectAll(customerType, new Set(['Customer']))} }
       customers(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name } } nodes { id } }
     }`;
+    // The same document with every selection on Customer and the department types in fragments.
+    const definitions: string[] = [];
+    const top = fragmentFor(customerType, new Set(['Customer']), definitions);
+    fragmentDocument = document.replace(
+      /customerByPhone\(phone: \$phone\) \{.*\}\n/,
+      `customerByPhone(phone: $phone) { ...${top} }\n`,
+    );
+    fragmentDocument = `${fragmentDocument}\n${definitions.join('\n')}`;
     const keys = new ApiKeyRepository(t.hub.store.db);
     for (const role of ROLES) tokens.set(role, (await keys.create(`matrix-${role}`, [role])).token);
   });
@@ -112,11 +146,13 @@ describe('the authorization matrix: every guarded field, as every role and as an
     expect(rich).toBeDefined();
   });
 
-  it.each(ROLES.map((role) => [role]))('answers %s exactly as the policy file says, field by field', async (role) => {
+  /** Asks `query` as `role` and checks every FORBIDDEN path and every system asked against the policy file. */
+  async function answersAsThePolicySays(role: string, query: string) {
     const before = await t.siloRequests();
-    const response = await t.post(document, { phone: rich.phone }, { authorization: `Bearer ${tokens.get(role)}` });
+    const response = await t.post(query, { phone: rich.phone }, { authorization: `Bearer ${tokens.get(role)}` });
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
+      data?: unknown;
       errors?: Array<{ path: Array<string | number>; extensions: { code: string } }>;
     };
     const queryType = t.hub.schema.getQueryType()!;
@@ -141,7 +177,25 @@ describe('the authorization matrix: every guarded field, as every role and as an
     const reads = (system: string) =>
       ['accounting', 'sales', 'credit', 'support'].includes(system) && mayRead(role, 'Customer', system);
     for (const system of asked) expect([system, reads(system)]).toEqual([system, true]);
+    return body;
+  }
+
+  it.each(ROLES.map((role) => [role]))('answers %s exactly as the policy file says, field by field', async (role) => {
+    await answersAsThePolicySays(role, document);
   });
+
+  it.each(ROLES.map((role) => [role]))(
+    'answers %s the same through named and inline fragments on Customer and the department types',
+    async (role) => {
+      expect(fragmentDocument).toContain('customerByPhone(phone: $phone) { ...Customer0 }');
+      const plain = await answersAsThePolicySays(role, document);
+      const throughFragments = await answersAsThePolicySays(role, fragmentDocument);
+      // The same answer but for when each department's record was fetched (the second asks the cache).
+      const withoutFreshness = (data: unknown): unknown =>
+        JSON.parse(JSON.stringify(data, (key, value: unknown) => (key === 'freshness' ? undefined : value)));
+      expect(withoutFreshness(throughFragments.data)).toEqual(withoutFreshness(plain.data));
+    },
+  );
 
   it('reports no error for a denied field the caller skipped with @include(if: false)', async () => {
     const body = (await (

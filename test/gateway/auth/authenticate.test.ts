@@ -16,7 +16,7 @@ function keyStore(roles: string[] = ['sales']) {
     verify: async (token: string): Promise<ApiKeyInfo | null> => {
       store.reads += 1;
       if (token !== KEY || store.revoked) return null;
-      return { _id: '0123456789ab', name: 'crm-sync', roles, createdAt: new Date(0), revokedAt: null };
+      return { _id: '0123456789ab', name: 'crm-sync', roles, createdAt: new Date(0), revokedAt: null, demo: false };
     },
   };
   return store;
