@@ -145,7 +145,9 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
   return {
     parseOptions: { maxTokens: options.tokens ?? 1_000 },
     validationRules: [
-      maxDepthRule({ n: depth, ...reporter('depth', depth, expose) }),
+      // Depth counts fields only: clients (Apollo Client, Relay) wrap every level in fragments, and
+      // a fragment adds no work. Cycles through fragments are invalid GraphQL anyway.
+      maxDepthRule({ n: depth, flattenFragments: true, ...reporter('depth', depth, expose) }),
       maxAliasesRule({ n: aliases, ...reporter('aliases', aliases, expose) }),
       maxDirectivesRule({ n: directives, ...reporter('directives', directives, expose) }),
       maxRefreshesRule(refreshes, expose),

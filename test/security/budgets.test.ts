@@ -70,6 +70,43 @@ describe('the budgets against hostile documents', () => {
     }
   });
 
+  it('counts fields, not fragments, toward the depth: 6 levels through fragments pass, a 7th does not', async () => {
+    // customers > edges > node > sales > orders > (leaf): depth 6, with a fragment or an inline
+    // fragment around every level but the first. `items` under `orders` makes it 7.
+    const document = (leaf: string) => /* GraphQL */ `
+      query {
+        customers(first: 1) {
+          ...Page
+        }
+      }
+      fragment Page on CustomerConnection {
+        ... on CustomerConnection {
+          edges {
+            ... on CustomerEdge {
+              node {
+                ...Sales
+              }
+            }
+          }
+        }
+      }
+      fragment Sales on Customer {
+        ... on Customer {
+          sales {
+            ... on SalesProfile {
+              orders(last: 1) {
+                ${leaf}
+              }
+            }
+          }
+        }
+      }
+    `;
+    const response = await post(t, { query: document('id') });
+    expect(response.body.errors).toBeUndefined();
+    await expectRefusedWithoutWork({ query: document('items { sku }') }, { code: 'QUERY_TOO_COMPLEX', limit: 'depth' });
+  });
+
   it('refuses 1,000 aliases of a page of 500 customers by length, and 16 of them by the alias limit', async () => {
     const aliased = (count: number) => `{ ${repeat((i) => `a${i}: customers(first: 500) { nodes { id } }`, count)} }`;
     await expectRefusedWithoutWork(

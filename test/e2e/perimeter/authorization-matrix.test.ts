@@ -103,7 +103,7 @@ describe('the authorization matrix: every guarded field, as every role and as an
   beforeAll(async () => {
     // The depth limit counts each fragment spread and inline fragment as a level (graphql-armor's
     // default), so the document written with fragments needs more than the default 6.
-    t = await startTestHub({ scale: 120, auth: { enabled: true }, limits: { depth: 20 } });
+    t = await startTestHub({ scale: 120, auth: { enabled: true } });
     const { world } = t.silos;
     const accounts = new Map(world.accounting.map((a) => [a.accountNumber, a]));
     const contacts = new Map(world.sales.map((c) => [c.id, c]));
