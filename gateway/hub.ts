@@ -7,7 +7,7 @@ import { hasHubCode } from '../schema/errors';
 import { createHubSubschema } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
-import { openStore, type StoreConnection } from '../store';
+import { openStore, withDeadline, type StoreConnection } from '../store';
 import { prepareRepositories } from './repositories';
 import { createConnectors } from './connectors';
 import { createContextFactory } from './context';
@@ -102,13 +102,13 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
     const { authenticate, demoKeys, mode } = await prepareAuthentication(config, store.db, runtime.now);
     // Kept past the timestamp window (both directions) so no replay outlives its entry.
-    const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60);
+    const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60, store.deadlines.requestMs);
     await notices.ensureIndexes();
     // Identity syncs and snapshot runs rebuild the same customer map: in this hub they take turns
     // (one chain, and a second sync caller joins the one under way), and across processes the
     // store lease keeps a second hub or `npm run sync` out. Anything that may change what a
     // query answers clears the response cache.
-    const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000);
+    const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000, undefined, store.deadlines.batchMs);
     let mapWork: Promise<unknown> = Promise.resolve();
     const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
       const run = mapWork.then(work, work);
@@ -213,7 +213,9 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
     );
     const readiness = createReadinessCheck({
-      pingStore: () => store.db.command({ ping: 1 }),
+      // Under the request deadline: a stalled store is STORE_UNAVAILABLE, not a probe left hanging.
+      pingStore: () =>
+        withDeadline(store.deadlines.requestMs, 'a ping', ({ signal }) => store.db.command({ ping: 1 }, { signal })),
       connectors,
       logger,
       now: () => runtime.now().getTime(),
@@ -264,7 +266,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
                 snapshots: await snapshotRunner.run((p) => progress({ event: 'snapshots', ...p })),
               }),
               adminToken.token,
-              new ApiKeyRepository(store.db),
+              new ApiKeyRepository(store.db, store.deadlines.requestMs),
             );
         },
       ],

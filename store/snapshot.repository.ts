@@ -3,6 +3,13 @@ import type { FigureValues } from '../connectors/kit';
 import type { SystemLink } from '../schema/identity/link';
 import { dropIfExists, replaceCollection } from './collections';
 import {
+  defaultRepositoryDeadlines,
+  walkWithDeadline,
+  withDeadline,
+  type BoundedOperation,
+  type RepositoryDeadlines,
+} from './deadline';
+import {
   countFilter,
   planSnapshotFinds,
   type FigureCondition,
@@ -84,6 +91,8 @@ export function figureIndexName(connector: string, figure: string): string {
 /**
  * Customer-360 snapshots and the state of the run that writes them. Every filter and sort on a
  * figure has an index (`ensureIndexes`), with the hub id second so ties keep a stable order.
+ * Every call has a client-side deadline: queries the request one, a run's operations each the
+ * batch one (`RepositoryDeadlines`); past it the call rejects with a StoreTimeoutError.
  */
 export class SnapshotRepository {
   private readonly collection: Collection<SnapshotDocument>;
@@ -91,7 +100,10 @@ export class SnapshotRepository {
   private readonly state: Collection<SnapshotState>;
   private indexes: IndexDescription[] = [{ key: { runId: 1 }, name: 'runId' }];
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly deadlines: RepositoryDeadlines = defaultRepositoryDeadlines,
+  ) {
     this.collection = db.collection<SnapshotDocument>(SNAPSHOT_COLLECTION);
     this.staging = db.collection<SnapshotDocument>(SNAPSHOT_STAGING_COLLECTION);
     this.state = db.collection<SnapshotState>(SYNC_STATE_COLLECTION);
@@ -109,13 +121,28 @@ export class SnapshotRepository {
         name: figureIndexName(f.connector, f.name),
       })),
     ];
-    await this.collection.createIndexes(this.indexes);
+    const indexes = this.indexes;
+    await this.batch('creating the snapshot indexes', () => this.collection.createIndexes(indexes));
+  }
+
+  private request<T>(what: string, operation: BoundedOperation<T>): Promise<T> {
+    return withDeadline(this.deadlines.requestMs, what, operation);
+  }
+
+  private batch<T>(what: string, operation: BoundedOperation<T>): Promise<T> {
+    return withDeadline(this.deadlines.batchMs, what, operation);
+  }
+
+  private ids(collection: Collection<SnapshotDocument>): AsyncGenerator<Pick<SnapshotDocument, '_id'>> {
+    return walkWithDeadline(this.deadlines.batchMs, 'reading snapshot ids', (signal) =>
+      collection.find<Pick<SnapshotDocument, '_id'>>({}, { projection: { _id: 1 }, signal }),
+    );
   }
 
   /** Starts a run's collection afresh (what an earlier unfinished run left there is dropped). */
   async beginRun(): Promise<void> {
-    await dropIfExists(this.staging);
-    await this.staging.createIndexes(this.indexes);
+    await this.batch('dropping the unfinished run', () => dropIfExists(this.staging));
+    await this.batch('indexing the run', () => this.staging.createIndexes(this.indexes));
   }
 
   /** Writes one batch of the run's documents in one acknowledged bulk upsert. */
@@ -124,18 +151,20 @@ export class SnapshotRepository {
     const ops: AnyBulkWriteOperation<SnapshotDocument>[] = docs.map((doc) => ({
       replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
     }));
-    await this.staging.bulkWrite(ops, { ordered: false });
+    await this.batch('writing a snapshot batch', () => this.staging.bulkWrite(ops, { ordered: false }));
   }
 
   /** Which of these hub ids the run under way has written already (one `$in` read). */
   async idsWrittenBy(runId: string, ids: readonly string[]): Promise<Set<string>> {
-    const found = await this.staging.find({ _id: { $in: [...ids] }, runId }, { projection: { _id: 1 } }).toArray();
+    const found = await this.batch('reading a batch of the run', (d) =>
+      this.staging.find({ _id: { $in: [...ids] }, runId }, { projection: { _id: 1 }, ...d }).toArray(),
+    );
     return new Set(found.map((doc) => doc._id));
   }
 
   /** How many documents the run under way has written. */
   countRun(runId: string): Promise<number> {
-    return this.staging.countDocuments({ runId });
+    return this.batch('counting the run', (d) => this.staging.countDocuments({ runId }, d));
   }
 
   /**
@@ -145,15 +174,17 @@ export class SnapshotRepository {
    */
   async commitRun(): Promise<number> {
     const next = new Set<string>();
-    for await (const doc of this.staging.find({}, { projection: { _id: 1 } })) next.add(doc._id);
+    for await (const doc of this.ids(this.staging)) next.add(doc._id);
     let removed = 0;
-    for await (const doc of this.collection.find({}, { projection: { _id: 1 } })) if (!next.has(doc._id)) removed += 1;
+    for await (const doc of this.ids(this.collection)) if (!next.has(doc._id)) removed += 1;
     if (next.size === 0) {
-      await this.collection.deleteMany({});
-      await dropIfExists(this.staging);
+      await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
+      await this.batch('dropping the run', () => dropIfExists(this.staging));
       return removed;
     }
-    await replaceCollection(this.db, SNAPSHOT_STAGING_COLLECTION, SNAPSHOT_COLLECTION);
+    await this.batch('replacing the snapshot', () =>
+      replaceCollection(this.db, SNAPSHOT_STAGING_COLLECTION, SNAPSHOT_COLLECTION),
+    );
     return removed;
   }
 
@@ -162,19 +193,21 @@ export class SnapshotRepository {
    * figures must not answer filters. Filtered lists are SNAPSHOT_UNAVAILABLE until a run finishes.
    */
   async discard(): Promise<void> {
-    await this.collection.deleteMany({});
-    await dropIfExists(this.staging);
-    await this.state.deleteOne({ _id: 'snapshot' });
+    await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
+    await this.batch('dropping the run', () => dropIfExists(this.staging));
+    await this.batch('dropping the snapshot state', () => this.state.deleteOne({ _id: 'snapshot' }));
   }
 
   /** The state of the latest run; null before the first. */
   readState(): Promise<SnapshotState | null> {
-    return this.state.findOne({ _id: 'snapshot' });
+    return this.request('the snapshot state', (d) => this.state.findOne({ _id: 'snapshot' }, d));
   }
 
   /** Records the run's state (acknowledged). */
   async writeState(state: SnapshotState): Promise<void> {
-    await this.state.replaceOne({ _id: 'snapshot' }, state, { upsert: true });
+    await this.batch('writing the snapshot state', () =>
+      this.state.replaceOne({ _id: 'snapshot' }, state, { upsert: true }),
+    );
   }
 
   /**
@@ -186,11 +219,13 @@ export class SnapshotRepository {
     for (const find of planSnapshotFinds(query.conditions, query.sort, query.after)) {
       const wanted = query.first + 1 - items.length;
       items.push(
-        ...(await this.collection
-          .find(find.filter as Filter<SnapshotDocument>)
-          .sort(find.sort)
-          .limit(wanted)
-          .toArray()),
+        ...(await this.request('a snapshot query', (d) =>
+          this.collection
+            .find(find.filter as Filter<SnapshotDocument>, d)
+            .sort(find.sort)
+            .limit(wanted)
+            .toArray(),
+        )),
       );
       if (items.length > query.first) break;
     }
@@ -199,6 +234,6 @@ export class SnapshotRepository {
 
   /** How many customers the conditions select. */
   count(conditions: readonly FigureCondition[]): Promise<number> {
-    return this.collection.countDocuments(countFilter(conditions));
+    return this.request('a snapshot count', (d) => this.collection.countDocuments(countFilter(conditions), d));
   }
 }

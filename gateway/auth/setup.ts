@@ -38,7 +38,7 @@ export async function prepareAuthentication(
         'or listen on localhost.',
     );
   }
-  const apiKeys = new ApiKeyRepository(db);
+  const apiKeys = new ApiKeyRepository(db, config.mongodb.operationTimeoutMs);
   // Demo keys were printed to a terminal or a log: they never outlive demo mode.
   await apiKeys.revokeNamed(DEMO_KEY_PREFIX, now());
   const jwt = config.auth.jwt === null ? null : createJwtVerifier(config.auth.jwt, now);

@@ -153,7 +153,8 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
     await options.snapshots.writeState(state);
   }
   const resumedFrom = resuming ? state.after : null;
-  const customersTotal = await options.identities.count();
+  // A job's reads: each under the store's batch deadline, not a request's.
+  const customersTotal = await options.identities.count({ batch: true });
   let batches = 0;
   const report = (completed: boolean, removed: number): SnapshotReport => ({
     runId: state.runId,
@@ -170,7 +171,7 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
   await progress();
   for (;;) {
     if (options.shouldStop?.()) return report(false, 0);
-    const page = await options.identities.page(options.batchSize, state.after);
+    const page = await options.identities.page(options.batchSize, state.after, { batch: true });
     if (page.items.length === 0) break;
     await writeBatch(options, state.runId, page.items, now());
     batches += 1;
@@ -203,7 +204,7 @@ async function catchUp(options: SnapshotBuildOptions, state: SnapshotState, now:
   let after: string | null = null;
   let batches = 0;
   for (;;) {
-    const page = await options.identities.page(options.batchSize, after);
+    const page = await options.identities.page(options.batchSize, after, { batch: true });
     if (page.items.length === 0) break;
     const written = await options.snapshots.idsWrittenBy(
       state.runId,
