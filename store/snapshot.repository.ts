@@ -55,6 +55,12 @@ export interface SnapshotState {
   customersDone: number;
   /** The last run that finished: until one has, there is no snapshot to query. */
   completed: CompletedRun | null;
+  /**
+   * Set just before the run's collection is swapped in over the snapshot, until the run is
+   * recorded finished: a resume that finds it set and the run's collection gone knows the swap
+   * went through and only records it, rather than reading every customer again.
+   */
+  commit?: { removed: number };
 }
 
 /** One page of a snapshot query. */
@@ -99,6 +105,8 @@ export class SnapshotRepository {
   private readonly staging: Collection<SnapshotDocument>;
   private readonly state: Collection<SnapshotState>;
   private indexes: IndexDescription[] = [{ key: { runId: 1 }, name: 'runId' }];
+  /** True once this instance has created the run's collection's indexes (or seen them created). */
+  private stagingIndexed = false;
 
   constructor(
     private readonly db: Db,
@@ -142,12 +150,32 @@ export class SnapshotRepository {
   /** Starts a run's collection afresh (what an earlier unfinished run left there is dropped). */
   async beginRun(): Promise<void> {
     await this.batch('dropping the unfinished run', () => dropIfExists(this.staging));
+    await this.indexStaging();
+  }
+
+  /**
+   * Creates the run's collection with every figure index, or adds any it lacks (idempotent):
+   * whoever writes it first, a fresh run or a resume in a new process, writes it indexed, so the
+   * indexes move with it into place and filters never scan.
+   */
+  private async indexStaging(): Promise<void> {
     await this.batch('indexing the run', () => this.staging.createIndexes(this.indexes));
+    this.stagingIndexed = true;
+  }
+
+  /** True while the run's collection exists, i.e. the run has not been swapped in (one listCollections). */
+  async runPending(): Promise<boolean> {
+    const found = await this.batch('looking for the run', ({ signal }) =>
+      this.db.listCollections({ name: SNAPSHOT_STAGING_COLLECTION }, { nameOnly: true, signal }).toArray(),
+    );
+    return found.length > 0;
   }
 
   /** Writes one batch of the run's documents in one acknowledged bulk upsert. */
   async writeBatch(docs: readonly SnapshotDocument[]): Promise<void> {
     if (docs.length === 0) return;
+    // A bulk write into a missing collection would create it bare, without the figure indexes.
+    if (!this.stagingIndexed) await this.indexStaging();
     const ops: AnyBulkWriteOperation<SnapshotDocument>[] = docs.map((doc) => ({
       replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
     }));
@@ -170,13 +198,16 @@ export class SnapshotRepository {
   /**
    * Makes the run's documents the snapshot, with one rename over the old one: filters read the
    * previous run's documents until this moment and this run's from it, never a mixture. Returns
-   * how many customers of the previous snapshot the new one no longer has.
+   * how many customers of the previous snapshot the new one no longer has. `beforeSwap` is
+   * awaited with that number just before the swap (the build records the commit there).
    */
-  async commitRun(): Promise<number> {
+  async commitRun(beforeSwap?: (removed: number) => Promise<void>): Promise<number> {
     const next = new Set<string>();
     for await (const doc of this.ids(this.staging)) next.add(doc._id);
     let removed = 0;
     for await (const doc of this.ids(this.collection)) if (!next.has(doc._id)) removed += 1;
+    await beforeSwap?.(removed);
+    this.stagingIndexed = false;
     if (next.size === 0) {
       await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
       await this.batch('dropping the run', () => dropIfExists(this.staging));
@@ -193,6 +224,7 @@ export class SnapshotRepository {
    * figures must not answer filters. Filtered lists are SNAPSHOT_UNAVAILABLE until a run finishes.
    */
   async discard(): Promise<void> {
+    this.stagingIndexed = false;
     await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
     await this.batch('dropping the run', () => dropIfExists(this.staging));
     await this.batch('dropping the snapshot state', () => this.state.deleteOne({ _id: 'snapshot' }));

@@ -166,6 +166,17 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
     durationMs: Date.now() - started,
   });
 
+  const finish = async (removed: number): Promise<SnapshotReport> => {
+    const finishedAt = now();
+    state.finishedAt = finishedAt;
+    state.completed = { runId: state.runId, startedAt: state.startedAt, finishedAt, customers: state.customersDone };
+    delete state.commit;
+    await options.snapshots.writeState(state);
+    return report(true, removed);
+  };
+  // Stopped between the swap and its record: the snapshot is this run's already; only say so.
+  if (resuming && state.commit && !(await options.snapshots.runPending())) return finish(state.commit.removed);
+
   const progress = () =>
     options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
   await progress();
@@ -191,12 +202,12 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
     batches += await catchUp(options, state, now);
   }
   state.customersDone = await options.snapshots.countRun(state.runId);
-  const removed = await options.snapshots.commitRun();
-  const finishedAt = now();
-  state.finishedAt = finishedAt;
-  state.completed = { runId: state.runId, startedAt: state.startedAt, finishedAt, customers: state.customersDone };
-  await options.snapshots.writeState(state);
-  return report(true, removed);
+  // Recorded before the swap, so a process that dies right after it resumes into `finish` above.
+  const removed = await options.snapshots.commitRun(async (gone) => {
+    state.commit = { removed: gone };
+    await options.snapshots.writeState(state);
+  });
+  return finish(removed);
 }
 
 /** Writes the customers the run has no document for yet; returns how many batches it wrote. */
