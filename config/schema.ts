@@ -103,6 +103,17 @@ export const configSchema = z
         /** Run the embedded server in a worker thread, so its work does not share the gateway's event loop. */
         embeddedThread: z.boolean().default(true),
         /**
+         * Longest one store call a client waits on may take (an identity look-up, a page, a count, a
+         * snapshot query, an API key, a change notice); past it the request answers STORE_UNAVAILABLE
+         * instead of waiting on a stalled store. Client-side: it holds against a store that never answers.
+         */
+        operationTimeoutMs: z.number().int().positive().max(60_000).default(2_000),
+        /**
+         * Longest one operation of an identity sync or snapshot run may take (a batch's bulk write, a
+         * page of a walk over the map). Per operation, not per job: a big run is many of them.
+         */
+        batchOperationTimeoutMs: z.number().int().positive().max(600_000).default(60_000),
+        /**
          * Also serve the embedded store on TCP, e.g. for mongosh or Compass. It has no
          * authentication, so any local user could then read and write the repository; null (the
          * default) keeps it on its Unix socket only, which only the hub's user can open.

@@ -7,7 +7,7 @@ import { hasHubCode } from '../schema/errors';
 import { createHubSubschema } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
-import { openStore, type StoreConnection } from '../store';
+import { openStore, withDeadline, type StoreConnection } from '../store';
 import { prepareRepositories } from './repositories';
 import { createConnectors } from './connectors';
 import { createContextFactory } from './context';
@@ -23,7 +23,7 @@ import { buildGatewaySchema } from './stitch';
 import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
 import { NoticeLedger } from '../store/notice-ledger.repository';
 import { CUSTOMER_MAP_LEASE, StoreLease } from '../store/lease';
-import { createAdminToken, registerAdminRoutes } from './admin';
+import { createAdminToken, registerAdminRoutes, type FullSync } from './admin';
 import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/setup';
 import { figurePolicy, loadAccessPolicy, type FigureGate } from './auth/policy';
 import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
@@ -52,6 +52,11 @@ export interface Hub {
    * Rejects, keeping the run's state for a resume, when a system fails.
    */
   buildSnapshots(onProgress?: (progress: SnapshotProgress) => void | Promise<void>): Promise<SnapshotReport>;
+  /**
+   * What `POST /admin/sync` runs: an identity sync, then snapshots built from the map it wrote
+   * (a run under way that began on the older map is not joined; a new one follows it).
+   */
+  fullSync: FullSync;
   /** Resolves once every connector's pending repository write-backs are acknowledged. */
   settle(): Promise<void>;
   /** Stops the snapshot schedule (a run under way stops after its batch), the server, then the store once pending writes land. */
@@ -104,31 +109,36 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
     const { authenticate, demoKeys, mode } = await prepareAuthentication(config, store.db, runtime.now);
     // Kept past the timestamp window (both directions) so no replay outlives its entry.
-    const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60);
+    const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60, store.deadlines.requestMs);
     await notices.ensureIndexes();
     // Identity syncs and snapshot runs rebuild the same customer map: in this hub they take turns
     // (one chain, and a second sync caller joins the one under way), and across processes the
     // store lease keeps a second hub or `npm run sync` out. Anything that may change what a
     // query answers clears the response cache.
-    const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000);
+    const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000, undefined, store.deadlines.batchMs);
     let mapWork: Promise<unknown> = Promise.resolve();
     const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
       const run = mapWork.then(work, work);
       mapWork = run.catch(() => undefined);
       return run;
     };
+    // Bumped by each sync that commits a map: a snapshot run records the version it reads, so a
+    // sync's follow-up never joins a run that began on the map before it.
+    let mapVersion = 0;
     let syncing: Promise<SyncReport> | null = null;
     const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
-      (syncing ??= exclusive(() =>
-        syncIdentities({
+      (syncing ??= exclusive(async () => {
+        const report = await syncIdentities({
           connectors,
           repository,
           defaultCountry: config.identity.defaultCountry,
           pageSize: config.identity.pageSize,
           onProgress,
           lease: mapLease,
-        }),
-      ).finally(() => {
+        });
+        mapVersion += 1;
+        return report;
+      }).finally(() => {
         syncing = null;
         responses.clear();
       }));
@@ -189,9 +199,10 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     if (adminToken) undo.push(() => adminToken.remove());
     const snapshotState = await snapshots.readState();
     const snapshotRunner = createSnapshotRunner({
-      run: ({ onProgress, shouldStop }) =>
-        exclusive(() =>
-          buildSnapshots({
+      run: ({ onProgress, shouldStop, started }) =>
+        exclusive(() => {
+          started();
+          return buildSnapshots({
             connectors,
             identities: repository,
             snapshots,
@@ -200,8 +211,9 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
             shouldStop,
             now: runtime.now,
             lease: mapLease,
-          }),
-        ).finally(() => responses.clear()),
+          });
+        }).finally(() => responses.clear()),
+      mapVersion: () => mapVersion,
       intervalMinutes: config.snapshot.intervalMinutes,
       // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
       // After a re-sync into another world the old snapshot is gone: build one now, whatever the schedule.
@@ -209,13 +221,23 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
     });
     undo.push(() => snapshotRunner.stop());
+    // A run under way when the sync began read the old map: its report is not this sync's.
+    const fullSync: FullSync = async (progress) => {
+      const identity = await sync((p) => progress({ event: 'identity', ...p }));
+      const snapshots = await snapshotRunner.run((p) => progress({ event: 'snapshots', ...p }), {
+        readsMapVersion: mapVersion,
+      });
+      return { identity, snapshots };
+    };
     // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
     const examplePhone = mode === 'demo' ? ((await repository.example(connectors.length))?.phones[0] ?? null) : null;
     const secrets = Object.fromEntries(
       connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
     );
     const readiness = createReadinessCheck({
-      pingStore: () => store.db.command({ ping: 1 }),
+      // Under the request deadline: a stalled store is STORE_UNAVAILABLE, not a probe left hanging.
+      pingStore: () =>
+        withDeadline(store.deadlines.requestMs, 'a ping', ({ signal }) => store.db.command({ ping: 1 }, { signal })),
       connectors,
       logger,
       now: () => runtime.now().getTime(),
@@ -268,12 +290,9 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           if (adminToken)
             registerAdminRoutes(
               server,
-              async (progress) => ({
-                identity: await sync((p) => progress({ event: 'identity', ...p })),
-                snapshots: await snapshotRunner.run((p) => progress({ event: 'snapshots', ...p })),
-              }),
+              (progress) => fullSync(progress),
               adminToken.token,
-              new ApiKeyRepository(store.db),
+              new ApiKeyRepository(store.db, store.deadlines.requestMs),
             );
         },
       ],
@@ -298,6 +317,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       connectors,
       metrics,
       syncIdentities: sync,
+      fullSync,
       buildSnapshots: (onProgress) => snapshotRunner.run(onProgress),
       settle: async () => {
         await Promise.all(connectors.map((c) => c.settle()));

@@ -12,7 +12,12 @@ export { SCREEN_POP_QUERY } from './query-page';
 export { buildDefaultGatewaySchema, renderSchemaFile, SCHEMA_FILE } from './schema-file';
 export { HubMetrics } from './metrics';
 export { createSnapshotRunner } from './snapshot-schedule';
-export type { SnapshotRunner, SnapshotRunnerOptions, SnapshotRunControls } from './snapshot-schedule';
+export type {
+  SnapshotRunner,
+  SnapshotRunnerOptions,
+  SnapshotRunControls,
+  SnapshotRunWanted,
+} from './snapshot-schedule';
 export { ApolloServerPluginFreshness } from './plugins/freshness';
 export type { FreshnessPluginOptions } from './plugins/freshness';
 export { signNotice, SIGNATURE_HEADER, TIMESTAMP_HEADER, NOTICE_TOLERANCE_SECONDS, MAX_NOTICE_KEYS } from './webhooks';

@@ -79,7 +79,7 @@ export async function runKeysCommand(config: SwitchboardConfig, args: readonly s
   }
   try {
     store = await openStore(config.mongodb);
-    const repository = new ApiKeyRepository(store.db);
+    const repository = new ApiKeyRepository(store.db, store.deadlines.requestMs);
     operations = {
       create: (request) => repository.create(request.name, request.roles),
       list: () => repository.list(),

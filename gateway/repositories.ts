@@ -17,8 +17,8 @@ export async function prepareRepositories(
   store: StoreConnection,
   connectors: readonly Connector[],
 ): Promise<Repositories> {
-  const identities = new IdentityRepository(store.db);
-  const snapshots = new SnapshotRepository(store.db);
+  const identities = new IdentityRepository(store.db, store.deadlines);
+  const snapshots = new SnapshotRepository(store.db, store.deadlines);
   await Promise.all([
     identities.ensureIndexes(),
     snapshots.ensureIndexes(figureCatalog(connectors)),

@@ -130,7 +130,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
     if (config.demo.enabled && health.some((h) => !h.ok)) silos = await startDemoSilos(config);
     const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
     // With a real MongoDB a hub may be rebuilding the map right now: the lease keeps the two apart.
-    const lease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000);
+    const lease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000, undefined, store.deadlines.batchMs);
     const identityView = identityProgressView();
     try {
       const report = await syncIdentities({

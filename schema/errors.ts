@@ -13,6 +13,11 @@ export const ErrorCode = {
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** A filtered or ordered customer list was asked for, but no customer-360 snapshot run has finished yet. */
   SNAPSHOT_UNAVAILABLE: 'SNAPSHOT_UNAVAILABLE',
+  /**
+   * The hub's own store (the identity map, the snapshots) did not answer within
+   * `mongodb.operationTimeoutMs`, or cannot be reached: nothing was read; try again shortly.
+   */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** The caller may not do this. */
   FORBIDDEN: 'FORBIDDEN',
   /** No credential, or one that is malformed, expired, revoked or not ours: nothing was executed. */
@@ -88,6 +93,15 @@ export function snapshotUnavailable(building?: { customersDone: number }): Graph
     `Customers can be filtered and ordered only from a customer-360 snapshot, and none has been built yet: ${now}. ` +
       'Without filter and orderBy, customers lists every customer.',
     { code: ErrorCode.SNAPSHOT_UNAVAILABLE, http: { status: 503 } },
+  );
+}
+
+/** The hub's store did not answer in time or cannot be reached; what failed goes to the log, not here. */
+export function storeUnavailable(cause?: Error): GraphQLError {
+  return hubError(
+    "The hub's customer store is not answering right now; nothing was read. Try again shortly.",
+    { code: ErrorCode.STORE_UNAVAILABLE, http: { status: 503 } },
+    cause,
   );
 }
 

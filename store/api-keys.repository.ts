@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { defaultRepositoryDeadlines, withDeadline } from './deadline';
 
 /** An API key as stored: never its secret, only the secret's SHA-256. */
 export interface StoredApiKey {
@@ -51,7 +52,11 @@ export function looksLikeApiKey(token: string): boolean {
 export class ApiKeyRepository {
   private readonly collection: Collection<StoredApiKey>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** Deadline on each store call: verifying a key is on every keyed request's path. */
+    private readonly timeoutMs = defaultRepositoryDeadlines.requestMs,
+  ) {
     this.collection = db.collection<StoredApiKey>(API_KEYS_COLLECTION);
   }
 
@@ -77,22 +82,26 @@ export class ApiKeyRepository {
       revokedAt: null,
       demo,
     };
-    await this.collection.insertOne(key);
+    await withDeadline(this.timeoutMs, 'creating an API key', () => this.collection.insertOne(key));
     return { _id: id, name, roles: key.roles, createdAt: now, revokedAt: null, demo, token: `sb_${id}_${secret}` };
   }
 
   /** Every key, newest first, without hashes. */
   async list(): Promise<ApiKeyInfo[]> {
-    const keys = await this.collection
-      .find({}, { projection: { secretHash: 0 } })
-      .sort({ createdAt: -1 })
-      .toArray();
+    const keys = await withDeadline(this.timeoutMs, 'listing API keys', (d) =>
+      this.collection
+        .find({}, { projection: { secretHash: 0 }, ...d })
+        .sort({ createdAt: -1 })
+        .toArray(),
+    );
     return keys.map(info);
   }
 
   /** Revokes a key; false when there is no such key (or it was revoked already). */
   async revoke(id: string, now = new Date()): Promise<boolean> {
-    const result = await this.collection.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: now } });
+    const result = await withDeadline(this.timeoutMs, 'revoking an API key', () =>
+      this.collection.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: now } }),
+    );
     return result.modifiedCount === 1;
   }
 
@@ -103,12 +112,14 @@ export class ApiKeyRepository {
    * upgrade.
    */
   async revokeDemo(unmarkedDemoNames: readonly string[], now = new Date()): Promise<number> {
-    const result = await this.collection.updateMany(
-      {
-        revokedAt: null,
-        $or: [{ demo: true }, { demo: { $exists: false }, name: { $in: [...unmarkedDemoNames] } }],
-      },
-      { $set: { revokedAt: now } },
+    const result = await withDeadline(this.timeoutMs, 'revoking demo API keys', () =>
+      this.collection.updateMany(
+        {
+          revokedAt: null,
+          $or: [{ demo: true }, { demo: { $exists: false }, name: { $in: [...unmarkedDemoNames] } }],
+        },
+        { $set: { revokedAt: now } },
+      ),
     );
     return result.modifiedCount;
   }
@@ -117,7 +128,9 @@ export class ApiKeyRepository {
   async verify(token: string): Promise<ApiKeyInfo | null> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return null;
-    const key = await this.collection.findOne({ _id: parsed.id });
+    const key = await withDeadline(this.timeoutMs, 'verifying an API key', (d) =>
+      this.collection.findOne({ _id: parsed.id }, d),
+    );
     if (!key || key.revokedAt !== null) return null;
     const given = Buffer.from(hash(parsed.secret), 'hex');
     const stored = Buffer.from(key.secretHash, 'hex');

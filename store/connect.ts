@@ -1,4 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
+import { defaultRepositoryDeadlines, type RepositoryDeadlines } from './deadline';
 import { startEmbeddedMongo, startEmbeddedMongoThread, type EmbeddedMongo } from './embedded';
 
 /** Where the hub's repository is. */
@@ -17,6 +18,10 @@ export interface StoreOptions {
    * Default null: only its Unix socket, which only this user can open.
    */
   embeddedTcp?: { host: string; port: number } | null;
+  /** Deadline on a store call a request waits on, ms (default 2000). */
+  operationTimeoutMs?: number;
+  /** Deadline on one operation of a sync or snapshot run, ms (default 60000). */
+  batchOperationTimeoutMs?: number;
 }
 
 /** Callbacks on the connection's traffic. */
@@ -35,6 +40,8 @@ export interface StoreConnection {
   readonly embedded: boolean;
   /** The embedded server's TCP connection string, when `embeddedTcp` asked for one. */
   readonly embeddedTcpUri: string | null;
+  /** The deadlines repositories on this connection use (from `operationTimeoutMs`, `batchOperationTimeoutMs`). */
+  readonly deadlines: RepositoryDeadlines;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,10 @@ export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): 
     uri,
     embedded: server !== null,
     embeddedTcpUri: server?.tcp?.uri ?? null,
+    deadlines: {
+      requestMs: options.operationTimeoutMs ?? defaultRepositoryDeadlines.requestMs,
+      batchMs: options.batchOperationTimeoutMs ?? defaultRepositoryDeadlines.batchMs,
+    },
     async close() {
       await client.close();
       await server?.close();

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { defaultRepositoryDeadlines, withDeadline, type BoundedOperation } from './deadline';
 import { SYNC_STATE_COLLECTION } from './snapshot.repository';
 
 /** The lease identity syncs and snapshot runs share: both rebuild the customer map. */
@@ -55,6 +56,8 @@ export class StoreLease {
     private readonly name: string,
     private readonly ttlMs: number,
     private readonly me = leaseOwner(),
+    /** Deadline on each of the lease's store calls (a job's: the batch deadline). */
+    private readonly timeoutMs = defaultRepositoryDeadlines.batchMs,
   ) {
     this.collection = db.collection<LeaseDocument>(SYNC_STATE_COLLECTION);
   }
@@ -67,10 +70,12 @@ export class StoreLease {
   async acquire(now: Date = new Date()): Promise<{ held: true } | { held: false; holder: LeaseHolder }> {
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     const claim = async () =>
-      this.collection.findOneAndUpdate(
-        { _id: this.id, $or: [{ owner: this.me.owner }, { expiresAt: { $lte: now } }] },
-        { $set: { owner: this.me.owner, host: this.me.host, pid: this.me.pid, expiresAt } },
-        { upsert: true },
+      this.bounded('claiming the lease', () =>
+        this.collection.findOneAndUpdate(
+          { _id: this.id, $or: [{ owner: this.me.owner }, { expiresAt: { $lte: now } }] },
+          { $set: { owner: this.me.owner, host: this.me.host, pid: this.me.pid, expiresAt } },
+          { upsert: true },
+        ),
       );
     try {
       await claim();
@@ -78,16 +83,18 @@ export class StoreLease {
     } catch (error) {
       if ((error as { code?: unknown }).code !== 11000) throw error;
     }
-    const holder = await this.collection.findOne({ _id: this.id });
+    const holder = await this.readHolder();
     if (holder && holder.host === this.me.host && !isAlive(holder.pid)) {
       // Its process is gone: the lease is ours to take, only if nobody took it meanwhile.
-      const taken = await this.collection.findOneAndUpdate(
-        { _id: this.id, owner: holder.owner },
-        { $set: { owner: this.me.owner, host: this.me.host, pid: this.me.pid, expiresAt } },
+      const taken = await this.bounded('taking over the lease', () =>
+        this.collection.findOneAndUpdate(
+          { _id: this.id, owner: holder.owner },
+          { $set: { owner: this.me.owner, host: this.me.host, pid: this.me.pid, expiresAt } },
+        ),
       );
       if (taken) return { held: true };
     }
-    const current = holder ?? (await this.collection.findOne({ _id: this.id }));
+    const current = holder ?? (await this.readHolder());
     if (!current) return this.acquire(now);
     return {
       held: false,
@@ -97,7 +104,15 @@ export class StoreLease {
 
   /** Lets the lease go (only if it is still ours). */
   async release(): Promise<void> {
-    await this.collection.deleteOne({ _id: this.id, owner: this.me.owner });
+    await this.bounded('releasing the lease', () => this.collection.deleteOne({ _id: this.id, owner: this.me.owner }));
+  }
+
+  private readHolder(): Promise<LeaseDocument | null> {
+    return this.bounded('reading the lease', (d) => this.collection.findOne({ _id: this.id }, d));
+  }
+
+  private bounded<T>(what: string, operation: BoundedOperation<T>): Promise<T> {
+    return withDeadline(this.timeoutMs, what, operation);
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { defaultRepositoryDeadlines, withDeadline } from './deadline';
 
 /** One change notice the hub has acted on, kept while its signature could still be replayed. */
 interface NoticeDelivery {
@@ -21,20 +22,24 @@ export class NoticeLedger {
   constructor(
     db: Db,
     private readonly keepSeconds: number,
+    /** Deadline on each store call: a webhook's request waits on it. */
+    private readonly timeoutMs = defaultRepositoryDeadlines.requestMs,
   ) {
     this.collection = db.collection<NoticeDelivery>(NOTICE_LEDGER_COLLECTION);
   }
 
   /** A TTL index drops entries once no timestamp check could accept their notice again. Idempotent. */
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ receivedAt: 1 }, { name: 'receivedAt', expireAfterSeconds: this.keepSeconds });
+    await withDeadline(this.timeoutMs, 'creating the notice index', () =>
+      this.collection.createIndex({ receivedAt: 1 }, { name: 'receivedAt', expireAfterSeconds: this.keepSeconds }),
+    );
   }
 
   /** Records a notice; false when it was recorded before (a replay), in one insert. */
   async firstDelivery(connector: string, noticeId: string, receivedAt: Date): Promise<boolean> {
     const _id = idOf(connector, noticeId);
     try {
-      await this.collection.insertOne({ _id, receivedAt });
+      await withDeadline(this.timeoutMs, 'recording a notice', () => this.collection.insertOne({ _id, receivedAt }));
       return true;
     } catch (error) {
       if ((error as { code?: unknown }).code === 11000) return false;
@@ -44,7 +49,9 @@ export class NoticeLedger {
 
   /** Forgets a notice that could not be acted on, so the system's retry is taken. */
   async forget(connector: string, noticeId: string): Promise<void> {
-    await this.collection.deleteOne({ _id: idOf(connector, noticeId) });
+    await withDeadline(this.timeoutMs, 'forgetting a notice', () =>
+      this.collection.deleteOne({ _id: idOf(connector, noticeId) }),
+    );
   }
 }
 

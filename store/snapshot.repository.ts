@@ -3,6 +3,13 @@ import type { FigureValues } from '../connectors/kit';
 import type { SystemLink } from '../schema/identity/link';
 import { dropIfExists, replaceCollection } from './collections';
 import {
+  defaultRepositoryDeadlines,
+  walkWithDeadline,
+  withDeadline,
+  type BoundedOperation,
+  type RepositoryDeadlines,
+} from './deadline';
+import {
   countFilter,
   planSnapshotFinds,
   type FigureCondition,
@@ -48,6 +55,12 @@ export interface SnapshotState {
   customersDone: number;
   /** The last run that finished: until one has, there is no snapshot to query. */
   completed: CompletedRun | null;
+  /**
+   * Set just before the run's collection is swapped in over the snapshot, until the run is
+   * recorded finished: a resume that finds it set and the run's collection gone knows the swap
+   * went through and only records it, rather than reading every customer again.
+   */
+  commit?: { removed: number };
 }
 
 /** One page of a snapshot query. */
@@ -84,14 +97,21 @@ export function figureIndexName(connector: string, figure: string): string {
 /**
  * Customer-360 snapshots and the state of the run that writes them. Every filter and sort on a
  * figure has an index (`ensureIndexes`), with the hub id second so ties keep a stable order.
+ * Every call has a client-side deadline: queries the request one, a run's operations each the
+ * batch one (`RepositoryDeadlines`); past it the call rejects with a StoreTimeoutError.
  */
 export class SnapshotRepository {
   private readonly collection: Collection<SnapshotDocument>;
   private readonly staging: Collection<SnapshotDocument>;
   private readonly state: Collection<SnapshotState>;
   private indexes: IndexDescription[] = [{ key: { runId: 1 }, name: 'runId' }];
+  /** True once this instance has created the run's collection's indexes (or seen them created). */
+  private stagingIndexed = false;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly deadlines: RepositoryDeadlines = defaultRepositoryDeadlines,
+  ) {
     this.collection = db.collection<SnapshotDocument>(SNAPSHOT_COLLECTION);
     this.staging = db.collection<SnapshotDocument>(SNAPSHOT_STAGING_COLLECTION);
     this.state = db.collection<SnapshotState>(SYNC_STATE_COLLECTION);
@@ -109,51 +129,93 @@ export class SnapshotRepository {
         name: figureIndexName(f.connector, f.name),
       })),
     ];
-    await this.collection.createIndexes(this.indexes);
+    const indexes = this.indexes;
+    await this.batch('creating the snapshot indexes', () => this.collection.createIndexes(indexes));
+  }
+
+  private request<T>(what: string, operation: BoundedOperation<T>): Promise<T> {
+    return withDeadline(this.deadlines.requestMs, what, operation);
+  }
+
+  private batch<T>(what: string, operation: BoundedOperation<T>): Promise<T> {
+    return withDeadline(this.deadlines.batchMs, what, operation);
+  }
+
+  private ids(collection: Collection<SnapshotDocument>): AsyncGenerator<Pick<SnapshotDocument, '_id'>> {
+    return walkWithDeadline(this.deadlines.batchMs, 'reading snapshot ids', (signal) =>
+      collection.find<Pick<SnapshotDocument, '_id'>>({}, { projection: { _id: 1 }, signal }),
+    );
   }
 
   /** Starts a run's collection afresh (what an earlier unfinished run left there is dropped). */
   async beginRun(): Promise<void> {
-    await dropIfExists(this.staging);
-    await this.staging.createIndexes(this.indexes);
+    await this.batch('dropping the unfinished run', () => dropIfExists(this.staging));
+    await this.indexStaging();
+  }
+
+  /**
+   * Creates the run's collection with every figure index, or adds any it lacks (idempotent):
+   * whoever writes it first, a fresh run or a resume in a new process, writes it indexed, so the
+   * indexes move with it into place and filters never scan.
+   */
+  private async indexStaging(): Promise<void> {
+    await this.batch('indexing the run', () => this.staging.createIndexes(this.indexes));
+    this.stagingIndexed = true;
+  }
+
+  /** True while the run's collection exists, i.e. the run has not been swapped in (one listCollections). */
+  async runPending(): Promise<boolean> {
+    const found = await this.batch('looking for the run', ({ signal }) =>
+      this.db.listCollections({ name: SNAPSHOT_STAGING_COLLECTION }, { nameOnly: true, signal }).toArray(),
+    );
+    return found.length > 0;
   }
 
   /** Writes one batch of the run's documents in one acknowledged bulk upsert. */
   async writeBatch(docs: readonly SnapshotDocument[]): Promise<void> {
     if (docs.length === 0) return;
+    // A bulk write into a missing collection would create it bare, without the figure indexes.
+    if (!this.stagingIndexed) await this.indexStaging();
     const ops: AnyBulkWriteOperation<SnapshotDocument>[] = docs.map((doc) => ({
       replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
     }));
-    await this.staging.bulkWrite(ops, { ordered: false });
+    await this.batch('writing a snapshot batch', () => this.staging.bulkWrite(ops, { ordered: false }));
   }
 
   /** Which of these hub ids the run under way has written already (one `$in` read). */
   async idsWrittenBy(runId: string, ids: readonly string[]): Promise<Set<string>> {
-    const found = await this.staging.find({ _id: { $in: [...ids] }, runId }, { projection: { _id: 1 } }).toArray();
+    const found = await this.batch('reading a batch of the run', (d) =>
+      this.staging.find({ _id: { $in: [...ids] }, runId }, { projection: { _id: 1 }, ...d }).toArray(),
+    );
     return new Set(found.map((doc) => doc._id));
   }
 
   /** How many documents the run under way has written. */
   countRun(runId: string): Promise<number> {
-    return this.staging.countDocuments({ runId });
+    return this.batch('counting the run', (d) => this.staging.countDocuments({ runId }, d));
   }
 
   /**
    * Makes the run's documents the snapshot, with one rename over the old one: filters read the
    * previous run's documents until this moment and this run's from it, never a mixture. Returns
-   * how many customers of the previous snapshot the new one no longer has.
+   * how many customers of the previous snapshot the new one no longer has. `beforeSwap` is
+   * awaited with that number just before the swap (the build records the commit there).
    */
-  async commitRun(): Promise<number> {
+  async commitRun(beforeSwap?: (removed: number) => Promise<void>): Promise<number> {
     const next = new Set<string>();
-    for await (const doc of this.staging.find({}, { projection: { _id: 1 } })) next.add(doc._id);
+    for await (const doc of this.ids(this.staging)) next.add(doc._id);
     let removed = 0;
-    for await (const doc of this.collection.find({}, { projection: { _id: 1 } })) if (!next.has(doc._id)) removed += 1;
+    for await (const doc of this.ids(this.collection)) if (!next.has(doc._id)) removed += 1;
+    await beforeSwap?.(removed);
+    this.stagingIndexed = false;
     if (next.size === 0) {
-      await this.collection.deleteMany({});
-      await dropIfExists(this.staging);
+      await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
+      await this.batch('dropping the run', () => dropIfExists(this.staging));
       return removed;
     }
-    await replaceCollection(this.db, SNAPSHOT_STAGING_COLLECTION, SNAPSHOT_COLLECTION);
+    await this.batch('replacing the snapshot', () =>
+      replaceCollection(this.db, SNAPSHOT_STAGING_COLLECTION, SNAPSHOT_COLLECTION),
+    );
     return removed;
   }
 
@@ -162,19 +224,22 @@ export class SnapshotRepository {
    * figures must not answer filters. Filtered lists are SNAPSHOT_UNAVAILABLE until a run finishes.
    */
   async discard(): Promise<void> {
-    await this.collection.deleteMany({});
-    await dropIfExists(this.staging);
-    await this.state.deleteOne({ _id: 'snapshot' });
+    this.stagingIndexed = false;
+    await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
+    await this.batch('dropping the run', () => dropIfExists(this.staging));
+    await this.batch('dropping the snapshot state', () => this.state.deleteOne({ _id: 'snapshot' }));
   }
 
   /** The state of the latest run; null before the first. */
   readState(): Promise<SnapshotState | null> {
-    return this.state.findOne({ _id: 'snapshot' });
+    return this.request('the snapshot state', (d) => this.state.findOne({ _id: 'snapshot' }, d));
   }
 
   /** Records the run's state (acknowledged). */
   async writeState(state: SnapshotState): Promise<void> {
-    await this.state.replaceOne({ _id: 'snapshot' }, state, { upsert: true });
+    await this.batch('writing the snapshot state', () =>
+      this.state.replaceOne({ _id: 'snapshot' }, state, { upsert: true }),
+    );
   }
 
   /**
@@ -186,11 +251,13 @@ export class SnapshotRepository {
     for (const find of planSnapshotFinds(query.conditions, query.sort, query.after)) {
       const wanted = query.first + 1 - items.length;
       items.push(
-        ...(await this.collection
-          .find(find.filter as Filter<SnapshotDocument>)
-          .sort(find.sort)
-          .limit(wanted)
-          .toArray()),
+        ...(await this.request('a snapshot query', (d) =>
+          this.collection
+            .find(find.filter as Filter<SnapshotDocument>, d)
+            .sort(find.sort)
+            .limit(wanted)
+            .toArray(),
+        )),
       );
       if (items.length > query.first) break;
     }
@@ -199,6 +266,6 @@ export class SnapshotRepository {
 
   /** How many customers the conditions select. */
   count(conditions: readonly FigureCondition[]): Promise<number> {
-    return this.collection.countDocuments(countFilter(conditions));
+    return this.request('a snapshot count', (d) => this.collection.countDocuments(countFilter(conditions), d));
   }
 }

@@ -41,7 +41,7 @@ export async function prepareAuthentication(
         'or listen on localhost.',
     );
   }
-  const apiKeys = new ApiKeyRepository(db);
+  const apiKeys = new ApiKeyRepository(db, config.mongodb.operationTimeoutMs);
   // Demo keys were printed to a terminal or a log: they never outlive demo mode. Revoked at every
   // start, demo or not, so switching authentication on ends them too.
   await apiKeys.revokeDemo(ROLES.map(demoKeyName), now());

@@ -1,6 +1,8 @@
 // Public API of schema/hub/: the hub's own subschema (identity, look-ups, the customer list).
 import type { GraphQLSchema } from 'graphql';
-import { buildSchemaSync } from 'type-graphql';
+import { buildSchemaSync, type MiddlewareFn } from 'type-graphql';
+import { isStoreUnavailable } from '../../store/deadline';
+import { storeUnavailable } from '../errors';
 import { figureCatalog, type FigureSource } from '../snapshot/figures';
 import { buildCustomerFilterTypes } from './filter.types';
 import { createHubScope, type HubScope } from './hub.loader';
@@ -26,6 +28,18 @@ export interface HubSubschemaOptions extends HubResolverDeps {
 }
 
 /**
+ * Every hub field that reads the store (look-ups, pages, counts, snapshot queries) answers a
+ * stalled or unreachable store with STORE_UNAVAILABLE, which says nothing of the store's own text.
+ */
+const storeErrors: MiddlewareFn = async (_action, next) => {
+  try {
+    return (await next()) as unknown;
+  } catch (error) {
+    throw isStoreUnavailable(error) ? storeUnavailable(error as Error) : error;
+  }
+};
+
+/**
  * Builds the hub's subschema: `Customer` identity, the root look-ups, and `customers` with the
  * filter and order inputs generated from the connectors' figures.
  */
@@ -34,7 +48,11 @@ export function createHubSubschema(options: HubSubschemaOptions): HubSubschema {
   const resolver = createHubResolver(options, { catalog, types: buildCustomerFilterTypes(catalog) });
   return {
     name: 'hub',
-    schema: buildSchemaSync({ resolvers: [resolver, CustomerConnectionResolver], validate: false }),
+    schema: buildSchemaSync({
+      resolvers: [resolver, CustomerConnectionResolver],
+      validate: false,
+      globalMiddlewares: [storeErrors],
+    }),
     createRequestScope: () => createHubScope(options.repository),
   };
 }

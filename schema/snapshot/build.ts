@@ -153,7 +153,8 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
     await options.snapshots.writeState(state);
   }
   const resumedFrom = resuming ? state.after : null;
-  const customersTotal = await options.identities.count();
+  // A job's reads: each under the store's batch deadline, not a request's.
+  const customersTotal = await options.identities.count({ batch: true });
   let batches = 0;
   const report = (completed: boolean, removed: number): SnapshotReport => ({
     runId: state.runId,
@@ -165,12 +166,23 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
     durationMs: Date.now() - started,
   });
 
+  const finish = async (removed: number): Promise<SnapshotReport> => {
+    const finishedAt = now();
+    state.finishedAt = finishedAt;
+    state.completed = { runId: state.runId, startedAt: state.startedAt, finishedAt, customers: state.customersDone };
+    delete state.commit;
+    await options.snapshots.writeState(state);
+    return report(true, removed);
+  };
+  // Stopped between the swap and its record: the snapshot is this run's already; only say so.
+  if (resuming && state.commit && !(await options.snapshots.runPending())) return finish(state.commit.removed);
+
   const progress = () =>
     options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
   await progress();
   for (;;) {
     if (options.shouldStop?.()) return report(false, 0);
-    const page = await options.identities.page(options.batchSize, state.after);
+    const page = await options.identities.page(options.batchSize, state.after, { batch: true });
     if (page.items.length === 0) break;
     await writeBatch(options, state.runId, page.items, now());
     batches += 1;
@@ -190,12 +202,12 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
     batches += await catchUp(options, state, now);
   }
   state.customersDone = await options.snapshots.countRun(state.runId);
-  const removed = await options.snapshots.commitRun();
-  const finishedAt = now();
-  state.finishedAt = finishedAt;
-  state.completed = { runId: state.runId, startedAt: state.startedAt, finishedAt, customers: state.customersDone };
-  await options.snapshots.writeState(state);
-  return report(true, removed);
+  // Recorded before the swap, so a process that dies right after it resumes into `finish` above.
+  const removed = await options.snapshots.commitRun(async (gone) => {
+    state.commit = { removed: gone };
+    await options.snapshots.writeState(state);
+  });
+  return finish(removed);
 }
 
 /** Writes the customers the run has no document for yet; returns how many batches it wrote. */
@@ -203,7 +215,7 @@ async function catchUp(options: SnapshotBuildOptions, state: SnapshotState, now:
   let after: string | null = null;
   let batches = 0;
   for (;;) {
-    const page = await options.identities.page(options.batchSize, after);
+    const page = await options.identities.page(options.batchSize, after, { batch: true });
     if (page.items.length === 0) break;
     const written = await options.snapshots.idsWrittenBy(
       state.runId,

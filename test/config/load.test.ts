@@ -75,6 +75,17 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/server\.port: .*; connectors\.credit\.timeoutMs: /);
   });
 
+  it('gives store calls a request deadline of 2 s and each batch operation one of 60 s, and refuses a zero one', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.mongodb).toMatchObject({ operationTimeoutMs: 2000, batchOperationTimeoutMs: 60000 });
+    expect(() => loadConfig({ env: {}, overrides: { mongodb: { operationTimeoutMs: 0 } } })).toThrow(
+      /mongodb\.operationTimeoutMs: /,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { mongodb: { batchOperationTimeoutMs: 1_000_000 } } })).toThrow(
+      /mongodb\.batchOperationTimeoutMs: /,
+    );
+  });
+
   it('rejects unknown keys instead of ignoring a typo', () => {
     expect(() => loadConfig({ env: {}, overrides: { server: { prot: 1 } } as never })).toThrow(
       /server: Unrecognized key: "prot"/,

@@ -58,6 +58,61 @@ describe('the snapshot runner', () => {
     await expect(Promise.all([first, second])).resolves.toEqual([REPORT, REPORT]);
   });
 
+  it('queues a new run for a caller who needs the new map, rather than join the run that began on the old one', async () => {
+    let version = 1;
+    const calls: Array<{ controls: SnapshotRunControls; finish: () => void }> = [];
+    const run = (controls: SnapshotRunControls) =>
+      new Promise<SnapshotReport>((resolve) => {
+        const runId = `run-${calls.length + 1}`;
+        calls.push({ controls, finish: () => resolve({ ...REPORT, runId }) });
+      });
+    const runner = createSnapshotRunner({
+      run,
+      intervalMinutes: null,
+      runAtStart: false,
+      logger: silentLogger,
+      mapVersion: () => version,
+    });
+    const old = runner.run();
+    calls[0].controls.started(); // it reads map version 1
+    version = 2; // a sync commits meanwhile
+    const afterSync = runner.run(undefined, { readsMapVersion: 2 });
+    const alsoAfterSync = runner.run(undefined, { readsMapVersion: 2 });
+    const anyRun = runner.run();
+    expect(calls).toHaveLength(1);
+    calls[0].finish();
+    await expect(old).resolves.toMatchObject({ runId: 'run-1' });
+    await expect(anyRun).resolves.toMatchObject({ runId: 'run-1' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(calls).toHaveLength(2);
+    calls[1].controls.started();
+    calls[1].finish();
+    await expect(Promise.all([afterSync, alsoAfterSync])).resolves.toMatchObject([
+      { runId: 'run-2' },
+      { runId: 'run-2' },
+    ]);
+  });
+
+  it('lets a caller who needs the new map join a run that has not begun yet: it will read that map', async () => {
+    let version = 1;
+    const runs = controlledRuns();
+    const runner = createSnapshotRunner({
+      run: runs.run,
+      intervalMinutes: null,
+      runAtStart: false,
+      logger: silentLogger,
+      mapVersion: () => version,
+    });
+    const queuedBehindSync = runner.run();
+    version = 2;
+    const afterSync = runner.run(undefined, { readsMapVersion: 2 });
+    expect(runs.calls).toHaveLength(1);
+    runs.calls[0].started();
+    runs.finish();
+    await expect(Promise.all([queuedBehindSync, afterSync])).resolves.toEqual([REPORT, REPORT]);
+  });
+
   it('logs a failed scheduled run instead of throwing, and tries again on the next tick', async () => {
     const warnings: string[] = [];
     let attempts = 0;

@@ -46,6 +46,8 @@ export interface TestHubOptions {
   auth?: SwitchboardConfigInput['auth'];
   /** Budgets against hostile input (default: the configured defaults). */
   limits?: SwitchboardConfigInput['limits'];
+  /** Store settings over the in-memory embedded default (e.g. a `uri` through a proxy, short deadlines). */
+  mongodb?: SwitchboardConfigInput['mongodb'];
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -64,7 +66,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       server: { host: '127.0.0.1', port: 0 },
       // In-process store: starting a ts-node worker thread per test hub would only slow the suite;
       // test/store runs the driver suite against the threaded server.
-      mongodb: { memory: true, embeddedThread: false },
+      mongodb: { memory: true, embeddedThread: false, ...options.mongodb },
       demo: { enabled: false },
       identity: { syncOnStart: 'always' },
       cache: {

@@ -6,8 +6,20 @@ import {
   openStore,
   SnapshotRepository,
   type SnapshotDocument,
+  type SnapshotState,
   type StoreConnection,
 } from '../../../store';
+import { SNAPSHOT_STAGING_COLLECTION } from '../../../store/snapshot.repository';
+
+/** A snapshot repository in a process that dies right after the swap, before recording the run finished. */
+class DiesAfterSwap extends SnapshotRepository {
+  override async writeState(state: SnapshotState): Promise<void> {
+    if (state.finishedAt !== null) throw new Error('the process was killed');
+    await super.writeState(state);
+  }
+}
+
+const FIGURES = [{ connector: 'ledger', name: 'owed' }];
 
 function identity(id: string): CustomerIdentity {
   return {
@@ -77,6 +89,47 @@ describe('building snapshots over the repository', () => {
       ['c5', 4],
       ['c7', 4],
     ]);
+  });
+
+  it('finishes, on resume, a run stopped right after its swap, without reading anyone again', async () => {
+    await identities.replaceAll(['c1', 'c2', 'c3'].map(identity), new Date());
+    const dying = new DiesAfterSwap(store.db);
+    await dying.ensureIndexes(FIGURES);
+    await expect(buildSnapshots(options({ snapshots: dying }))).rejects.toThrow('the process was killed');
+    asked.length = 0;
+    // The next process: its own repository, prepared as the hub prepares it.
+    const next = new SnapshotRepository(store.db);
+    await next.ensureIndexes(FIGURES);
+    const report = await buildSnapshots(options({ snapshots: next }));
+    expect(report).toMatchObject({ completed: true, customers: 3, batches: 0 });
+    expect(asked).toEqual([]);
+    expect((await next.readState())?.completed).toMatchObject({ runId: report.runId, customers: 3 });
+    const names = (await store.db.collection('snapshots').listIndexes().toArray()).map((index) => index.name);
+    expect(names).toContain('fig_ledger_owed');
+    const collections = (await store.db.listCollections().toArray()).map((c) => c.name);
+    expect(collections).not.toContain(SNAPSHOT_STAGING_COLLECTION);
+    expect(await store.db.collection('snapshots').countDocuments({ runId: report.runId })).toBe(3);
+  });
+
+  it('writes the figure indexes into the run collection whoever creates it, a resume in a new process too', async () => {
+    // No run collection (an older hub's swap left none, say): the first batch written creates it.
+    const next = new SnapshotRepository(store.db);
+    await next.ensureIndexes(FIGURES);
+    await next.writeBatch([
+      {
+        _id: 'c9',
+        name: 'c9',
+        emails: [],
+        phones: [],
+        links: [],
+        figures: {},
+        asOf: {},
+        runId: 'r',
+        syncedAt: new Date(),
+      },
+    ]);
+    const names = (await store.db.collection(SNAPSHOT_STAGING_COLLECTION).listIndexes().toArray()).map((i) => i.name);
+    expect(names).toEqual(expect.arrayContaining(['runId', 'fig_ledger_owed']));
   });
 
   it('stops between batches when asked, and the next call goes on from there', async () => {
