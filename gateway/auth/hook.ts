@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../schema/principal';
 import { tooManyRequests } from '../too-many-requests';
-import { unauthenticatedResponse, type Authenticator } from './authenticate';
+import { isStoreUnavailable } from '../../store/deadline';
+import { storeUnavailable } from '../../schema/errors';
+import { unauthenticatedResponse, type AuthOutcome, type Authenticator } from './authenticate';
 
 /** Refused credentials one client address may send per window before it is refused unheard. */
 export const MAX_FAILURES_PER_WINDOW = 30;
@@ -37,7 +39,19 @@ export function registerAuthentication(
         `Too many refused credentials from this address: try again in ${retryAfter} s`,
       );
     }
-    const outcome = await authenticate(request.headers.authorization);
+    let outcome: AuthOutcome;
+    try {
+      outcome = await authenticate(request.headers.authorization);
+    } catch (error) {
+      // A key check the store cannot answer is the store's outage, not the caller's fault nor a crash.
+      if (!isStoreUnavailable(error)) throw error;
+      const { message, extensions } = storeUnavailable();
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .type('application/json')
+        .send({ errors: [{ message, extensions: { code: extensions.code } }] });
+    }
     if (outcome.ok) {
       (request as WithPrincipal)[PRINCIPAL] = outcome.principal;
       return;
