@@ -8,6 +8,7 @@ import {
 import { stitchSchemas, type IStitchSchemasOptions } from '@graphql-tools/stitch';
 import { filterSchema, isPromise, MapperKind, mapSchema, relocatedError } from '@graphql-tools/utils';
 import type { Connector } from '../connectors/kit';
+import { checkConnectorSchemas } from './connector-checks';
 
 /** A subschema with its stitching configuration. */
 type SubschemaConfig = Exclude<NonNullable<IStitchSchemasOptions['subschemas']>[number], GraphQLSchema>;
@@ -115,6 +116,7 @@ function placeErrorsAtTheirField(schema: GraphQLSchema): GraphQLSchema {
  * from clients afterwards (stitching still calls them), as graphql-tools' maintainers advise.
  */
 export function buildGatewaySchema(hub: HubSchemaSource, connectors: readonly Connector[]): GraphQLSchema {
+  checkConnectorSchemas(hub.schema, connectors);
   const stitched = stitchSchemas({
     subschemas: [{ schema: hub.schema }, ...connectors.map(toSubschema)],
     typeMergingOptions: {
