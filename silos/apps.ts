@@ -2,12 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { accountingSilo } from './accounting/accounting.app';
 import { buildSiloServer, type SiloDefinition, type SiloOptions } from './common/app';
 import { creditSilo } from './credit/credit.app';
-import type { SiloName, World } from './generator/types';
+import type { DefaultSiloName, SiloName, World } from './generator/types';
+import { OPTIONAL_SILO_NAMES } from './generator/world';
+import { marketingSilo } from './marketing/marketing.app';
 import { salesSilo } from './sales/sales.app';
 import { supportSilo } from './support/support.app';
 
-/** The four silos, in the order they are started and listed. */
-export const SILO_NAMES: readonly SiloName[] = Object.freeze(['accounting', 'sales', 'credit', 'support']);
+/** The four default silos, in the order they are started and listed: what starts unless told otherwise. */
+export const SILO_NAMES: readonly DefaultSiloName[] = Object.freeze(['accounting', 'sales', 'credit', 'support']);
+
+/** Every silo, the optional ones (marketing) after the four default ones. */
+export const ALL_SILO_NAMES: readonly SiloName[] = Object.freeze([...SILO_NAMES, ...OPTIONAL_SILO_NAMES]);
 
 /** Where each silo listens unless told otherwise. */
 export const DEFAULT_SILO_PORTS: Readonly<Record<SiloName, number>> = Object.freeze({
@@ -15,13 +20,26 @@ export const DEFAULT_SILO_PORTS: Readonly<Record<SiloName, number>> = Object.fre
   sales: 4102,
   credit: 4103,
   support: 4104,
+  marketing: 4105,
 });
+
+/** Marketing's records; a world generated without them cannot serve the silo. */
+function subscribersOf(world: World) {
+  if (world.marketing === undefined) {
+    throw new TypeError(
+      'Expected a world with marketing records to serve the marketing silo, but it has none: ' +
+        "generate it with generateWorld({ seed, scale, with: ['marketing'] }).",
+    );
+  }
+  return world.marketing;
+}
 
 const DEFINITIONS: Record<SiloName, (world: World) => SiloDefinition> = {
   accounting: (world) => accountingSilo(world.accounting),
   sales: (world) => salesSilo(world.sales),
   credit: (world) => creditSilo(world.credit),
   support: (world) => supportSilo(world.support),
+  marketing: (world) => marketingSilo(subscribersOf(world)),
 };
 
 /**
@@ -33,6 +51,7 @@ const DEFINITIONS: Record<SiloName, (world: World) => SiloDefinition> = {
  */
 export async function buildSiloApp(name: SiloName, world: World, options: SiloOptions = {}): Promise<FastifyInstance> {
   const definition = DEFINITIONS[name];
-  if (!definition) throw new TypeError(`Expected a silo name (${SILO_NAMES.join(', ')}), but got "${String(name)}".`);
+  if (!definition)
+    throw new TypeError(`Expected a silo name (${ALL_SILO_NAMES.join(', ')}), but got "${String(name)}".`);
   return buildSiloServer(definition(world), options);
 }

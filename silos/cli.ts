@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
-import type { SiloName } from './generator/types';
-import { generateWorld, MAX_SCALE } from './generator/world';
+import { ALL_SILO_NAMES, DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
+import type { OptionalSiloName, SiloName } from './generator/types';
+import { generateWorld, MAX_SCALE, OPTIONAL_SILO_NAMES } from './generator/world';
 import { startSilos, type RunningSilos, type StartSilosOptions } from './start';
 
 /** A command-line mistake: printed as one line, exit status 2. */
@@ -9,9 +9,10 @@ export class UsageError extends Error {}
 
 const USAGE = `Usage: silos [--seed N] [--scale N] [--host H] [--latency-ms N] [--jitter-ms N]
              [--accounting-port N] [--sales-port N] [--credit-port N] [--support-port N]
-             [--exit-with-parent]
-Environment: SILO_SEED, SILO_SCALE, ACCOUNTING_PORT, SALES_PORT, CREDIT_PORT, SUPPORT_PORT
-(flags win over the environment). Prints SILOS_READY {urls} once every silo listens.
+             [--with marketing] [--marketing-port N] [--exit-with-parent]
+Environment: SILO_SEED, SILO_SCALE, ACCOUNTING_PORT, SALES_PORT, CREDIT_PORT, SUPPORT_PORT,
+MARKETING_PORT (flags win over the environment). Prints SILOS_READY {urls} once every silo listens.
+--with marketing: also start the optional marketing silo (default: the four others only).
 --exit-with-parent: stop when the IPC channel to the parent process closes (the hub's demo
 mode uses it, so the silos die with the hub; it needs a parent that spawned them with 'ipc').`;
 
@@ -20,6 +21,8 @@ export interface CliOptions extends Required<
   Pick<StartSilosOptions, 'seed' | 'scale' | 'host' | 'latencyMs' | 'jitterMs'>
 > {
   ports: Record<SiloName, number>;
+  /** The silos to start: the four default ones, then the optional ones `--with` names. */
+  silos: SiloName[];
   /** Stop when the parent's IPC channel closes: the hub's demo child must not outlive the hub. */
   exitWithParent: boolean;
 }
@@ -56,8 +59,8 @@ function pick(
 
 /** Parses argv (without node and script) and the environment; throws `UsageError` on bad input. */
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  const portFlags = Object.fromEntries(SILO_NAMES.map((name) => [`${name}-port`, { type: 'string' as const }]));
-  let values: Record<string, string | boolean | undefined>;
+  const portFlags = Object.fromEntries(ALL_SILO_NAMES.map((name) => [`${name}-port`, { type: 'string' as const }]));
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -71,6 +74,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'jitter-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'exit-with-parent': { type: 'boolean' },
+        with: { type: 'string', multiple: true },
         ...portFlags,
       },
     }));
@@ -86,7 +90,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const latency = str('latency-ms');
   const jitter = str('jitter-ms');
   const ports = { ...DEFAULT_SILO_PORTS };
-  for (const name of SILO_NAMES) {
+  for (const name of ALL_SILO_NAMES) {
     const port = pick(`${name}-port`, str(`${name}-port`), `${name.toUpperCase()}_PORT`, env);
     if (port) ports[name] = integer(port[0], port[1], 0, 65535);
   }
@@ -97,8 +101,20 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     latencyMs: latency === undefined ? 0 : millis('--latency-ms', latency),
     jitterMs: jitter === undefined ? 0 : millis('--jitter-ms', jitter),
     ports,
+    silos: [...SILO_NAMES, ...optionalSilos(values.with as string[] | undefined)],
     exitWithParent: values['exit-with-parent'] === true,
   };
+}
+
+/** The optional silos `--with` names (repeated or comma-separated), each once, in their listed order. */
+function optionalSilos(raw: readonly string[] | undefined): OptionalSiloName[] {
+  const asked = new Set((raw ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()));
+  for (const name of asked) {
+    if (!(OPTIONAL_SILO_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`--with must name optional silos (${OPTIONAL_SILO_NAMES.join(', ')}), got "${name}"`);
+    }
+  }
+  return OPTIONAL_SILO_NAMES.filter((name) => asked.has(name));
 }
 
 async function main(): Promise<void> {
@@ -143,13 +159,14 @@ async function main(): Promise<void> {
   if (options.exitWithParent) process.once('disconnect', () => stop('the parent process exited'));
 
   const started = process.hrtime.bigint();
-  const world = generateWorld({ seed: options.seed, scale: options.scale });
+  const optional = OPTIONAL_SILO_NAMES.filter((name) => options.silos.includes(name));
+  const world = generateWorld({ seed: options.seed, scale: options.scale, with: optional });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  silos = await startSilos({ ...options, world });
+  silos = await startSilos({ ...options, only: options.silos, world });
   process.stdout.write(
     `Demo department systems (seed ${options.seed}, scale ${options.scale}, generated in ${seconds.toFixed(1)} s):\n`,
   );
-  for (const name of SILO_NAMES) process.stdout.write(`  ${name.padEnd(10)} ${silos.urls[name]}\n`);
+  for (const name of options.silos) process.stdout.write(`  ${name.padEnd(10)} ${silos.urls[name]}\n`);
   // The line a parent process waits for (see gateway/demo/child.ts).
   process.stdout.write(`SILOS_READY ${JSON.stringify(silos.urls)}\n`);
 }

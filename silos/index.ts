@@ -1,13 +1,19 @@
 // The public API of silos/: the demo department systems and their data generator.
 
-/** The four silo names, in start order; `DEFAULT_SILO_PORTS` (4101..4104); `buildSiloApp(name, world)` for `inject` tests. */
-export { buildSiloApp, DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
+/**
+ * `SILO_NAMES`: the four default silos, in start order; `ALL_SILO_NAMES` adds the optional
+ * marketing silo; `DEFAULT_SILO_PORTS` (4101..4105); `buildSiloApp(name, world)` for `inject` tests.
+ */
+export { ALL_SILO_NAMES, buildSiloApp, DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
 
 /** Starts the silos over HTTP on a generated (or given) world; see `StartSilosOptions`. */
 export { startSilos } from './start';
 
-/** `generateWorld({ seed, scale })`: the deterministic world and its ground truth; `MAX_SCALE` is 100000. */
-export { generateWorld, MAX_SCALE } from './generator/world';
+/**
+ * `generateWorld({ seed, scale, with })`: the deterministic world and its ground truth; `MAX_SCALE`
+ * is 100000; `OPTIONAL_SILO_NAMES` are the silos `with` may add (marketing).
+ */
+export { generateWorld, MAX_SCALE, OPTIONAL_SILO_NAMES } from './generator/world';
 
 /** Options and handle of `startSilos`. */
 export type { RunningSilos, StartSilosOptions } from './start';
@@ -15,17 +21,25 @@ export type { RunningSilos, StartSilosOptions } from './start';
 /** Start-up options of one silo (`latencyMs`, `jitterMs`, `logger`). */
 export type { SiloOptions } from './common/app';
 
-/** The world: people (ground truth, with `keys` and `hardCase`), the catalogue and each silo's records as served. */
+/**
+ * The world: people (ground truth, with `keys` and `hardCase`), the catalogue, each silo's records
+ * as served, and (with marketing) the leads: subscribers who are no person.
+ */
 export type {
   Account,
   Call,
+  CampaignSend,
+  ConsentState,
   Contact,
   Currency,
+  DefaultSiloName,
   HardCase,
   HardCaseKind,
   Invoice,
+  Lead,
   Opportunity,
   OpportunityStage,
+  OptionalSiloName,
   Order,
   OrderLine,
   Payment,
@@ -37,6 +51,7 @@ export type {
   RiskBand,
   SiloKeys,
   SiloName,
+  Subscriber,
   Ticket,
   World,
   WorldOptions,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { buildSiloApp, DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
+import { ALL_SILO_NAMES, buildSiloApp, DEFAULT_SILO_PORTS, SILO_NAMES } from './apps';
 import type { SiloName, World } from './generator/types';
-import { generateWorld } from './generator/world';
+import { generateWorld, OPTIONAL_SILO_NAMES } from './generator/world';
 
 /** Options of `startSilos`; every one has a default. */
 export interface StartSilosOptions {
@@ -17,9 +17,15 @@ export interface StartSilosOptions {
   latencyMs?: number;
   /** Up to this many ms more per request (default 0). */
   jitterMs?: number;
-  /** Start only these silos (default all four). */
-  only?: SiloName[];
-  /** Serve this world instead of generating one. */
+  /**
+   * Start only these silos (default the four of `SILO_NAMES`). Optional silos start only when
+   * named here: `only: [...SILO_NAMES, 'marketing']` adds marketing (port 4105 by default).
+   */
+  only?: readonly SiloName[];
+  /**
+   * Serve this world instead of generating one. It must hold the records of every optional silo
+   * started (`generateWorld({ ..., with: ['marketing'] })`); a generated world holds exactly those.
+   */
   world?: World;
 }
 
@@ -57,16 +63,28 @@ function checkPort(name: SiloName, port: number): number {
  */
 export async function startSilos(options: StartSilosOptions = {}): Promise<RunningSilos> {
   const host = options.host ?? '127.0.0.1';
-  const names = options.only ?? SILO_NAMES;
+  const names: readonly SiloName[] = options.only ?? SILO_NAMES;
   for (const name of names) {
-    if (!SILO_NAMES.includes(name)) {
+    if (!ALL_SILO_NAMES.includes(name)) {
       throw new TypeError(
-        `startSilos expected only to list silo names (${SILO_NAMES.join(', ')}), but got "${String(name)}".`,
+        `startSilos expected only to list silo names (${ALL_SILO_NAMES.join(', ')}), but got "${String(name)}".`,
       );
     }
   }
   const ports = names.map((name) => checkPort(name, options.ports?.[name] ?? DEFAULT_SILO_PORTS[name]));
-  const world = options.world ?? generateWorld({ seed: options.seed ?? 42, scale: options.scale ?? 1000 });
+  // A world generated here holds the optional silos started and no others, so a demo without them
+  // serves the very world it served before they existed.
+  const optional = OPTIONAL_SILO_NAMES.filter((name) => names.includes(name));
+  const world =
+    options.world ?? generateWorld({ seed: options.seed ?? 42, scale: options.scale ?? 1000, with: optional });
+  for (const name of optional) {
+    if (world[name] === undefined) {
+      throw new TypeError(
+        `startSilos expected the world it was given to hold ${name} records to start the ${name} silo, but it has none: ` +
+          `generate it with generateWorld({ seed, scale, with: ['${name}'] }).`,
+      );
+    }
+  }
   const siloOptions = { latencyMs: options.latencyMs, jitterMs: options.jitterMs };
   const apps = await Promise.all(names.map((name) => buildSiloApp(name, world, siloOptions)));
   const closeAll = async (): Promise<void> => {

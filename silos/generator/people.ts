@@ -1,6 +1,6 @@
 import { uniquePhone } from './phones';
 import type { Rng } from './random';
-import type { Currency, HardCase, HardCaseKind, Person, SiloName } from './types';
+import type { Currency, DefaultSiloName, HardCase, HardCaseKind, Person } from './types';
 
 /** What the silo generators need to know about a person beyond the ground truth. */
 export interface PersonTraits {
@@ -13,11 +13,12 @@ export interface PersonTraits {
 export interface Member {
   person: Person;
   traits: PersonTraits;
-  silos: ReadonlySet<SiloName>;
+  /** The default silos that hold the person; optional silos (marketing) draw their own members. */
+  silos: ReadonlySet<DefaultSiloName>;
 }
 
 /** How often each silo holds a person (the README's demo shape). */
-const SILO_SHARES: readonly (readonly [SiloName, number])[] = [
+const SILO_SHARES: readonly (readonly [DefaultSiloName, number])[] = [
   ['accounting', 0.85],
   ['sales', 0.8],
   ['credit', 0.6],
@@ -27,7 +28,10 @@ const SILO_SHARES: readonly (readonly [SiloName, number])[] = [
 /** Share of people (in two silos or more) that carry one hard case. */
 const HARD_CASE_SHARE = 0.03;
 
-const HARD_CASE_SILO: Record<HardCaseKind, SiloName> = {
+/** The hard cases drawn with the people; optional silos draw theirs from their own stream. */
+type PeopleHardCaseKind = Exclude<HardCaseKind, 'marketing-alternate-email'>;
+
+const HARD_CASE_SILO: Record<PeopleHardCaseKind, DefaultSiloName> = {
   'sales-personal-email': 'sales',
   'sales-no-mobile': 'sales',
   'support-alternate-email': 'support',
@@ -37,7 +41,8 @@ const HARD_CASE_SILO: Record<HardCaseKind, SiloName> = {
   'credit-work-email': 'credit',
 };
 
-const FREE_MAIL: readonly (readonly [string, number])[] = [
+/** Free mail providers, weighted by how many people use them. */
+export const FREE_MAIL: readonly (readonly [string, number])[] = [
   ['gmail.com', 30],
   ['yahoo.com', 12],
   ['outlook.com', 10],
@@ -96,7 +101,7 @@ function range(from: number, to: number): number[] {
 }
 
 /** Letters only, lower case: what mail providers leave of `O'Conner` or `Lesch-Pouros`. */
-function mailName(name: string): string {
+export function mailName(name: string): string {
   return name.toLowerCase().replace(/[^a-z]/g, '');
 }
 
@@ -140,16 +145,18 @@ export class PeopleFactory {
     return { person, traits, silos };
   }
 
-  private memberships(): Set<SiloName> {
-    const silos = new Set<SiloName>();
+  private memberships(): Set<DefaultSiloName> {
+    const silos = new Set<DefaultSiloName>();
     for (const [silo, share] of SILO_SHARES) if (this.rng.chance(share)) silos.add(silo);
     // Nobody exists in no system at all; the rare empty draw goes to one silo by the same shares.
     if (silos.size === 0) silos.add(this.rng.weighted(SILO_SHARES));
     return silos;
   }
 
-  private hardCase(person: Person, silos: ReadonlySet<SiloName>): HardCase {
-    const kinds = (Object.keys(HARD_CASE_SILO) as HardCaseKind[]).filter((kind) => silos.has(HARD_CASE_SILO[kind]));
+  private hardCase(person: Person, silos: ReadonlySet<DefaultSiloName>): HardCase {
+    const kinds = (Object.keys(HARD_CASE_SILO) as PeopleHardCaseKind[]).filter((kind) =>
+      silos.has(HARD_CASE_SILO[kind]),
+    );
     const kind = this.rng.pick(kinds);
     const { firstName, lastName } = person;
     let value: string | null = null;

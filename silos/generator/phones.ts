@@ -74,3 +74,9 @@ export function callerId(e164: string): string {
   const [a, b, c] = parts(e164);
   return `+1 (${a}) ${b} ${c}`;
 }
+
+/** The marketing tool's format, as a sign-up form's phone field keeps it: `415-555-0132`. */
+export function marketingPhone(e164: string): string {
+  const [a, b, c] = parts(e164);
+  return `${a}-${b}-${c}`;
+}

@@ -3,15 +3,29 @@
  * (see silos/README.md), so a service answers from them without converting anything per request.
  */
 
-/** The four demo department systems. */
-export type SiloName = 'accounting' | 'sales' | 'credit' | 'support';
+/** The four demo department systems every demo starts (and every world holds). */
+export type DefaultSiloName = 'accounting' | 'sales' | 'credit' | 'support';
 
-/** Which silos hold a person, and under which key (account number, contact id, tax number, e-mail). */
+/**
+ * Systems a world holds and a demo starts only when asked for (`generateWorld({ with })`,
+ * `startSilos({ only })`, `silos --with`), so worlds and demos without them stay as they were.
+ */
+export type OptionalSiloName = 'marketing';
+
+/** Every demo department system. */
+export type SiloName = DefaultSiloName | OptionalSiloName;
+
+/**
+ * Which silos hold a person, and under which key (account number, contact id, tax number,
+ * e-mail, subscriber id). A silo that does not hold the person, or that the world was generated
+ * without, has no entry.
+ */
 export interface SiloKeys {
   accounting?: string;
   sales?: string;
   credit?: string;
   support?: string;
+  marketing?: string;
 }
 
 /**
@@ -25,6 +39,9 @@ export interface SiloKeys {
  * - `accounting-no-tax-id`: the account was opened without a tax number.
  * - `accounting-old-phone`: the account still has an old phone number; same e-mail.
  * - `credit-work-email`: the credit profile has a work e-mail; same phone and tax number.
+ * - `marketing-alternate-email`: the person subscribed with another address; the subscriber
+ *   carries their phone. Only in worlds generated with marketing, and drawn from marketing's own
+ *   stream, so only people with no other hard case carry it.
  */
 export type HardCaseKind =
   | 'sales-personal-email'
@@ -33,7 +50,8 @@ export type HardCaseKind =
   | 'support-no-phone'
   | 'accounting-no-tax-id'
   | 'accounting-old-phone'
-  | 'credit-work-email';
+  | 'credit-work-email'
+  | 'marketing-alternate-email';
 
 /** A hard case as applied: `value` is the replacing identifier (canonical form) or `null` if removed. */
 export interface HardCase {
@@ -180,6 +198,48 @@ export interface Requester {
   calls: Call[];
 }
 
+export type ConsentState = 'subscribed' | 'unsubscribed' | 'bounced';
+
+/** One campaign as it reached one subscriber. */
+export interface CampaignSend {
+  campaignId: string;
+  name: string;
+  sentAt: string;
+  opened: boolean;
+  /** The first open, or null if never opened. */
+  openedAt: string | null;
+  /** Link clicks; 0 unless opened. */
+  clicks: number;
+}
+
+/** An e-mail marketing subscriber (`Subscriber` in the README; the summary is its first five fields). */
+export interface Subscriber {
+  id: string;
+  email: string;
+  phone: string | null;
+  name: string;
+  consent: { state: ConsentState; changedAt: string };
+  createdAt: string;
+  campaigns: CampaignSend[];
+}
+
+/**
+ * The ground truth about a marketing lead: someone who subscribed but is no customer, so no
+ * `Person` (the world's people are the customers the four default silos know). Their e-mail and
+ * phone are unique across people and leads alike.
+ */
+export interface Lead {
+  /** Stable within a world: `L-000001`, in generation order. */
+  id: string;
+  firstName: string;
+  lastName: string;
+  /** Lower case, no spaces. */
+  email: string;
+  /** E.164, US, or null if the lead gave none. */
+  phone: string | null;
+  keys: { marketing: string };
+}
+
 /** Everything one seed and scale produce: the ground truth and each silo's records. */
 export interface World {
   seed: number;
@@ -192,6 +252,10 @@ export interface World {
   sales: Contact[];
   credit: Profile[];
   support: Requester[];
+  /** Marketing's subscribers, in worlds generated `with: ['marketing']` only. */
+  marketing?: Subscriber[];
+  /** The subscribers that are no person, in worlds generated `with: ['marketing']` only. */
+  leads?: Lead[];
 }
 
 /** Options of `generateWorld`. */
@@ -199,4 +263,6 @@ export interface WorldOptions {
   seed: number;
   /** Number of people, 1..100000. */
   scale: number;
+  /** Optional silos to generate too (default none); the rest of the world is the same either way. */
+  with?: readonly OptionalSiloName[];
 }

@@ -2,23 +2,31 @@ import { generateAccounts } from './accounting';
 import { generateCatalogue } from './catalogue';
 import { generateProfiles } from './credit';
 import { epochForSeed, isoTime } from './dates';
+import { generateMarketing } from './marketing';
 import { type Member, PeopleFactory } from './people';
 import { createRng } from './random';
 import { generateContacts } from './sales';
 import { generateRequesters } from './support';
-import type { World, WorldOptions } from './types';
+import type { OptionalSiloName, World, WorldOptions } from './types';
 
 /** The largest world the generator makes (and the silos CLI accepts). */
 export const MAX_SCALE = 100_000;
 
+/** The silos a world holds only when `with` names them (and a demo starts only when asked). */
+export const OPTIONAL_SILO_NAMES: readonly OptionalSiloName[] = Object.freeze(['marketing']);
+
 /**
  * Generates the demo world: `scale` people and each silo's records of them, all derived from
  * `seed` (same seed and scale give byte-identical JSON; dates count back from a seed-derived
- * epoch, never from the clock).
+ * epoch, never from the clock). Optional silos named in `with` are generated last, each from its
+ * own stream, so the rest of the world is the same with or without them (except the keys and
+ * hard cases they add to people).
  *
  * @example
  * const world = generateWorld({ seed: 42, scale: 1000 });
  * const person = world.people[0]; // person.keys.accounting → 'AC-0001003', ...
+ * const withMarketing = generateWorld({ seed: 42, scale: 1000, with: ['marketing'] });
+ * withMarketing.marketing?.[0].id; // → 'sub_…'
  */
 export function generateWorld(options: WorldOptions): World {
   const { seed, scale } = options;
@@ -30,11 +38,18 @@ export function generateWorld(options: WorldOptions): World {
       `generateWorld expected scale to be an integer from 1 to ${MAX_SCALE}, but got ${String(scale)}.`,
     );
   }
+  for (const name of options.with ?? []) {
+    if (!OPTIONAL_SILO_NAMES.includes(name)) {
+      throw new RangeError(
+        `generateWorld expected with to list optional silos (${OPTIONAL_SILO_NAMES.join(', ')}), but got "${String(name)}".`,
+      );
+    }
+  }
   const epoch = epochForSeed(seed);
   const factory = new PeopleFactory(createRng(seed, 'people'));
   const members: Member[] = Array.from({ length: scale }, (_, index) => factory.create(index));
   const catalogue = generateCatalogue(createRng(seed, 'catalogue'));
-  return {
+  const world: World = {
     seed,
     scale,
     epoch: isoTime(epoch),
@@ -45,4 +60,10 @@ export function generateWorld(options: WorldOptions): World {
     credit: generateProfiles(members, createRng(seed, 'credit'), epoch),
     support: generateRequesters(members, createRng(seed, 'support'), epoch, catalogue),
   };
+  if (options.with?.includes('marketing')) {
+    const { subscribers, leads } = generateMarketing(members, createRng(seed, 'marketing'), epoch);
+    world.marketing = subscribers;
+    world.leads = leads;
+  }
+  return world;
 }

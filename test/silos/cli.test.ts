@@ -57,6 +57,27 @@ describe('the silos CLI', () => {
   });
 });
 
+describe('the silos CLI with --with marketing', () => {
+  it('starts the marketing silo after the four and lists it in SILOS_READY', async () => {
+    const { child, exited } = runCli(['--scale', '30', '--with', 'marketing'], {
+      ...Object.fromEntries(PORTS.map((p) => [p, '0'])),
+      MARKETING_PORT: '0',
+    });
+    try {
+      const urls = await new Promise<Record<string, string>>((resolve) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (line.startsWith('SILOS_READY ')) resolve(JSON.parse(line.slice('SILOS_READY '.length)));
+        });
+      });
+      expect(Object.keys(urls)).toEqual(['accounting', 'sales', 'credit', 'support', 'marketing']);
+      expect(await (await fetch(`${urls.marketing}/health`)).json()).toEqual({ status: 'ok', system: 'marketing' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).code).toBe(0);
+  });
+});
+
 describe("the silos CLI as the hub's demo child (--exit-with-parent)", () => {
   it('stops and exits 0 when the IPC channel to its parent closes', async () => {
     const child = spawn(
@@ -94,9 +115,27 @@ describe('parseCliOptions', () => {
       host: '127.0.0.1',
       latencyMs: 0,
       jitterMs: 0,
-      ports: { accounting: 4101, sales: 4102, credit: 4103, support: 4104 },
+      ports: { accounting: 4101, sales: 4102, credit: 4103, support: 4104, marketing: 4105 },
+      silos: ['accounting', 'sales', 'credit', 'support'],
       exitWithParent: false,
     });
+  });
+
+  it('adds marketing with --with marketing, on MARKETING_PORT or --marketing-port', () => {
+    expect(parseCliOptions(['--with', 'marketing'], { MARKETING_PORT: '5105' })).toMatchObject({
+      silos: ['accounting', 'sales', 'credit', 'support', 'marketing'],
+      ports: { marketing: 5105 },
+    });
+    expect(parseCliOptions(['--with', 'marketing,marketing', '--marketing-port', '0'], {})).toMatchObject({
+      silos: ['accounting', 'sales', 'credit', 'support', 'marketing'],
+      ports: { marketing: 0 },
+    });
+  });
+
+  it('names what --with accepts when it names something else', () => {
+    expect(() => parseCliOptions(['--with', 'billing'], {})).toThrow(
+      new UsageError('--with must name optional silos (marketing), got "billing"'),
+    );
   });
 
   it('reads the environment, and lets flags win over it', () => {

@@ -1,4 +1,4 @@
-import { startSilos, type RunningSilos, type SiloName, type World } from '../../silos';
+import { ALL_SILO_NAMES, startSilos, type RunningSilos, type SiloName, type World } from '../../silos';
 
 /** A JSON answer: status and parsed body. */
 export interface JsonAnswer<T> {
@@ -27,13 +27,13 @@ export interface ErrorAnswer {
   error: { code: string; message: string };
 }
 
-/** Starts `names` (default all) over `world` on free ports, for one test file. */
-export function startOnFreePorts(world: World, names?: SiloName[], latencyMs?: number): Promise<RunningSilos> {
+/** Starts `names` (default the four default ones) over `world` on free ports, for one test file. */
+export function startOnFreePorts(world: World, names?: readonly SiloName[], latencyMs?: number): Promise<RunningSilos> {
   return startSilos({
     world,
     only: names,
     latencyMs,
-    ports: { accounting: 0, sales: 0, credit: 0, support: 0 },
+    ports: Object.fromEntries(ALL_SILO_NAMES.map((name) => [name, 0])),
   });
 }
 

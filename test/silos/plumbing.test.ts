@@ -1,4 +1,4 @@
-import { generateWorld, SILO_NAMES, type RunningSilos, type SiloName } from '../../silos';
+import { ALL_SILO_NAMES, generateWorld, type RunningSilos, type SiloName } from '../../silos';
 import { getJson, postJson, startOnFreePorts, type ErrorAnswer } from './http';
 
 /** One cheap API read per silo, to count and to break. */
@@ -7,6 +7,7 @@ const API_READ: Record<SiloName, string> = {
   sales: '/contacts?pageSize=1',
   credit: '/profiles?limit=1',
   support: '/requesters?limit=1',
+  marketing: '/subscribers?limit=1',
 };
 
 /** Every route silos/README.md promises, as `METHOD /path` with OpenAPI path templates. */
@@ -16,6 +17,7 @@ const ROUTES: Record<SiloName, string[]> = {
   sales: ['GET /contacts', 'POST /contacts/batch', 'GET /contacts/search'],
   credit: ['GET /profiles', 'POST /profiles/lookup', 'GET /profiles/search'],
   support: ['GET /requesters', 'POST /requesters/batch', 'GET /requesters/search'],
+  marketing: ['GET /subscribers', 'POST /subscribers/batch', 'GET /subscribers/search'],
 };
 
 interface OpenApi {
@@ -26,11 +28,11 @@ interface OpenApi {
 
 let silos: RunningSilos;
 beforeAll(async () => {
-  silos = await startOnFreePorts(generateWorld({ seed: 40, scale: 60 }));
+  silos = await startOnFreePorts(generateWorld({ seed: 40, scale: 60, with: ['marketing'] }), ALL_SILO_NAMES);
 });
 afterAll(() => silos.close());
 
-describe.each(SILO_NAMES.map((name) => [name]))('the %s silo', (name) => {
+describe.each(ALL_SILO_NAMES.map((name) => [name]))('the %s silo', (name) => {
   const url = () => silos.urls[name];
   const requests = async () => (await getJson<{ requests: number }>(`${url()}/_stats`)).body.requests;
 

@@ -2,7 +2,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { DEFAULT_SILO_PORTS, generateWorld, SILO_NAMES, startSilos, type SiloName } from '../../silos';
 import { getJson } from './http';
 
-const FREE: Record<SiloName, number> = { accounting: 0, sales: 0, credit: 0, support: 0 };
+const FREE: Record<SiloName, number> = { accounting: 0, sales: 0, credit: 0, support: 0, marketing: 0 };
 
 function listenOn(port: number): Promise<Server> {
   const server = createServer();
@@ -40,8 +40,29 @@ describe('startSilos', () => {
     }
   });
 
-  it('listens on the default ports 4101..4104 unless told otherwise', () => {
-    expect(DEFAULT_SILO_PORTS).toEqual({ accounting: 4101, sales: 4102, credit: 4103, support: 4104 });
+  it('starts marketing only when only names it, on a world generated with marketing', async () => {
+    const silos = await startSilos({ seed: 4, scale: 40, only: [...SILO_NAMES, 'marketing'], ports: FREE });
+    try {
+      const expected = generateWorld({ seed: 4, scale: 40, with: ['marketing'] });
+      expect(JSON.stringify(silos.world)).toBe(JSON.stringify(expected));
+      expect(Object.keys(silos.urls)).toEqual([...SILO_NAMES, 'marketing']);
+      expect((await getJson(`${silos.urls.marketing}/health`)).body).toEqual({ status: 'ok', system: 'marketing' });
+    } finally {
+      await silos.close();
+    }
+  });
+
+  it('refuses to start marketing on a given world without marketing records, saying how to make one', async () => {
+    await expect(
+      startSilos({ world: generateWorld({ seed: 4, scale: 10 }), only: ['marketing'], ports: FREE }),
+    ).rejects.toThrow(
+      'startSilos expected the world it was given to hold marketing records to start the marketing silo, ' +
+        "but it has none: generate it with generateWorld({ seed, scale, with: ['marketing'] }).",
+    );
+  });
+
+  it('listens on the default ports 4101..4104 (marketing, when started, on 4105) unless told otherwise', () => {
+    expect(DEFAULT_SILO_PORTS).toEqual({ accounting: 4101, sales: 4102, credit: 4103, support: 4104, marketing: 4105 });
   });
 
   it('names the silo and address when a port is taken, and leaves nothing listening', async () => {
@@ -66,7 +87,7 @@ describe('startSilos', () => {
       'startSilos expected ports.support to be an integer from 0 to 65535, but got 70000.',
     );
     await expect(startSilos({ scale: 10, only: ['billing' as SiloName] })).rejects.toThrow(
-      'startSilos expected only to list silo names (accounting, sales, credit, support), but got "billing".',
+      'startSilos expected only to list silo names (accounting, sales, credit, support, marketing), but got "billing".',
     );
   });
 });
