@@ -46,6 +46,10 @@ function toUpstreamError(connector: string, config: TransportConfig, error: unkn
       return upstreamUnavailable(connector, `its answer is larger than ${config.maxResponseBytes} bytes`, error);
     if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
       return upstreamTimeout(connector, timeoutMs, error);
+    // A 2xx in an error is an answer whose body failed after the status line (cut off, or not
+    // decodable): "it answered HTTP 200" would tell the client the system was fine.
+    if (error.response && error.response.status < 300)
+      return upstreamUnavailable(connector, 'its answer broke off or could not be decoded', error);
     if (error.response) return upstreamUnavailable(connector, `it answered HTTP ${error.response.status}`, error);
     return upstreamUnavailable(connector, error.code ?? error.message, error);
   }

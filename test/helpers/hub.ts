@@ -7,6 +7,7 @@ import { startSilos, type RunningSilos } from '../../silos';
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
 }
 
 /** Real demo systems and a real hub over HTTP, for end-to-end tests. */
@@ -30,8 +31,15 @@ export interface TestHubOptions {
   seed?: number;
   /** Per-connector settings on top of the systems' URLs (e.g. a short `timeoutMs`). */
   connectors?: Record<string, Partial<Omit<ConnectorConfig, 'url'>>>;
+  /**
+   * Connectors pointed somewhere else than their demo system (e.g. at a misbehaving one standing
+   * in front of it), given the running systems; called before the hub starts.
+   */
+  urls?: (silos: RunningSilos) => Partial<Record<string, string>>;
   /** The clock the hub judges freshness by. */
   now?: () => Date;
+  /** When the hub syncs identities by itself at start-up (default `always`; `never` leaves it to the test). */
+  syncOnStart?: 'always' | 'never';
   /** Keep department data in the repository (default true). */
   cache?: boolean;
   /** Fresh records each connector keeps in memory (default: the configured default). */
@@ -57,8 +65,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     scale: options.scale ?? 300,
     ports: { accounting: 0, sales: 0, credit: 0, support: 0 },
   });
+  const urls: Record<string, string> = { ...silos.urls, ...options.urls?.(silos) };
   const connectors = Object.fromEntries(
-    Object.entries(silos.urls).map(([name, url]) => [name, { url, ...(options.connectors?.[name] ?? {}) }]),
+    Object.entries(urls).map(([name, url]) => [name, { url, ...(options.connectors?.[name] ?? {}) }]),
   );
   const config = loadConfig({
     env: {},
@@ -68,7 +77,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       // test/store runs the driver suite against the threaded server.
       mongodb: { memory: true, embeddedThread: false, ...options.mongodb },
       demo: { enabled: false },
-      identity: { syncOnStart: 'always' },
+      identity: { syncOnStart: options.syncOnStart ?? 'always' },
       cache: {
         enabled: options.cache ?? true,
         ...(options.memoryEntries === undefined ? {} : { memoryEntries: options.memoryEntries }),

@@ -11,12 +11,18 @@ export type Fault =
   | { kind: 'reset' }
   /** 200 with a body that is not JSON. */
   | { kind: 'malformed' }
+  /** 200 announcing 1000 bytes of JSON, then the connection drops after the first few. */
+  | { kind: 'cutOff' }
+  /** 200, `content-encoding: gzip`, and a body that is not gzip. */
+  | { kind: 'corruptGzip' }
   /** 200 with `bytes` of a JSON string, streamed. */
   | { kind: 'huge'; bytes: number }
   /** 200, `content-encoding: gzip`, a small body inflating to `inflatedBytes`. */
   | { kind: 'gzipBomb'; inflatedBytes: number }
   /** No answer until `releaseHeld()`, then the default. */
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /** The default answer, but only after `afterMs` (a system that is slow, not dead). */
+  | { kind: 'late'; afterMs: number };
 
 /** A loopback HTTP server that answers as scripted: a department system behaving as badly as it likes. */
 export interface MisbehavingSystem {
@@ -27,12 +33,46 @@ export interface MisbehavingSystem {
   fallback: (request: http.IncomingMessage, body: string) => Fault | Promise<Fault>;
   /** Requests received, control-free. */
   readonly requests: number;
+  /** Each request received, in order: method, path with query, and when it arrived (`performance.now()`). */
+  readonly received: ReadonlyArray<{ method: string; url: string; at: number }>;
   /** Body bytes written to clients so far. */
   readonly bytesSent: number;
   releaseHeld(): void;
   /** Resolves once a request is being held. */
   whenHeld(): Promise<void>;
+  /** Stops listening and drops every connection: until `up()`, connecting is refused (ECONNREFUSED). */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A fallback that answers as the system at `target` does (same method, path and body, its status
+ * and JSON body): the misbehaving system behaving, for the requests nothing is scripted for.
+ */
+export function forwardTo(target: string): MisbehavingSystem['fallback'] {
+  return async (request, body) => {
+    const answer = await fetch(new URL(request.url ?? '/', target), {
+      method: request.method,
+      headers: { 'content-type': 'application/json' },
+      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
+    });
+    return { kind: 'json', status: answer.status, body: await answer.json() };
+  };
+}
+
+const bombs = new Map<number, Buffer>();
+
+/**
+ * The gzip of `inflatedBytes` spaces, made once per size. Compressing 64 MiB blocks the event
+ * loop for a second or more, which in the hub's own process would look like a slow system:
+ * call this before the clock that matters starts.
+ */
+export function gzipBomb(inflatedBytes: number): Buffer {
+  let bomb = bombs.get(inflatedBytes);
+  if (!bomb) bombs.set(inflatedBytes, (bomb = zlib.gzipSync(Buffer.alloc(inflatedBytes, 0x20))));
+  return bomb;
 }
 
 /** Starts the misbehaving system on a free loopback port. */
@@ -41,9 +81,9 @@ export async function startMisbehavingSystem(): Promise<MisbehavingSystem> {
   const held: Array<() => void> = [];
   const heldWaiters: Array<() => void> = [];
   const timers = new Set<NodeJS.Timeout>();
-  const bombs = new Map<number, Buffer>();
   let requests = 0;
   let bytesSent = 0;
+  const received: Array<{ method: string; url: string; at: number }> = [];
   const self = {
     fallback: ((): Fault => ({ kind: 'json', body: {} })) as MisbehavingSystem['fallback'],
   };
@@ -78,6 +118,16 @@ export async function startMisbehavingSystem(): Promise<MisbehavingSystem> {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"results": [ {"taxNumber": ');
         return;
+      case 'cutOff':
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        response.write('{"results": [');
+        bytesSent += 13;
+        setImmediate(() => response.destroy());
+        return;
+      case 'corruptGzip':
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        response.end('{"results": []}');
+        return;
       case 'huge': {
         response.writeHead(200, { 'content-type': 'application/json' });
         const chunk = Buffer.alloc(64 * 1024, 0x61);
@@ -95,8 +145,7 @@ export async function startMisbehavingSystem(): Promise<MisbehavingSystem> {
         return;
       }
       case 'gzipBomb': {
-        let bomb = bombs.get(fault.inflatedBytes);
-        if (!bomb) bombs.set(fault.inflatedBytes, (bomb = zlib.gzipSync(Buffer.alloc(fault.inflatedBytes, 0x20))));
+        const bomb = gzipBomb(fault.inflatedBytes);
         bytesSent += bomb.length;
         response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
         response.end(bomb);
@@ -106,6 +155,18 @@ export async function startMisbehavingSystem(): Promise<MisbehavingSystem> {
         held.push(() => void respond(request, body, response));
         for (const wake of heldWaiters.splice(0)) wake();
         return;
+      case 'late': {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!response.destroyed) void respond(request, body, response);
+        }, fault.afterMs);
+        timers.add(timer);
+        response.on('close', () => {
+          clearTimeout(timer);
+          timers.delete(timer);
+        });
+        return;
+      }
     }
   };
   const respond = async (request: http.IncomingMessage, body: string, response: http.ServerResponse) =>
@@ -116,12 +177,17 @@ export async function startMisbehavingSystem(): Promise<MisbehavingSystem> {
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       requests += 1;
+      received.push({ method: request.method ?? 'GET', url: request.url ?? '/', at: performance.now() });
       const fault = queue.shift();
       void (fault ? answer(fault, request, body, response) : respond(request, body, response));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const stopListening = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   const running = {
     url: `http://127.0.0.1:${port}`,
     get fallback() {
@@ -137,15 +203,26 @@ export async function startMisbehavingSystem(): Promise<MisbehavingSystem> {
     get bytesSent() {
       return bytesSent;
     },
+    get received() {
+      return received;
+    },
     releaseHeld: () => {
       for (const release of held.splice(0)) release();
     },
     whenHeld: () => (held.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => heldWaiters.push(resolve))),
+    down: stopListening,
+    up: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
     async close() {
       for (const release of held.splice(0)) release();
       for (const timer of timers) clearInterval(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await stopListening();
     },
   };
   return running;

@@ -79,6 +79,14 @@ describe('createSiloClient against a misbehaving system', () => {
     );
   });
 
+  it('reports a 200 whose body breaks off or will not decompress as such, not as "it answered HTTP 200"', async () => {
+    system.script({ kind: 'cutOff' }, { kind: 'corruptGzip' });
+    for (let i = 0; i < 2; i += 1)
+      expect((await failure(lookup())).message).toBe(
+        'The credit system is unavailable: its answer broke off or could not be decoded',
+      );
+  });
+
   it('retries a read through a 503 and answers', async () => {
     const before = system.requests;
     system.script({ kind: 'json', status: 503, body: {} }, good);
