@@ -51,9 +51,29 @@ function toUpstreamError(connector: string, config: TransportConfig, error: unkn
     if (error.response && error.response.status < 300)
       return upstreamUnavailable(connector, 'its answer broke off or could not be decoded', error);
     if (error.response) return upstreamUnavailable(connector, `it answered HTTP ${error.response.status}`, error);
-    return upstreamUnavailable(connector, error.code ?? error.message, error);
+    return upstreamUnavailable(connector, networkFailure(error.code), error);
   }
-  return upstreamUnavailable(connector, (error as Error).message ?? String(error), error as Error);
+  // Anything else is the hub's own surprise: its text stays in the log (the error's cause).
+  return upstreamUnavailable(connector, 'the request failed', error instanceof Error ? error : undefined);
+}
+
+/** A network failure in words, never the library's own message (which may name hosts and ports). */
+function networkFailure(code: string | undefined): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'it refused the connection';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'the connection was reset';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'its host name could not be resolved';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'its host could not be reached';
+    default:
+      return 'the request failed';
+  }
 }
 
 /**

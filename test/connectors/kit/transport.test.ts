@@ -65,7 +65,7 @@ describe('createSiloClient against a misbehaving system', () => {
     system.script({ kind: 'reset' }, { kind: 'reset' });
     const error = await failure(lookup());
     expect(error.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(error.message).toBe('The credit system is unavailable: ECONNRESET');
+    expect(error.message).toBe('The credit system is unavailable: the connection was reset');
     expect(system.requests - before).toBe(2);
   });
 

@@ -42,7 +42,7 @@ const failing: FailingCase[] = [
     fault: 'is down (connection refused)',
     cause: (f) => f.down(),
     code: 'UPSTREAM_UNAVAILABLE',
-    message: `${UNAVAILABLE}: ECONNREFUSED`,
+    message: `${UNAVAILABLE}: it refused the connection`,
     reached: 0,
   },
   {
@@ -71,7 +71,7 @@ const failing: FailingCase[] = [
     fault: 'resets every connection',
     cause: always({ kind: 'reset' }),
     code: 'UPSTREAM_UNAVAILABLE',
-    message: `${UNAVAILABLE}: ECONNRESET`,
+    message: `${UNAVAILABLE}: the connection was reset`,
     reached: 2,
   },
   {
