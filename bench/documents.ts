@@ -1,6 +1,6 @@
 // Every GraphQL document the benchmark sends, in one place, so a change to the graph is a change here.
 import { Kind, parse, visit } from 'graphql';
-import { SCREEN_POP_QUERY } from '../gateway';
+import { SCREEN_POP_QUERY } from '../connectors';
 
 /** Scenarios 1 and 2: the call-centre screen pop, exactly as the query page opens with it. */
 export { SCREEN_POP_QUERY };

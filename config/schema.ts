@@ -6,6 +6,12 @@ export const connectorConfigSchema = z
   .object({
     /** Whether the hub runs this connector. */
     enabled: z.boolean().default(true),
+    /**
+     * Where the connector comes from: a folder or package that exports it (`connector` or the
+     * default export), or a declaration file (`.yaml`, `.yml`, `.json`). Default: the built-in
+     * connector of this name (`connectors/<name>` of this package).
+     */
+    from: z.string().min(1).optional(),
     /** Base URL of the department system's HTTP API. */
     url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
     /** How long one upstream request may take before it counts as UPSTREAM_TIMEOUT. */

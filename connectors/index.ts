@@ -4,16 +4,20 @@ import { creditConnector } from './credit';
 import type { ConnectorFactory } from './kit';
 import { salesConnector } from './sales';
 import { supportConnector } from './support';
+import { screenPopQuery } from '../schema/hub';
 
 export { accountingConnector, salesConnector, creditConnector, supportConnector };
 
-/** Every connector the hub ships with, in the order the screen pop shows them. */
+/** Every connector this package ships with, in the order the screen pop shows them. */
 export const builtInConnectors: readonly ConnectorFactory[] = [
   accountingConnector,
   salesConnector,
   creditConnector,
   supportConnector,
 ];
+
+/** The screen pop over the connectors this package ships with: the query the demo's query page opens on. */
+export const SCREEN_POP_QUERY = screenPopQuery(builtInConnectors);
 
 export type {
   Connector,

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
-import { builtInConnectors } from '../connectors';
 import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
 import { hasHubCode } from '../schema/errors';
-import { createHubSubschema } from '../schema/hub';
+import { createHubSubschema, screenPopQuery } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
 import { openStore, withDeadline, type StoreConnection } from '../store';
@@ -31,7 +30,9 @@ import { principalOf } from './auth/hook';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
 import { decideIdentitySync, describeSync } from './identity-on-start';
 import { createReadinessCheck, registerHealthRoutes } from './health';
-import { buildDefaultGatewaySchema } from './schema-file';
+import { buildEveryConnectorSchema } from './schema-file';
+import { discoverConnectors } from './connector-discovery';
+import { loadConnectorDeclaration } from './declarations';
 import { loadTrustedDocuments } from './trusted-documents';
 
 /** A running hub. */
@@ -66,7 +67,7 @@ export interface Hub {
 /** How to start a hub beyond its configuration. */
 export interface StartHubOptions {
   logger?: HubLogger;
-  /** The connector factories installed; default the built-in four. */
+  /** The connector factories to use; default: each configured connector, found where its `from` says. */
   connectorFactories?: readonly ConnectorFactory[];
   /** Listen on HTTP (default true); false builds everything but serves nothing (tests). */
   listen?: boolean;
@@ -99,7 +100,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       now: options.now ?? (() => new Date()),
       warn: (message) => logger.warn(message),
     };
-    const connectors = createConnectors(config, options.connectorFactories ?? builtInConnectors, runtime);
+    const factories = options.connectorFactories ?? discoverConnectors(config, loadConnectorDeclaration);
+    const connectors = createConnectors(config, factories, runtime);
     const responses = ApolloServerPluginResponseCache({
       maxEntries: config.cache.enabled ? config.cache.responses.maxEntries : 0,
       maxBytes: config.cache.responses.maxBytes,
@@ -192,7 +194,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const policy = loadAccessPolicy(
       findPolicyFile(config.auth.policyFile),
       schema,
-      (type) => (everyConnector ??= buildDefaultGatewaySchema()).getType(type) !== undefined,
+      (type) =>
+        (everyConnector ??= buildEveryConnectorSchema(config, options.connectorFactories)).getType(type) !== undefined,
     );
     figureGate = figurePolicy(policy, schema);
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
@@ -257,6 +260,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           }
         : undefined,
       examplePhone,
+      exampleQuery: screenPopQuery(connectors),
       // The policy first: it cuts denied fields before execution and fills their errors in before
       // the response cache sees the answer.
       plugins: [

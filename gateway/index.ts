@@ -8,7 +8,6 @@ export { startDemoSilos, demoSiloPorts, DemoSilosError, DEFAULT_RESTART_DELAYS_M
 export type { DemoSilos, DemoSilosOptions } from './demo';
 export { consoleLogger, silentLogger } from './logger';
 export type { HubLogger } from './logger';
-export { SCREEN_POP_QUERY } from './query-page';
 export { buildDefaultGatewaySchema, renderSchemaFile, SCHEMA_FILE } from './schema-file';
 export { HubMetrics } from './metrics';
 export { createSnapshotRunner } from './snapshot-schedule';

@@ -20,56 +20,7 @@ const ASSETS: Record<string, Asset> = {
   'graphiql.css': { file: packageFile('graphiql', 'graphiql.min.css'), type: 'text/css' },
 };
 
-/** The query the page opens with: the call-centre screen pop. */
-export const SCREEN_POP_QUERY = /* GraphQL */ `
-  # The call-centre screen pop: who is calling, with every department's view.
-  query ScreenPop($phone: String!) {
-    customerByPhone(phone: $phone) {
-      id
-      name
-      accounting {
-        balance
-        overdueAmount
-        invoices(last: 5) {
-          number
-          total
-          dueDate
-          status
-        }
-      }
-      sales {
-        lifetimeValue
-        orders(last: 5) {
-          id
-          date
-          total
-          items {
-            sku
-            quantity
-          }
-        }
-      }
-      credit {
-        limit
-        available
-        score
-        riskBand
-        terms
-      }
-      support {
-        openTickets
-        tickets(status: OPEN) {
-          id
-          subject
-          priority
-          openedAt
-        }
-      }
-    }
-  }
-`;
-
-function page(graphqlPath: string, exampleVariables: string): string {
+function page(graphqlPath: string, exampleQuery: string, exampleVariables: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -88,7 +39,7 @@ function page(graphqlPath: string, exampleVariables: string): string {
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher,
-      defaultQuery: ${JSON.stringify(SCREEN_POP_QUERY)},
+      defaultQuery: ${JSON.stringify(exampleQuery)},
       defaultEditorToolsVisibility: true,
       variables: ${JSON.stringify(exampleVariables)},
     }),
@@ -111,7 +62,7 @@ export function wantsQueryPage(accept: string | undefined, query: unknown): bool
 export function registerQueryPageAssets(
   app: FastifyInstance,
   graphqlPath: string,
-  examplePhone: string | null,
+  example: { query: string; phone: string | null },
 ): () => string {
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { asset: string } }>('/_query-page/:asset', async (request, reply) => {
@@ -125,6 +76,6 @@ export function registerQueryPageAssets(
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(body);
   });
   // The page never changes while the hub runs: render it once.
-  const html = page(graphqlPath, JSON.stringify({ phone: examplePhone ?? '+1 415 555 0100' }, null, 2));
+  const html = page(graphqlPath, example.query, JSON.stringify({ phone: example.phone ?? '+1 415 555 0100' }, null, 2));
   return () => html;
 }

@@ -32,6 +32,8 @@ export interface GatewayServerOptions {
   health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
   /** A phone number to prefill in the query page's variables. */
   examplePhone: string | null;
+  /** The query the query page opens on (the screen pop over the connectors installed). */
+  exampleQuery: string;
   /** Apollo plugins beyond the server's own. */
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Registers the hub's other routes (metrics, change notices...). */
@@ -149,7 +151,10 @@ export async function createGatewayServer(
   }
   const context = async (request: FastifyRequest) =>
     options.createContext({ id: request.id, principal: principalOf(request) });
-  const renderPage = registerQueryPageAssets(app, GRAPHQL_PATH, options.examplePhone);
+  const renderPage = registerQueryPageAssets(app, GRAPHQL_PATH, {
+    query: options.exampleQuery,
+    phone: options.examplePhone,
+  });
   const apolloHandler = fastifyApolloHandler(apollo, { context });
   // The answer is bounded even when a resolver hangs; the deadline plugin stops the work itself.
   const handle: typeof apolloHandler = async function (request, reply) {

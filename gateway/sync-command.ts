@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createInterface } from 'node:readline';
 import type { SwitchboardConfig } from '../config';
-import { builtInConnectors } from '../connectors';
+import { discoverConnectors } from './connector-discovery';
+import { loadConnectorDeclaration } from './declarations';
 import { noMetrics } from '../connectors/kit';
 import { syncIdentities, SyncError, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotReport } from '../schema/snapshot';
@@ -124,7 +125,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
       now: () => new Date(),
       warn: (m: string) => consoleLogger.warn(m),
     };
-    const connectors = createConnectors(config, builtInConnectors, runtime);
+    const connectors = createConnectors(config, discoverConnectors(config, loadConnectorDeclaration), runtime);
     const health = await Promise.all(connectors.map((c) => c.health()));
     // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
     if (config.demo.enabled && health.some((h) => !h.ok)) silos = await startDemoSilos(config);

@@ -15,6 +15,18 @@ export const accountingConnector = defineConnector({
     type: AccountingAccount,
     description: "The customer's account in accounting; null when accounting has no account for them.",
     from: toAccountingAccount,
+    example: /* GraphQL */ `
+      {
+        balance
+        overdueAmount
+        invoices(last: 5) {
+          number
+          total
+          dueDate
+          status
+        }
+      }
+    `,
     resolvers: [AccountingAccountResolver],
   },
   transport: ({ config }) => createAccountingTransport(config),

@@ -14,6 +14,15 @@ export const creditConnector = defineConnector({
     type: CreditProfile,
     description: 'The customer at the credit bureau; null when it has no profile for them.',
     from: toCreditProfile,
+    example: /* GraphQL */ `
+      {
+        limit
+        available
+        score
+        riskBand
+        terms
+      }
+    `,
   },
   transport: ({ config }) => createCreditTransport(config),
   figures: CREDIT_FIGURES,

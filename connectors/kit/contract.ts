@@ -77,10 +77,14 @@ export interface Connector<TScope = unknown> {
   health(): Promise<ConnectorHealth>;
   /** True while the connector's circuit breaker refuses calls to the system (for `GET /readyz`); absent: it has none. */
   breakerOpen?(): boolean;
+  /** The department's part of the query page's screen pop: a selection set on its graph type. */
+  readonly exampleSelection?: string;
 }
 
 /** What the registry holds: how to build a connector from its configuration. */
 export interface ConnectorFactory {
   readonly name: string;
+  /** The department's part of the screen pop, as the connector it creates has it. */
+  readonly exampleSelection?: string;
   create(config: ConnectorConfig, runtime: ConnectorRuntime): Connector;
 }

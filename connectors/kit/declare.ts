@@ -66,6 +66,11 @@ export interface ConnectorDeclaration<V, P extends { freshness: Freshness }, S =
     from(record: V): GraphValue<P>;
     /** Resolver classes for fields of nested types (fields with arguments, such as `orders(last:)`). */
     resolvers?: ClassType[];
+    /**
+     * What the query page's screen pop reads of this department: a selection set on `type`, e.g.
+     * `{ balance invoices(last: 5) { number total } }`. Default: its freshness.
+     */
+    example?: string;
   };
   /** The only code that talks to the system. */
   transport(context: TransportContext<S>): ConnectorTransport<V>;
@@ -133,6 +138,7 @@ export function defineConnector<V, P extends { freshness: Freshness }, S = Recor
   const resolver = customerResolverFor(declaration as ConnectorDeclaration<V, P, unknown>, scope);
   return {
     name,
+    exampleSelection: graph.example,
     create(config, runtime) {
       const settings = settingsOf(name, declaration.settings, config.settings);
       const credentials = credentialsOf(
@@ -149,6 +155,7 @@ export function defineConnector<V, P extends { freshness: Freshness }, S = Recor
           mergeFieldName: mergeFieldNameOf(name),
           transport: declaration.transport({ name, config, settings, credentials }),
           normalizeKey: declaration.key.normalize,
+          exampleSelection: graph.example,
           recordVersion: declaration.recordVersion,
           figures: declaration.figures.map(({ name: figure, type, description }) => ({
             name: figure,

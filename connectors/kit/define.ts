@@ -35,6 +35,8 @@ export interface ConnectorDefinition<V> {
   figures: readonly FigureDefinition[];
   /** One record's summary figures, by figure name. */
   summarize(record: V): FigureValues;
+  /** The department's part of the screen pop (see `Connector.exampleSelection`). */
+  exampleSelection?: string;
 }
 
 /** A connector's per-request loaders: its records by key. */
@@ -103,6 +105,7 @@ export function createConnector<V>(
     directory: (pageSize) => definition.transport.directory(pageSize),
     health: () => definition.transport.health(),
     breakerOpen: () => source.breakerOpen,
+    exampleSelection: definition.exampleSelection,
   };
 }
 

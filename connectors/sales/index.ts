@@ -15,6 +15,20 @@ export const salesConnector = defineConnector({
     type: SalesProfile,
     description: 'The customer in the sales CRM; null when sales has no contact for them.',
     from: toSalesProfile,
+    example: /* GraphQL */ `
+      {
+        lifetimeValue
+        orders(last: 5) {
+          id
+          date
+          total
+          items {
+            sku
+            quantity
+          }
+        }
+      }
+    `,
     resolvers: [SalesProfileResolver],
   },
   transport: ({ config }) => createSalesTransport(config),

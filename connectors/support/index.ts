@@ -15,6 +15,17 @@ export const supportConnector = defineConnector({
     type: SupportProfile,
     description: 'The customer in the help desk; null when support has no requester for them.',
     from: toSupportProfile,
+    example: /* GraphQL */ `
+      {
+        openTickets
+        tickets(status: OPEN) {
+          id
+          subject
+          priority
+          openedAt
+        }
+      }
+    `,
     resolvers: [SupportProfileResolver],
   },
   transport: ({ config }) => createSupportTransport(config),

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { findShippedFile } from '../shipped-file';
 import type { Db } from 'mongodb';
 import { ConfigError, type SwitchboardConfig } from '../../config';
 import { ROLES, type Principal, type Role } from '../../schema/principal';
@@ -59,15 +58,7 @@ export function mayReadMetrics(principal: Principal): boolean {
   return principal.roles.has('admin') || principal.roles.has('integrator');
 }
 
-/**
- * The policy file: as given when absolute or found from the working directory, else the one
- * shipped beside the code (`config/policy.yaml` of this checkout, from source or from dist/).
- */
+/** The policy file: as given, or the one shipped beside the code (see `findShippedFile`). */
 export function findPolicyFile(file: string): string {
-  if (path.isAbsolute(file) || existsSync(file)) return file;
-  for (let dir = __dirname, i = 0; i < 4; i += 1, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, file);
-    if (existsSync(candidate)) return candidate;
-  }
-  return file; // loading it then says it cannot be read, naming the path
+  return findShippedFile(file);
 }

@@ -3,19 +3,20 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, type SwitchboardConfig } from '../../config';
+import { ALL_SILO_NAMES, OPTIONAL_SILO_NAMES } from '../../silos';
 import { DemoSilosError, describeExit } from './errors';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-const DEMO_SILOS = ['accounting', 'sales', 'credit', 'support'];
 
 /**
  * The port each demo silo must listen on: the one in its connector's URL, so the hub finds it.
+ * A demo silo is started for each enabled connector a demo system of the same name exists for.
  * A connector URL that is not on this machine cannot be served by a demo silo; that is a
  * configuration error, not something to guess around.
  */
 export function demoSiloPorts(config: SwitchboardConfig): Record<string, number> {
   const ports: Record<string, number> = {};
-  for (const name of DEMO_SILOS) {
+  for (const name of ALL_SILO_NAMES) {
     const connector = config.connectors[name];
     if (!connector || !connector.enabled) continue;
     const url = new URL(connector.url);
@@ -42,6 +43,8 @@ export function demoSiloArgv(config: SwitchboardConfig, ports: Record<string, nu
     : ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'silos', 'cli.ts')];
   const flags = ['--exit-with-parent', '--seed', String(config.demo.seed), '--scale', String(config.demo.scale)];
   for (const [name, port] of Object.entries(ports)) flags.push(`--${name}-port`, String(port));
+  // The silos' CLI starts its default systems always, and an optional one only when asked.
+  for (const name of OPTIONAL_SILO_NAMES) if (name in ports) flags.push('--with', name);
   return [process.execPath, ...script, ...flags];
 }
 

@@ -9,6 +9,8 @@ import { createHubScope, type HubScope } from './hub.loader';
 import { createHubResolver, CustomerConnectionResolver, type HubResolverDeps } from './hub.resolver';
 
 export { MAX_PAGE_SIZE } from './hub.resolver';
+export { screenPopQuery } from './screen-pop';
+export type { ScreenPopDepartment } from './screen-pop';
 export type { HubResolverDeps } from './hub.resolver';
 export { MAX_IN_VALUES, SortDirection } from './filter.types';
 export type { CustomerFilterInput, CustomerOrderInput, ScalarFilterInput } from './filter.types';

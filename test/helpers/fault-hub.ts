@@ -1,4 +1,4 @@
-import { SCREEN_POP_QUERY } from '../../gateway';
+import { SCREEN_POP_QUERY } from '../../connectors';
 import type { Person, Profile } from '../../silos';
 import { startTestHub, type GraphQLResponse, type TestHub, type TestHubOptions } from './hub';
 import { forwardTo, startMisbehavingSystem, type Fault, type MisbehavingSystem } from './misbehaving-system';

@@ -1,5 +1,5 @@
 import type { Person } from '../../../silos';
-import { SCREEN_POP_QUERY } from '../../../gateway';
+import { SCREEN_POP_QUERY } from '../../../connectors';
 import { startTestHub, type TestHub } from '../../helpers/hub';
 
 describe('a department system that fails', () => {

@@ -42,3 +42,26 @@ describe('the query page', () => {
     expect(body.data.customers.totalCount).toBe(t.silos.world.people.length);
   });
 });
+
+describe('the query page of a hub with some departments switched off', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ scale: 50, connectors: { credit: { enabled: false }, support: { enabled: false } } });
+  });
+  afterAll(() => t.close());
+
+  it('opens on a screen pop of exactly the departments it runs, which answers without errors', async () => {
+    const html = await (await fetch(t.hub.url, { headers: { accept: 'text/html' } })).text();
+    const literal = /defaultQuery: ("(?:[^"\\]|\\.)*"),/.exec(html)?.[1];
+    expect(literal).toBeDefined();
+    const query = JSON.parse(literal!) as string;
+    expect(query).toContain('accounting {');
+    expect(query).toContain('sales {');
+    expect(query).not.toContain('credit');
+    expect(query).not.toContain('support');
+    const phone = t.silos.world.people.find((p) => p.keys.accounting && p.keys.sales)!.phone;
+    const result = await t.query<{ customerByPhone: { accounting: unknown; sales: unknown } | null }>(query, { phone });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.customerByPhone!.accounting).not.toBeNull();
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../config';
-import { SCREEN_POP_QUERY } from '../../../gateway';
+import { SCREEN_POP_QUERY } from '../../../connectors';
 import { DEFAULT_SILO_PORTS, SILO_NAMES, type SiloName } from '../../../silos';
 import { startTestHub, type TestHub } from '../../helpers/hub';
 import { fencedBlocks, type FencedBlock } from '../../helpers/markdown';

@@ -1,4 +1,5 @@
-import { signNotice, SIGNATURE_HEADER, SCREEN_POP_QUERY, TIMESTAMP_HEADER } from '../../../gateway';
+import { signNotice, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../gateway';
+import { SCREEN_POP_QUERY } from '../../../connectors';
 import type { Person } from '../../../silos';
 import { countByCollection, recordCommands } from '../../helpers/store-commands';
 import { requestsBetween, startTestHub, type TestHub } from '../../helpers/hub';
