@@ -19,28 +19,14 @@ export const builtInConnectors: readonly ConnectorFactory[] = [
 /** The screen pop over the connectors this package ships with: the query the demo's query page opens on. */
 export const SCREEN_POP_QUERY = screenPopQuery(builtInConnectors);
 
+// What an integrator writes a connector with is connectors/kit; re-exported here for convenience.
 export type {
   Connector,
   ConnectorFactory,
-  ConnectorDefinition,
   ConnectorTransport,
-  ConnectorRuntime,
-  ConnectorMetrics,
   DirectoryEntry,
   ConnectorHealth,
   FigureDefinition,
   FigureValues,
-  RecordScope,
-  RequestContext,
 } from './kit';
-export {
-  ScopeKey,
-  createConnector,
-  createSiloClient,
-  loadRecord,
-  takeLast,
-  stubsForKeys,
-  Freshness,
-  FreshnessLog,
-  bareRuntime,
-} from './kit';
+export { defineConnector, createSiloClient, takeLast, Freshness } from './kit';

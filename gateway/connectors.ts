@@ -1,6 +1,7 @@
 import type { SwitchboardConfig } from '../config';
 import { ConfigError, enabledConnectorNames } from '../config';
-import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
+import type { Connector, ConnectorFactory } from '../connectors/kit';
+import type { ConnectorRuntime } from './runtime';
 
 /**
  * Creates the connectors the configuration enables, from the installed factories. A configured

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { FreshnessLog, type Connector, type RequestContext } from '../connectors/kit';
+import { type Connector } from '../connectors/kit';
+import { FreshnessLog, type RequestContext } from './runtime';
 import type { Principal } from '../schema/principal';
 
 /** Anything that contributes a per-request scope: the hub and each connector. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
-import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
+import type { Connector, ConnectorFactory } from '../connectors/kit';
+import type { ConnectorRuntime } from './runtime';
 import { hasHubCode } from '../schema/errors';
 import { createHubSubschema, screenPopQuery } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ConnectorMetrics, UpstreamOutcome } from '../connectors/kit';
+import type { ConnectorMetrics, UpstreamOutcome } from './runtime';
 
 /**
  * The hub's Prometheus metrics, served at `GET /metrics`: per connector cache hits, misses and

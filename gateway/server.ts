@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
-import type { RequestContext } from '../connectors/kit';
+import type { RequestContext } from './runtime';
 import type { Principal } from '../schema/principal';
 import { principalOf, registerAuthentication } from './auth/hook';
 import type { Authenticator } from './auth/authenticate';

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import type { SwitchboardConfig } from '../config';
 import { discoverConnectors } from './connector-discovery';
 import { loadConnectorDeclaration } from './declarations';
-import { noMetrics } from '../connectors/kit';
+import { noMetrics } from './runtime';
 import { syncIdentities, SyncError, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotReport } from '../schema/snapshot';
 import { DataDirInUseError, openStore, type StoreConnection } from '../store';

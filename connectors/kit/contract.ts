@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { ConnectorConfig } from '../../config';
-import type { ConnectorRuntime } from './runtime';
+import type { ConnectorRuntime } from '../../gateway/runtime/runtime';
 
 /**
  * One customer record as a department system's directory lists it, with identifiers written
@@ -79,6 +79,14 @@ export interface Connector<TScope = unknown> {
   breakerOpen?(): boolean;
   /** The department's part of the query page's screen pop: a selection set on its graph type. */
   readonly exampleSelection?: string;
+}
+
+/** The only code that talks to a system, what a declaration's `transport` returns. */
+export interface ConnectorTransport<V> {
+  /** One request for many keys; the map is keyed by normalised key, unknown keys absent. */
+  fetch(keys: readonly string[]): Promise<ReadonlyMap<string, V>>;
+  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
+  health(): Promise<ConnectorHealth>;
 }
 
 /** What the registry holds: how to build a connector from its configuration. */

@@ -1,11 +1,12 @@
 import { Arg, Ctx, FieldResolver, ObjectType, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import type { z } from 'zod';
 import type { ConnectorConfig } from '../../config';
-import type { RequestContext } from './context';
-import { ScopeKey } from './context';
+import type { RequestContext } from '../../gateway/runtime/context';
+import { ScopeKey } from '../../gateway/runtime/context';
 import type { ConnectorFactory, FigureDefinition, FigureValues } from './contract';
-import { stubsForKeys, type CustomerStub } from './customer-stub';
-import { createConnector, loadRecord, type ConnectorTransport, type RecordScope } from './define';
+import { stubsForKeys, type CustomerStub } from '../../gateway/runtime/customer-stub';
+import { createConnector, loadRecord, type RecordScope } from '../../gateway/runtime/connector';
+import type { ConnectorTransport } from './contract';
 import type { Freshness } from './freshness';
 import { settingsOf, credentialsOf } from './settings';
 

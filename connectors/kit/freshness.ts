@@ -39,23 +39,3 @@ export class Freshness {
   })
   freshUntil!: Date;
 }
-
-/** One stale department the request served, for the response's `extensions.freshness`. */
-export interface StaleServe {
-  connector: string;
-  key: string;
-  fetchedAt: Date;
-}
-
-/** Remembers how fresh the department data a request served was. Lives in the request context. */
-export class FreshnessLog {
-  readonly stale: StaleServe[] = [];
-  /** The earliest `freshUntil` of any record served: when this response's data stops being fresh. */
-  freshUntil: Date | null = null;
-
-  /** Notes one served record. */
-  note(connector: string, key: string, freshness: Freshness): void {
-    if (freshness.stale) this.stale.push({ connector, key, fetchedAt: freshness.fetchedAt });
-    if (this.freshUntil === null || freshness.freshUntil < this.freshUntil) this.freshUntil = freshness.freshUntil;
-  }
-}

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestContext } from '../../connectors/kit';
+import type { RequestContext } from '../runtime';
 import { operationTimeout } from '../../schema/errors';
 
 /** Options of `ApolloServerPluginDeadline`. */

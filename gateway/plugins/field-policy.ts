@@ -6,7 +6,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { RequestContext } from '../../connectors/kit';
+import type { RequestContext } from '../runtime';
 import { forbidDenied } from '../auth/field-errors';
 import { guardDocument } from '../auth/field-guard';
 import type { AccessPolicy } from '../auth/policy';

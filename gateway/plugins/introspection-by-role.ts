@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
-import type { RequestContext } from '../../connectors/kit';
+import type { RequestContext } from '../runtime';
 import type { Principal } from '../../schema/principal';
 
 /** Options of `ApolloServerPluginIntrospectionByRole`. */

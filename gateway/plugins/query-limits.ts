@@ -14,7 +14,7 @@ import {
   validate,
   visit,
 } from 'graphql';
-import type { RequestContext } from '../../connectors/kit';
+import type { RequestContext } from '../runtime';
 import { queryTooComplex, type QueryLimit } from '../../schema/errors';
 
 /** Options of `createQueryLimits`; the defaults are graphql-armor's own, except where noted. */

@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import ApolloResponseCache from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { LRUCache } from 'lru-cache';
-import type { RequestContext } from '../../connectors/kit';
+import type { RequestContext } from '../runtime';
 
 /** Options of `ApolloServerPluginResponseCache`. */
 export interface ResponseCacheOptions {

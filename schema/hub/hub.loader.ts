@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ScopeKey } from '../../connectors/kit';
+import { ScopeKey } from '../../gateway/runtime';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 
 /** The hub's per-request loaders. */

@@ -1,5 +1,5 @@
 import { Arg, type ClassType, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../connectors/kit';
+import type { RequestContext } from '../../gateway/runtime';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.repository';
 import { badUserInput, forbidden, quoteInput, snapshotUnavailable } from '../errors';

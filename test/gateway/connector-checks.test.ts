@@ -1,7 +1,8 @@
 import { Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { z } from 'zod';
 import { connectorConfigSchema } from '../../config';
-import { bareRuntime, defineConnector, Freshness, type Connector, type ConnectorTransport } from '../../connectors/kit';
+import { defineConnector, Freshness, type Connector, type ConnectorTransport } from '../../connectors/kit';
+import { bareRuntime } from '../../gateway/runtime';
 import { createHubSubschema } from '../../schema/hub';
 import { buildGatewaySchema } from '../../gateway/stitch';
 import { checkConnectorSchemas } from '../../gateway/connector-checks';

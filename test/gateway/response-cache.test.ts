@@ -1,5 +1,6 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { DataSource, FreshnessLog, type RequestContext } from '../../connectors/kit';
+import { DataSource } from '../../connectors/kit';
+import { FreshnessLog, type RequestContext } from '../../gateway/runtime';
 import { ApolloServerPluginResponseCache, type ResponseCacheOptions } from '../../gateway/plugins/response-cache';
 import { DEMO_PRINCIPAL, type Principal } from '../../schema/principal';
 

@@ -1,13 +1,8 @@
 import { DEMO_PRINCIPAL } from '../../schema/principal';
 import { graphql, type ExecutionResult, type GraphQLError } from 'graphql';
 import { connectorConfigSchema, type ConnectorConfig } from '../../config';
-import {
-  bareRuntime,
-  FreshnessLog,
-  type Connector,
-  type ConnectorFactory,
-  type RequestContext,
-} from '../../connectors';
+import type { Connector, ConnectorFactory } from '../../connectors';
+import { bareRuntime, FreshnessLog, type RequestContext } from '../../gateway/runtime';
 import { generateWorld, startSilos, type World } from '../../silos';
 import { undocumentedElements } from './connector-schema';
 import { closedPortUrl, siloRequestCount, withChaos } from './connector-silo';

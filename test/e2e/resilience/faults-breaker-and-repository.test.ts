@@ -1,4 +1,4 @@
-import { cacheCollectionName } from '../../../connectors/kit';
+import { cacheCollectionName } from '../../../gateway/runtime';
 import type { Person, Profile } from '../../../silos';
 import {
   asScreenPopCredit,

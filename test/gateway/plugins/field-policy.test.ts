@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import { FreshnessLog, type RequestContext } from '../../../connectors/kit';
+import { FreshnessLog, type RequestContext } from '../../../gateway/runtime';
 import { loadAccessPolicy } from '../../../gateway/auth/policy';
 import { ApolloServerPluginFieldPolicy } from '../../../gateway/plugins/field-policy';
 

@@ -5,7 +5,7 @@ import {
   type ConnectorMetrics,
   type ConnectorRuntime,
   type Fetched,
-} from '../../../connectors/kit';
+} from '../../../gateway/runtime';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
 import { startHoldingProxy, type HoldingProxy } from '../../helpers/tcp-hold';
 

@@ -4,17 +4,9 @@ import type { ConnectorConfig } from '../../config';
 import { CachedSource, type Fetched, type LoadResult } from './cached-source';
 import type { RequestContext } from './context';
 import { type ScopeKey } from './context';
-import type { Connector, ConnectorHealth, DirectoryEntry, FigureDefinition, FigureValues } from './contract';
+import type { Connector, ConnectorTransport, FigureDefinition, FigureValues } from '../../connectors/kit/contract';
 import { createSourceLoader } from './loader';
 import type { ConnectorRuntime } from './runtime';
-
-/** The only code that talks to a system, as `createConnector` needs it. */
-export interface ConnectorTransport<V> {
-  /** One request for many keys; the map is keyed by normalised key, unknown keys absent. */
-  fetch(keys: readonly string[]): Promise<ReadonlyMap<string, V>>;
-  directory(pageSize: number): AsyncIterable<DirectoryEntry[]>;
-  health(): Promise<ConnectorHealth>;
-}
 
 /** A connector described as data: what `createConnector` turns into a running connector. */
 export interface ConnectorDefinition<V> {

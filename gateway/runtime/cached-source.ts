@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { SystemBreaker, isBreakerOpenError, type BreakerSettings } from './breaker';
-import { DataSource, type Freshness } from './freshness';
+import { DataSource, type Freshness } from '../../connectors/kit/freshness';
 import { RecordCache, recordFormat, type CachedRecord } from './record-cache';
 import type { ConnectorRuntime, UpstreamOutcome } from './runtime';
 

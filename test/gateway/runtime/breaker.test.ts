@@ -1,4 +1,4 @@
-import { SystemBreaker, isBreakerOpenError } from '../../../connectors/kit';
+import { SystemBreaker, isBreakerOpenError } from '../../../gateway/runtime';
 
 // cockatiel reads the time from Date.now(): only Date is faked, so promises and I/O run as usual.
 const onlyDate = {

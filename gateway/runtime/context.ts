@@ -1,5 +1,5 @@
 import type { Principal } from '../../schema/principal';
-import type { FreshnessLog } from './freshness';
+import type { FreshnessLog } from './freshness-log';
 
 /**
  * The per-request context every resolver receives. The gateway's context factory creates it,
