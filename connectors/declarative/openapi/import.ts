@@ -233,5 +233,5 @@ export function declarationToYaml(
     '# Review it before use: the loader refuses any "TODO: describe" left in.',
     ...(warnings.length ? ['#', '# To review:', ...warnings.map((warning) => `# - ${warning}`)] : []),
   ];
-  return `${header.join('\n')}\n${stringify(declaration, { lineWidth: 0 })}`;
+  return `${header.join('\n')}\n${stringify(declaration, { lineWidth: 0, singleQuote: true })}`;
 }
