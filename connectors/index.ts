@@ -1,6 +1,7 @@
 // Public API of connectors/: the built-in connectors and the kit integrators need to write one.
 import { accountingConnector } from './accounting';
 import { creditConnector } from './credit';
+import { marketingConnector } from './marketing';
 import type { ConnectorFactory } from './kit';
 import { salesConnector } from './sales';
 import { supportConnector } from './support';
@@ -14,6 +15,16 @@ export const builtInConnectors: readonly ConnectorFactory[] = [
   creditConnector,
   supportConnector,
 ];
+
+/**
+ * Connectors the hub ships that run only where the config names them (`connectors.marketing`):
+ * declared in files, so read on first use. The access policy may name their types either way.
+ */
+export function optionalConnectors(): readonly ConnectorFactory[] {
+  return [marketingConnector()];
+}
+
+export { marketingConnector };
 
 export type {
   Connector,

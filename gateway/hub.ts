@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
-import { builtInConnectors } from '../connectors';
+import { builtInConnectors, optionalConnectors } from '../connectors';
 import type { Connector, ConnectorFactory, ConnectorRuntime } from '../connectors/kit';
 import { hasHubCode } from '../schema/errors';
 import { createHubSubschema } from '../schema/hub';
@@ -187,12 +187,16 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
-    // A policy names every installed department's types; a connector switched off is no typo.
+    // A policy names every shipped department's types; a connector switched off (or an optional
+    // one not installed) is no typo.
     let everyConnector: GraphQLSchema | null = null;
     const policy = loadAccessPolicy(
       findPolicyFile(config.auth.policyFile),
       schema,
-      (type) => (everyConnector ??= buildDefaultGatewaySchema()).getType(type) !== undefined,
+      (type) =>
+        (everyConnector ??= buildDefaultGatewaySchema([...builtInConnectors, ...optionalConnectors()])).getType(
+          type,
+        ) !== undefined,
     );
     figureGate = figurePolicy(policy, schema);
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
