@@ -190,7 +190,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       },
     });
     const schema = buildGatewaySchema(hub, connectors);
-    // A policy names every installed department's types; a connector switched off is no typo.
+    // A policy names every shipped department's types; a connector switched off (or an optional
+    // one not installed) is no typo.
     let everyConnector: GraphQLSchema | null = null;
     const policy = loadAccessPolicy(
       findPolicyFile(config.auth.policyFile),

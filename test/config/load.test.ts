@@ -13,7 +13,10 @@ describe('loadConfig', () => {
       sales: 'http://127.0.0.1:4102',
       credit: 'http://127.0.0.1:4103',
       support: 'http://127.0.0.1:4104',
+      marketing: 'http://127.0.0.1:4105',
     });
+    // Marketing ships declared but off: npm start runs the four.
+    expect(enabledConnectorNames(config)).toEqual(['accounting', 'sales', 'credit', 'support']);
     expect(config.connectors.sales.timeoutMs).toBe(2000);
   });
 
@@ -56,7 +59,10 @@ describe('loadConfig', () => {
     [{ PORT: 'abc' }, 'Invalid environment variable PORT: expected a number, found "abc"'],
     [{ SALES_URL: 'ftp://crm' }, 'Invalid config: connectors.sales.url: expected an http(s) URL'],
     [{ MONGODB_URI: 'postgres://db' }, 'Invalid config: mongodb.uri: expected a mongodb:// or mongodb+srv:// URI'],
-    [{ SWITCHBOARD_CONNECTORS: 'sales,hr' }, 'unknown connector "hr" (configured: accounting, sales, credit, support)'],
+    [
+      { SWITCHBOARD_CONNECTORS: 'sales,hr' },
+      'unknown connector "hr" (configured: accounting, sales, credit, support, marketing)',
+    ],
     [
       { SWITCHBOARD_DEMO: 'maybe' },
       'Invalid environment variable SWITCHBOARD_DEMO: expected true or false, found "maybe"',

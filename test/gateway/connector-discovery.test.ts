@@ -20,6 +20,7 @@ describe('connector discovery', () => {
       'sales',
       'credit',
       'support',
+      'marketing',
     ]);
   });
 

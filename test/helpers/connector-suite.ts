@@ -3,7 +3,7 @@ import { graphql, type ExecutionResult, type GraphQLError } from 'graphql';
 import { connectorConfigSchema, type ConnectorConfig } from '../../config';
 import type { Connector, ConnectorFactory } from '../../connectors';
 import { bareRuntime, FreshnessLog, type RequestContext } from '../../gateway/runtime';
-import { generateWorld, startSilos, type World } from '../../silos';
+import { generateWorld, SILO_NAMES, startSilos, type OptionalSiloName, type World } from '../../silos';
 import { undocumentedElements } from './connector-schema';
 import { closedPortUrl, siloRequestCount, withChaos } from './connector-silo';
 
@@ -20,6 +20,8 @@ export interface ConnectorSuiteOptions {
   keyField: string;
   /** A well-formed key the silo does not know. */
   unknownKey: string;
+  /** Optional silos to start besides the four, their records generated too (a connector of `marketing` needs it). */
+  withSilos?: readonly OptionalSiloName[];
 }
 
 /** What the suite hands to a connector's own tests, ready once `beforeAll` has run. */
@@ -87,12 +89,17 @@ export function defineConnectorSuite(options: ConnectorSuiteOptions): ConnectorH
     },
   };
 
+  const optional = options.withSilos ?? [];
   beforeAll(async () => {
-    silos = await startSilos({ ...WORLD, ports: { accounting: 0, sales: 0, credit: 0, support: 0 } });
+    silos = await startSilos({
+      ...WORLD,
+      only: [...SILO_NAMES, ...optional],
+      ports: Object.fromEntries([...SILO_NAMES, ...optional].map((silo) => [silo, 0])),
+    });
     const url = silos.urls[name as keyof typeof silos.urls];
     if (!url) throw new TypeError(`No silo named "${name}" was started`);
     state = {
-      world: generateWorld(WORLD),
+      world: generateWorld({ ...WORLD, with: optional }),
       url,
       connector: factory.create(connectorConfigSchema.parse({ url }), bareRuntime()),
     };

@@ -1,7 +1,8 @@
 import { loadConfig, type ConnectorConfig, type SwitchboardConfigInput } from '../../config';
 import { setChaos, siloRequestCount, type Chaos } from './connector-silo';
 import { startHub, silentLogger, type Hub } from '../../gateway';
-import { startSilos, type RunningSilos } from '../../silos';
+import { SILO_NAMES, startSilos, type OptionalSiloName, type RunningSilos } from '../../silos';
+import type { ConnectorFactory } from '../../connectors';
 
 /** A GraphQL response as a client sees it. */
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -56,6 +57,13 @@ export interface TestHubOptions {
   limits?: SwitchboardConfigInput['limits'];
   /** Store settings over the in-memory embedded default (e.g. a `uri` through a proxy, short deadlines). */
   mongodb?: SwitchboardConfigInput['mongodb'];
+  /**
+   * Optional silos to start too (their records generated into the world); each is configured as
+   * a connector of its name, so `connectorFactories` must install one (default: none).
+   */
+  withSilos?: readonly OptionalSiloName[];
+  /** The connector factories the hub installs (default: the built-in four). */
+  connectorFactories?: readonly ConnectorFactory[];
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -63,11 +71,13 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const silos = await startSilos({
     seed: options.seed ?? 7,
     scale: options.scale ?? 300,
-    ports: { accounting: 0, sales: 0, credit: 0, support: 0 },
+    only: [...SILO_NAMES, ...(options.withSilos ?? [])],
+    ports: Object.fromEntries([...SILO_NAMES, ...(options.withSilos ?? [])].map((silo) => [silo, 0])),
   });
   const urls: Record<string, string> = { ...silos.urls, ...options.urls?.(silos) };
   const connectors = Object.fromEntries(
-    Object.entries(urls).map(([name, url]) => [name, { url, ...(options.connectors?.[name] ?? {}) }]),
+    // A system the test started is one it wants connected (marketing is off in the defaults).
+    Object.entries(urls).map(([name, url]) => [name, { url, enabled: true, ...(options.connectors?.[name] ?? {}) }]),
   );
   const config = loadConfig({
     env: {},
@@ -92,7 +102,11 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   });
   let hub: Hub;
   try {
-    hub = await startHub(config, { logger: silentLogger, now: options.now });
+    hub = await startHub(config, {
+      logger: silentLogger,
+      now: options.now,
+      connectorFactories: options.connectorFactories,
+    });
   } catch (error) {
     await silos.close();
     throw error;

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSchema, isObjectType, type GraphQLObjectType } from 'graphql';
-import { buildDefaultGatewaySchema } from '../../../gateway/schema-file';
+import { buildEveryConnectorSchema } from '../../../gateway/schema-file';
+import { loadConfig } from '../../../config';
 import { loadAccessPolicy } from '../../../gateway/auth/policy';
 import type { Principal, Role } from '../../../schema/principal';
 
@@ -62,8 +63,8 @@ types:
     expect(() => loadAccessPolicy(file, schema)).toThrow(`Invalid access policy ${file}`);
   });
 
-  it('ships a policy that fits the real graph and names a rule for every one of its object types', () => {
-    const graph = buildDefaultGatewaySchema();
+  it('ships a policy that fits the real graph, optional connectors included, and names a rule for every object type', () => {
+    const graph = buildEveryConnectorSchema(loadConfig({ env: {} }));
     const policy = loadAccessPolicy(path.join(__dirname, '../../../config/policy.yaml'), graph);
     const unnamed = Object.values(graph.getTypeMap())
       .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
