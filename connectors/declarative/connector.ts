@@ -21,6 +21,7 @@ export function declaredConnector(declaration: RestConnectorDeclaration): Connec
       type: buildGraphTypes(declaration),
       description: declaration.graph.description,
       from: (value) => graphObjectOf(declaration, record, value),
+      example: declaration.graph.example,
     },
     transport: ({ config, credentials }) => createDeclaredTransport(declaration, config, credentials),
     figures: declaredFigures(declaration),

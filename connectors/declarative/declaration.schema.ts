@@ -216,6 +216,11 @@ export const restConnectorDeclarationSchema = z
         description,
         types: z.record(z.string().regex(typeName, 'expected a PascalCase type name'), objectTypeSchema),
         enums: z.record(z.string().regex(typeName, 'expected a PascalCase enum name'), enumSchema).default({}),
+        /** What the query page's screen pop reads of the department: a selection set on `record`. */
+        example: z
+          .string()
+          .regex(/^\s*\{[\s\S]*\}\s*$/, 'expected a selection set in braces, e.g. "{ subscriberId }"')
+          .optional(),
       })
       .strict(),
     figures: z.record(z.string().regex(fieldName, 'expected a camelCase figure name'), figureSchema).default({}),

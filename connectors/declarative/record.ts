@@ -98,7 +98,8 @@ export function answerSchema(path: string, inner: z.ZodType): z.ZodType {
  */
 export function recordVersionOf(declaration: RestConnectorDeclaration): number {
   const digest = createHash('sha256')
-    .update(JSON.stringify({ key: declaration.batch.key, graph: declaration.graph }))
+    // The mapping alone: the screen pop's example selection changes nothing stored.
+    .update(JSON.stringify({ key: declaration.batch.key, graph: { ...declaration.graph, example: undefined } }))
     .digest('hex');
   // 31 bits: a non-negative integer, however the file changes.
   return Number.parseInt(digest.slice(0, 8), 16) & 0x7fff_ffff;

@@ -110,4 +110,19 @@ describe('a hub with the four built-in connectors and the declared marketing con
     expect(result.data!.customers.totalCount).toBe(expected.length);
     expect([...keys].sort()).toEqual([...expected].sort());
   });
+
+  it('opens the query page on a screen pop that reads marketing too, and answers it without errors', async () => {
+    const html = await (await fetch(t.hub.url, { headers: { accept: 'text/html' } })).text();
+    const literal = /defaultQuery: ("(?:[^"\\]|\\.)*"),/.exec(html)?.[1];
+    const query = JSON.parse(literal!) as string;
+    expect(query).toContain('marketing {');
+    const person = personWith((p) => p.keys.marketing !== undefined && p.keys.accounting !== undefined, 'in both');
+    const result = await t.query<{ customerByPhone: { marketing: { consent: { state: string } } | null } }>(query, {
+      phone: person.phone,
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.customerByPhone.marketing?.consent.state).toBe(
+      subscriberBy(person.keys.marketing!).consent.state.toUpperCase(),
+    );
+  });
 });
