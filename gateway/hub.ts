@@ -88,6 +88,8 @@ export interface StartHubOptions {
  * Starts the hub: connects the repository (embedded MongoDB unless `mongodb.uri` is set), builds
  * the configured connectors over it, syncs identities when the map is empty (per
  * `identity.syncOnStart`), stitches the graph and serves it with metrics and change notices.
+ * `hub.reload()` (SIGHUP, `reloadConnectors`) later swaps in the connectors a re-read
+ * configuration describes, over the same store, keys and socket.
  */
 export async function startHub(config: SwitchboardConfig, options: StartHubOptions = {}): Promise<Hub> {
   const logger = options.logger ?? consoleLogger;
