@@ -284,6 +284,8 @@ export const configSchema = z
         cost: z.number().int().positive().default(25_000),
         /** Most `refreshCustomer` calls in one operation (each one asks every department system). */
         refreshesPerOperation: z.number().int().positive().default(1),
+        /** Most `reloadConnectors` calls in one operation (each one re-stitches the whole graph). */
+        reloadsPerOperation: z.number().int().positive().default(1),
         /** Longest an operation may execute before it is answered with OPERATION_TIMEOUT. */
         executionTimeoutMs: z.number().int().positive().max(300_000).default(15_000),
         /** Slow clients: how long a connection may take to send its headers, its whole request, or sit idle. */

@@ -10,6 +10,7 @@ import { consoleLogger } from './logger';
 import { writeSchemaFile } from './schema-file';
 import { runSyncCommand } from './sync-command';
 import { KeysCommandError, runKeysCommand } from './keys-command';
+import { reloadOnSignal } from './reload-signal';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -21,9 +22,14 @@ Commands:
   schema  write the stitched schema to schema/switchboard.graphql
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
-(PORT, HOST, MONGODB_URI, <CONNECTOR>_URL, ...). See the README's config reference.`;
+(PORT, HOST, MONGODB_URI, <CONNECTOR>_URL, ...). See the README's config reference.
 
-async function start(config: SwitchboardConfig): Promise<void> {
+Reloading: send SIGHUP to \`switchboard start\` (kill -HUP <pid>), or run the admin mutation
+reloadConnectors, to re-read the configuration and the access policy and swap in the connectors
+they describe without a restart. Operations under way finish on the previous connectors; a
+configuration that does not start is refused, logged, and the previous one keeps serving.`;
+
+async function start(config: SwitchboardConfig, readConfig: () => SwitchboardConfig): Promise<void> {
   const silos: DemoSilos | null = config.demo.enabled ? await startDemoSilos(config) : null;
   if (silos)
     console.log(
@@ -32,7 +38,7 @@ async function start(config: SwitchboardConfig): Promise<void> {
         .join(', ')}`,
     );
   try {
-    const hub = await startHub(config);
+    const hub = await startHub(config, { reloadConfig: readConfig });
     console.log(
       `Store: ${hub.store.embedded ? `embedded MongoDB-compatible server (${config.mongodb.memory ? 'in memory' : config.mongodb.dataDir})` : 'MongoDB'}`,
     );
@@ -61,6 +67,7 @@ async function start(config: SwitchboardConfig): Promise<void> {
     // handler kills the process with the store and the demo systems still open.
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
+    reloadOnSignal(() => hub.reload(), consoleLogger);
     console.log(`Switchboard is serving the customer graph at ${hub.url}`);
   } catch (error) {
     await silos?.close();
@@ -79,8 +86,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Production mode follows NODE_ENV as the operator set it, not the CLI's own default.
-  const config = loadConfig({ env: { ...process.env, NODE_ENV: givenNodeEnv } });
-  if (command === 'start') await start(config);
+  const readConfig = () => loadConfig({ env: { ...process.env, NODE_ENV: givenNodeEnv } });
+  const config = readConfig();
+  if (command === 'start') await start(config, readConfig);
   else if (command === 'sync') await runSyncCommand(config);
   else if (command === 'keys') return runKeysCommand(config, argv.slice(1));
   else {

@@ -140,11 +140,15 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
   };
 }
 
-/** Registers `GET /healthz` and `GET /readyz`. */
-export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessCheck): void {
+/**
+ * Registers `GET /healthz` and `GET /readyz`. `readiness` may be a function, read at each probe:
+ * the check of the connectors served now (a reload builds a new one).
+ */
+export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessCheck | (() => ReadinessCheck)): void {
+  const current = typeof readiness === 'function' ? readiness : () => readiness;
   app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const { ok, checks } = await readiness.check();
+    const { ok, checks } = await current().check();
     return reply
       .code(ok ? 200 : 503)
       .header('cache-control', 'no-store')

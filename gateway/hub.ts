@@ -3,14 +3,11 @@ import type { GraphQLSchema } from 'graphql';
 import type { SwitchboardConfig } from '../config';
 import type { Connector, ConnectorFactory } from '../connectors/kit';
 import type { ConnectorRuntime } from './runtime';
-import { hasHubCode } from '../schema/errors';
-import { createHubSubschema, screenPopQuery } from '../schema/hub';
+import type { ReloadReport } from '../schema/hub';
 import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
 import { openStore, withDeadline, type StoreConnection } from '../store';
 import { prepareRepositories } from './repositories';
-import { createConnectors } from './connectors';
-import { createContextFactory } from './context';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
@@ -19,30 +16,30 @@ import { ApolloServerPluginIntrospectionByRole } from './plugins/introspection-b
 import { ApolloServerPluginResponseCache } from './plugins/response-cache';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
 import { createSnapshotRunner } from './snapshot-schedule';
-import { buildGatewaySchema } from './stitch';
 import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
 import { NoticeLedger } from '../store/notice-ledger.repository';
 import { CUSTOMER_MAP_LEASE, StoreLease } from '../store/lease';
 import { createAdminToken, registerAdminRoutes, type FullSync } from './admin';
-import { findPolicyFile, mayReadMetrics, prepareAuthentication } from './auth/setup';
-import { figurePolicy, loadAccessPolicy, type FigureGate } from './auth/policy';
+import { mayReadMetrics, prepareAuthentication } from './auth/setup';
 import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { principalOf } from './auth/hook';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
-import { decideIdentitySync, describeSync } from './identity-on-start';
-import { createReadinessCheck, registerHealthRoutes } from './health';
-import { buildEveryConnectorSchema } from './schema-file';
-import { discoverConnectors } from './connector-discovery';
-import { loadConnectorDeclaration } from './declarations';
-import { loadTrustedDocuments } from './trusted-documents';
+import { decideIdentitySync, describeSync, identityAfterReload } from './identity-on-start';
+import { registerHealthRoutes } from './health';
+import type { TrustedDocuments } from './trusted-documents';
+import { buildGeneration, type Generation } from './generation';
+import { createSchemaSwap, type SchemaSwap } from './schema-swap';
+import { createReloader, type Reloader } from './reload';
 
 /** A running hub. */
 export interface Hub {
   /** The GraphQL endpoint, e.g. `http://localhost:4000/graphql`. */
   readonly url: string;
+  /** The schema new requests are validated against (a reload replaces it). */
   readonly schema: GraphQLSchema;
   readonly app: FastifyInstance;
   readonly store: StoreConnection;
+  /** The connectors new requests use (a reload replaces them). */
   readonly connectors: readonly Connector[];
   readonly metrics: HubMetrics;
   /** In demo mode, one fresh API key per role (the previous start's are revoked); empty otherwise. */
@@ -59,6 +56,12 @@ export interface Hub {
    * (a run under way that began on the older map is not joined; a new one follows it).
    */
   fullSync: FullSync;
+  /**
+   * Re-reads the configuration (`reloadConfig`), re-creates the connectors, re-stitches the graph
+   * and re-loads the access policy, then serves them; requests under way finish on the previous
+   * ones. A configuration that does not start leaves the previous one serving: the report says why.
+   */
+  reload(): Promise<ReloadReport>;
   /** Resolves once every connector's pending repository write-backs are acknowledged. */
   settle(): Promise<void>;
   /** Stops the snapshot schedule (a run under way stops after its batch), the server, then the store once pending writes land. */
@@ -74,12 +77,19 @@ export interface StartHubOptions {
   listen?: boolean;
   /** The clock freshness is judged by (tests move it). */
   now?: () => Date;
+  /**
+   * Reads the configuration again, from the sources start-up read it from, for a reload (the CLI
+   * re-reads its file and environment). Default: the configuration the hub started with.
+   */
+  reloadConfig?: () => SwitchboardConfig;
 }
 
 /**
  * Starts the hub: connects the repository (embedded MongoDB unless `mongodb.uri` is set), builds
  * the configured connectors over it, syncs identities when the map is empty (per
  * `identity.syncOnStart`), stitches the graph and serves it with metrics and change notices.
+ * `hub.reload()` (SIGHUP, `reloadConnectors`) later swaps in the connectors a re-read
+ * configuration describes, over the same store, keys and socket.
  */
 export async function startHub(config: SwitchboardConfig, options: StartHubOptions = {}): Promise<Hub> {
   const logger = options.logger ?? consoleLogger;
@@ -101,23 +111,50 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       now: options.now ?? (() => new Date()),
       warn: (message) => logger.warn(message),
     };
-    const factories = options.connectorFactories ?? discoverConnectors(config, loadConnectorDeclaration);
-    const connectors = createConnectors(config, factories, runtime);
     const responses = ApolloServerPluginResponseCache({
       maxEntries: config.cache.enabled ? config.cache.responses.maxEntries : 0,
       maxBytes: config.cache.responses.maxBytes,
       maxAgeSeconds: config.cache.responses.maxAgeSeconds,
       now: runtime.now,
     });
-    const { identities: repository, snapshots } = await prepareRepositories(store, connectors);
+    // The connectors' indexes are created with each generation of connectors, below.
+    const repositories = await prepareRepositories(store, []);
+    const { identities: repository, snapshots } = repositories;
     const { authenticate, demoKeys, mode } = await prepareAuthentication(config, store.db, runtime.now);
     // Kept past the timestamp window (both directions) so no replay outlives its entry.
     const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60, store.deadlines.requestMs);
     await notices.ensureIndexes();
+
+    // The connectors and everything derived from them are one generation; a reload builds the
+    // next over the same store, runtime, repositories and keys (gateway/reload.ts).
+    const trustedFile = config.auth.trustedDocuments.file;
+    let reloader: Reloader | null = null;
+    const build = (generationConfig: SwitchboardConfig, number: number): Promise<Generation> =>
+      buildGeneration(
+        generationConfig,
+        {
+          runtime,
+          repositories,
+          connectorFactories: options.connectorFactories,
+          logger,
+          // Under the request deadline: a stalled store is STORE_UNAVAILABLE, not a probe left hanging.
+          pingStore: () =>
+            withDeadline(store.deadlines.requestMs, 'a ping', ({ signal }) =>
+              store.db.command({ ping: 1 }, { signal }),
+            ),
+          onChange: () => responses.clear(),
+          reload: () => (reloader ? reloader.reload() : Promise.reject(new Error('The hub is still starting'))),
+          trustedDocumentsFile: trustedFile,
+        },
+        number,
+      );
+    const swap: SchemaSwap<Generation> = createSchemaSwap(await build(config, 1));
+    const connectorsNow = () => swap.current.connectors;
+
     // Identity syncs and snapshot runs rebuild the same customer map: in this hub they take turns
     // (one chain, and a second sync caller joins the one under way), and across processes the
     // store lease keeps a second hub or `npm run sync` out. Anything that may change what a
-    // query answers clears the response cache.
+    // query answers clears the response cache. Each reads the connectors served when it begins.
     const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000, undefined, store.deadlines.batchMs);
     let mapWork: Promise<unknown> = Promise.resolve();
     const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
@@ -132,7 +169,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
       (syncing ??= exclusive(async () => {
         const report = await syncIdentities({
-          connectors,
+          connectors: connectorsNow(),
           repository,
           defaultCountry: config.identity.defaultCountry,
           pageSize: config.identity.pageSize,
@@ -146,7 +183,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         responses.clear();
       }));
 
-    const decision = await decideIdentitySync(config.identity.syncOnStart, connectors, repository, logger);
+    const decision = await decideIdentitySync(config.identity.syncOnStart, connectorsNow(), repository, logger);
     let snapshotsOfAnotherWorld = false;
     if (decision.sync) {
       try {
@@ -165,41 +202,6 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       }
     }
 
-    let figureGate: FigureGate = () => false;
-    const byName = new Map(connectors.map((c) => [c.name, c]));
-    const hub = createHubSubschema({
-      repository,
-      snapshots,
-      figureSources: connectors,
-      // Bound once the policy is loaded (it is checked against the stitched schema); until then, no one.
-      mayUseFigure: (principal, figure) => figureGate(principal, figure),
-      defaultCountry: config.identity.defaultCountry,
-      refresh: async (system, key) => {
-        const connector = byName.get(system);
-        if (!connector) throw new Error(`The ${system} system is not connected to this hub`);
-        try {
-          await connector.refresh([key]);
-        } catch (error) {
-          // The payload is data, past formatError: only a hub error's own sentence is public.
-          if (hasHubCode(error)) throw error;
-          logger.error(`refreshCustomer: ${system} ${key} failed`, error);
-          throw new Error(`The ${system} system could not be refreshed (details are in the hub's log)`);
-        } finally {
-          responses.clear();
-        }
-      },
-    });
-    const schema = buildGatewaySchema(hub, connectors);
-    // A policy names every shipped department's types; a connector switched off (or an optional
-    // one not installed) is no typo.
-    let everyConnector: GraphQLSchema | null = null;
-    const policy = loadAccessPolicy(
-      findPolicyFile(config.auth.policyFile),
-      schema,
-      (type) =>
-        (everyConnector ??= buildEveryConnectorSchema(config, options.connectorFactories)).getType(type) !== undefined,
-    );
-    figureGate = figurePolicy(policy, schema);
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
     if (adminToken) undo.push(() => adminToken.remove());
     const snapshotState = await snapshots.readState();
@@ -208,7 +210,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         exclusive(() => {
           started();
           return buildSnapshots({
-            connectors,
+            connectors: connectorsNow(),
             identities: repository,
             snapshots,
             batchSize: config.snapshot.batchSize,
@@ -234,49 +236,71 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       });
       return { identity, snapshots };
     };
-    // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
-    const examplePhone = mode === 'demo' ? ((await repository.example(connectors.length))?.phones[0] ?? null) : null;
-    const secrets = Object.fromEntries(
-      connectors.map((c) => [c.name, config.connectors[c.name]?.webhookSecret ?? null]),
-    );
-    const readiness = createReadinessCheck({
-      // Under the request deadline: a stalled store is STORE_UNAVAILABLE, not a probe left hanging.
-      pingStore: () =>
-        withDeadline(store.deadlines.requestMs, 'a ping', ({ signal }) => store.db.command({ ping: 1 }, { signal })),
-      connectors,
+    // What a reload starts in the background (a sync for a new connector): close waits for it.
+    const background = new Set<Promise<void>>();
+    const hubReloader = createReloader({
+      readConfig: options.reloadConfig ?? (() => config),
+      build,
+      swap,
+      onSwap: () => responses.clear(),
+      onConnectorsChanged: (next, added) =>
+        identityAfterReload(next, added, repository, logger, () => {
+          // As start-up would: the identity map, then snapshots with the new departments' figures.
+          const work = fullSync(() => undefined).then(
+            (report) => logger.info(describeSync(report.identity)),
+            (error: unknown) =>
+              logger.warn(`${(error as Error).message}. Run \`npm run sync\` once the systems are back.`),
+          );
+          background.add(work);
+          void work.finally(() => background.delete(work));
+        }),
+      retire: async (previous, removed) => {
+        await Promise.all(previous.connectors.map((c) => c.settle()));
+        for (const name of removed) await metrics.forgetConnector(name);
+      },
       logger,
-      now: () => runtime.now().getTime(),
     });
-    const trusted = config.auth.trustedDocuments;
+    reloader = hubReloader;
+    // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
+    const examplePhone =
+      mode === 'demo' ? ((await repository.example(connectorsNow().length))?.phones[0] ?? null) : null;
+    // The registered documents of the generation serving, re-validated by each reload.
+    const trustedDocuments: TrustedDocuments = {
+      byId: (id) => swap.current.trustedDocuments?.byId(id),
+      includes: (text) => swap.current.trustedDocuments?.includes(text) ?? false,
+      get size() {
+        return swap.current.trustedDocuments?.size ?? 0;
+      },
+    };
     const { app } = await createGatewayServer({
-      schema,
-      createContext: createContextFactory([hub, ...connectors]),
+      gateway: swap.gateway,
+      createContext: (request) => swap.createContext(request),
       authenticate,
       logger,
       limits: config.limits,
       exposeLimits: !config.production,
-      trustedDocuments: trusted.file
+      trustedDocuments: trustedFile
         ? {
-            documents: loadTrustedDocuments(trusted.file, schema),
-            mayRunAnyDocument: (principal) => trusted.anyDocumentRoles.some((role) => principal.roles.has(role)),
+            documents: trustedDocuments,
+            mayRunAnyDocument: (principal) =>
+              config.auth.trustedDocuments.anyDocumentRoles.some((role) => principal.roles.has(role)),
           }
         : undefined,
       examplePhone,
-      exampleQuery: screenPopQuery(connectors),
-      // The policy first: it cuts denied fields before execution and fills their errors in before
-      // the response cache sees the answer.
+      exampleQuery: () => swap.current.exampleQuery,
+      // First the count of each generation's requests; then the policy: it cuts denied fields
+      // before execution and fills their errors in before the response cache sees the answer. A
+      // request is judged by the policy loaded against the schema it was validated against.
       plugins: [
-        ApolloServerPluginFieldPolicy({
-          policy,
-          schema,
-        }),
+        swap.plugin,
+        ApolloServerPluginFieldPolicy({ policyFor: (schema) => swap.generationOf(schema)?.policy }),
         ApolloServerPluginIntrospectionByRole({ enabled: config.production }),
         ApolloServerPluginFreshness(),
         ApolloServerPluginPartialStatus(),
         ...responses.plugins,
       ],
       routes: [
-        (server) => registerHealthRoutes(server, readiness),
+        (server) => registerHealthRoutes(server, () => swap.current.readiness),
         (server) => {
           server.get('/metrics', async (request, reply) => {
             if (!mayReadMetrics(principalOf(request))) {
@@ -289,8 +313,16 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
             return reply.type(metrics.contentType).send(await metrics.render());
           });
         },
+        // Change notices find their connector when they arrive: fastify adds no route after listen.
         (server) =>
-          registerWebhooks(server, connectors, secrets, logger, () => responses.clear(), runtime.now, notices),
+          registerWebhooks(
+            server,
+            { find: (name) => swap.current.webhookTarget(name) },
+            logger,
+            () => responses.clear(),
+            runtime.now,
+            notices,
+          ),
         (server) => {
           // Only a hub that owns an embedded data directory needs a way for `npm run sync` in.
           if (adminToken)
@@ -303,7 +335,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         },
       ],
       // GET /health answers what GET /readyz does (cached, shared, reason codes instead of error text).
-      health: () => readiness.check(),
+      health: () => swap.current.readiness.check(),
     });
     undo.push(() => app.close());
 
@@ -314,25 +346,34 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       const port = typeof address === 'object' && address ? address.port : config.server.port;
       url = `http://${config.server.host}:${port}${GRAPHQL_PATH}`;
     }
+    const settleAll = async () => {
+      await Promise.all(connectorsNow().map((c) => c.settle()));
+    };
     return {
       url,
       demoKeys,
-      schema,
+      get schema() {
+        return swap.current.schema;
+      },
       app,
       store,
-      connectors,
+      get connectors() {
+        return connectorsNow();
+      },
       metrics,
       syncIdentities: sync,
       fullSync,
       buildSnapshots: (onProgress) => snapshotRunner.run(onProgress),
-      settle: async () => {
-        await Promise.all(connectors.map((c) => c.settle()));
-      },
+      reload: () => hubReloader.reload(),
+      settle: settleAll,
       async close() {
         await snapshotRunner.stop();
         await app.close();
+        // A reload's background sync and the retiring of replaced connectors use the store too.
+        await Promise.allSettled(background);
+        await hubReloader.retired();
         // Write-backs run after their responses: let them land before the store goes away.
-        await Promise.all(connectors.map((c) => c.settle()));
+        await settleAll();
         adminToken?.remove();
         await store.close();
       },

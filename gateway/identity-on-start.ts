@@ -58,3 +58,31 @@ export async function decideIdentitySync(
 export function describeSync(report: SyncReport): string {
   return `Identity sync: ${report.customers} customers from ${JSON.stringify(report.records)} in ${report.durationMs} ms`;
 }
+
+/**
+ * After a reload changed the connectors, what start-up would do about the identity map: decide as
+ * `decideIdentitySync` does (by the reloaded `identity.syncOnStart`), and when it says to sync,
+ * call `startSync` (which runs in the background: the reload does not wait). Returns the report's
+ * sentence, or null when the map needs nothing.
+ */
+export async function identityAfterReload(
+  next: { config: SwitchboardConfig; connectors: readonly Connector[] },
+  added: readonly string[],
+  repository: IdentityRepository,
+  logger: HubLogger,
+  startSync: () => void,
+): Promise<string | null> {
+  const mode = next.config.identity.syncOnStart;
+  const decision = await decideIdentitySync(mode, next.connectors, repository, logger);
+  const which = added.length > 0 ? added.join(', ') : 'the connectors served now';
+  if (decision.sync) {
+    startSync();
+    const sentence = `An identity sync (then a snapshot run) started in the background for ${which}; look-ups answer from the previous map until it finishes`;
+    logger.info(sentence);
+    return sentence;
+  }
+  if (added.length === 0 || mode !== 'never') return null;
+  const sentence = `The identity map does not link customers to ${which} yet: run \`npm run sync\` (identity.syncOnStart is never)`;
+  logger.warn(sentence);
+  return sentence;
+}

@@ -1,6 +1,8 @@
 // Public API of gateway/: start a hub, or build its pieces for tests and embedding.
 export { startHub } from './hub';
 export type { Hub, StartHubOptions } from './hub';
+export type { ReloadReport } from '../schema/hub';
+export { reloadOnSignal, RELOAD_SIGNAL } from './reload-signal';
 export { buildGatewaySchema } from './stitch';
 export { createContextFactory } from './context';
 export { createGatewayServer, GRAPHQL_PATH } from './server';

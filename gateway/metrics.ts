@@ -86,6 +86,20 @@ export class HubMetrics implements ConnectorMetrics {
     this.storeCommands.inc({ command });
   }
 
+  /**
+   * Drops every series labelled with this connector (it is no longer served, after a reload), so
+   * `/metrics` lists only the connectors the hub has; one added later starts from zero.
+   */
+  async forgetConnector(connector: string): Promise<void> {
+    for (const metric of [this.hits, this.misses, this.stale, this.writeFailures, this.readFailures])
+      metric.remove({ connector });
+    for (const metric of [this.upstreamTotal, this.upstreamSeconds]) {
+      const { values } = await metric.get();
+      const outcomes = new Set(values.filter((v) => v.labels.connector === connector).map((v) => v.labels.outcome));
+      for (const outcome of outcomes) if (outcome !== undefined) metric.remove({ connector, outcome });
+    }
+  }
+
   /** The Prometheus text exposition. */
   render(): Promise<string> {
     return this.registry.metrics();

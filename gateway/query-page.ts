@@ -57,12 +57,13 @@ export function wantsQueryPage(accept: string | undefined, query: unknown): bool
 
 /**
  * Serves the GraphiQL query page and its assets from the hub itself: no CDN, so the page works
- * on a machine without internet access. Returns the page's HTML for the GET handler.
+ * on a machine without internet access. Returns the page's HTML for the GET handler. The example
+ * query may be a function: it is read at each page view (a connector reload changes it).
  */
 export function registerQueryPageAssets(
   app: FastifyInstance,
   graphqlPath: string,
-  example: { query: string; phone: string | null },
+  example: { query: string | (() => string); phone: string | null },
 ): () => string {
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { asset: string } }>('/_query-page/:asset', async (request, reply) => {
@@ -75,7 +76,14 @@ export function registerQueryPageAssets(
     }
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(body);
   });
-  // The page never changes while the hub runs: render it once.
-  const html = page(graphqlPath, example.query, JSON.stringify({ phone: example.phone ?? '+1 415 555 0100' }, null, 2));
-  return () => html;
+  const variables = JSON.stringify({ phone: example.phone ?? '+1 415 555 0100' }, null, 2);
+  const given = example.query;
+  const exampleQuery = typeof given === 'string' ? () => given : given;
+  // The page changes only with the example query: render it once per query.
+  let rendered: { query: string; html: string } | null = null;
+  return () => {
+    const query = exampleQuery();
+    if (rendered?.query !== query) rendered = { query, html: page(graphqlPath, query, variables) };
+    return rendered.html;
+  };
 }

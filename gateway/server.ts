@@ -1,5 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithGateway, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -23,7 +23,12 @@ export const GRAPHQL_PATH = '/graphql';
 
 /** What the HTTP server needs from the rest of the hub. */
 export interface GatewayServerOptions {
-  schema: GraphQLSchema;
+  /**
+   * What Apollo Server executes: a fixed schema, or a gateway whose schema can change while it
+   * serves (`createSchemaSwap`). Give exactly one.
+   */
+  schema?: GraphQLSchema;
+  gateway?: ApolloServerOptionsWithGateway<RequestContext>['gateway'];
   createContext: (request: { id: string; principal: Principal }) => RequestContext;
   /** Who is calling: every GraphQL request and `/metrics` go through it before anything runs. */
   authenticate: Authenticator;
@@ -32,8 +37,8 @@ export interface GatewayServerOptions {
   health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
   /** A phone number to prefill in the query page's variables. */
   examplePhone: string | null;
-  /** The query the query page opens on (the screen pop over the connectors installed). */
-  exampleQuery: string;
+  /** The query the query page opens on (the screen pop over the connectors installed), read at each page view. */
+  exampleQuery: string | (() => string);
   /** Apollo plugins beyond the server's own. */
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Registers the hub's other routes (metrics, change notices...). */
@@ -79,11 +84,14 @@ export async function createGatewayServer(
     },
   });
   const queryLimits = createQueryLimits({ ...limits, exposeLimits: expose });
+  if ((options.schema === undefined) === (options.gateway === undefined))
+    throw new TypeError('createGatewayServer needs exactly one of `schema` and `gateway`');
+  const graph = options.gateway ? { gateway: options.gateway } : { schema: options.schema as GraphQLSchema };
   const apollo = new ApolloServer<RequestContext>({
+    ...graph,
     // No automatic persisted queries: a hash-only request has no query text for the response
     // cache and the budgets to read; registered documents come as trusted documents instead.
     persistedQueries: false,
-    schema: options.schema,
     formatError: createErrorFormatter(options.logger, { exposeLimits: expose, maxTokens: limits.tokens }),
     includeStacktraceInErrorResponses: false,
     // Introspection stays on: the typed, described schema is how frontend teams discover the graph.

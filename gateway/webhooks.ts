@@ -75,6 +75,12 @@ function parseNotice(body: Buffer): ChangeNotice | string {
   return { keys: keys as string[], action };
 }
 
+/** The connectors that take change notices, looked up by name when a notice arrives. */
+export interface WebhookTargets {
+  /** The connector named `name` now, with its `webhookSecret` (null: none configured), or undefined. */
+  find(name: string): { connector: Connector; secret: string | null } | undefined;
+}
+
 const problem = (code: string, message: string) => ({ error: { code, message } });
 
 /**
@@ -87,8 +93,7 @@ const problem = (code: string, message: string) => ({ error: { code, message } }
  */
 export async function registerWebhooks(
   app: FastifyInstance,
-  connectors: readonly Connector[],
-  secrets: Readonly<Record<string, string | null>>,
+  connectors: WebhookTargets,
   logger: HubLogger,
   onChange: () => void = () => undefined,
   now: () => Date = () => new Date(),
@@ -98,10 +103,11 @@ export async function registerWebhooks(
     // The signature covers the exact bytes sent, so the body must reach us unparsed.
     hooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     hooks.post<{ Params: { connector: string } }>('/hooks/:connector', async (request, reply) => {
-      const connector = connectors.find((c) => c.name === request.params.connector);
-      if (!connector)
+      // Looked up per notice: the connectors served can change (a reload) after the route is registered.
+      const target = connectors.find(request.params.connector);
+      if (!target)
         return reply.code(404).send(problem('NOT_FOUND', `No connector named "${request.params.connector}"`));
-      const secret = secrets[connector.name] ?? null;
+      const { connector, secret } = target;
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (secret === null) {
         return reply

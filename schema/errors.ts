@@ -107,7 +107,14 @@ export function storeUnavailable(cause?: Error): GraphQLError {
 
 /** The names of the budgets a document is checked against, as `extensions.limit`. */
 export type QueryLimit =
-  'documentCharacters' | 'tokens' | 'depth' | 'aliases' | 'directives' | 'cost' | 'refreshesPerOperation';
+  | 'documentCharacters'
+  | 'tokens'
+  | 'depth'
+  | 'aliases'
+  | 'directives'
+  | 'cost'
+  | 'refreshesPerOperation'
+  | 'reloadsPerOperation';
 
 /** A document over one of the budgets; the message says which, and the numbers only outside production. */
 export function queryTooComplex(message: string, limit: QueryLimit): GraphQLError {

@@ -11,11 +11,23 @@ import { forbidDenied } from '../auth/field-errors';
 import { guardDocument } from '../auth/field-guard';
 import type { AccessPolicy } from '../auth/policy';
 
-/** Options of `ApolloServerPluginFieldPolicy`. */
-export interface FieldPolicyOptions {
-  policy: AccessPolicy;
-  schema: GraphQLSchema;
-}
+/**
+ * Options of `ApolloServerPluginFieldPolicy`: one policy and the schema it was loaded against, or
+ * (where the schema can be swapped while serving) the policy loaded against each schema, judged
+ * by the schema a request was validated against.
+ */
+export type FieldPolicyOptions =
+  | { policy: AccessPolicy; schema: GraphQLSchema }
+  | {
+      /** The policy loaded against `schema`; undefined denies every field (a schema no policy was loaded for). */
+      policyFor: (schema: GraphQLSchema) => AccessPolicy | undefined;
+    };
+
+/** Denies everything: what a request on a schema with no policy gets. */
+const DENY_ALL: AccessPolicy = {
+  allows: (_principal, _type, field) => field === '__typename',
+  rolesFor: () => new Set(),
+};
 
 /**
  * Enforces the access policy on every operation, before it executes: a field the caller's roles
@@ -26,9 +38,13 @@ export interface FieldPolicyOptions {
  * so a denied mutation never runs.
  */
 export function ApolloServerPluginFieldPolicy(options: FieldPolicyOptions): ApolloServerPlugin<RequestContext> {
-  const { policy, schema } = options;
+  const judge = (requested: GraphQLSchema): { policy: AccessPolicy; schema: GraphQLSchema } =>
+    'policyFor' in options
+      ? { policy: options.policyFor(requested) ?? DENY_ALL, schema: requested }
+      : { policy: options.policy, schema: options.schema };
   return {
-    async requestDidStart() {
+    async requestDidStart(requestContext) {
+      const { policy, schema } = judge(requestContext.schema);
       // The operation as the caller wrote it, when something in it is denied: the response is
       // checked against that, not against the guarded copy that ran.
       let written: { operation: OperationDefinitionNode; fragments: Map<string, FragmentDefinitionNode> } | null = null;

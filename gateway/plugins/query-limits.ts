@@ -31,6 +31,8 @@ export interface QueryLimitsOptions {
   cost?: number;
   /** Most `refreshCustomer` calls in one document (default 1). */
   refreshesPerOperation?: number;
+  /** Most `reloadConnectors` calls in one document (default 1). */
+  reloadsPerOperation?: number;
   /**
    * Say the limit and the value found in the message (default: outside `NODE_ENV=production`).
    * In production the message names the budget but not its numbers.
@@ -40,6 +42,9 @@ export interface QueryLimitsOptions {
 
 /** The mutation each call of which asks every department system, so it has its own budget. */
 export const REFRESH_FIELD = 'refreshCustomer';
+
+/** The mutation each call of which re-creates every connector and re-stitches the graph: its own budget too. */
+export const RELOAD_FIELD = 'reloadConnectors';
 
 /** What Apollo Server takes from the limits: parse options, validation rules and a plugin for what needs variables. */
 export interface QueryLimits {
@@ -57,6 +62,7 @@ const QUIET: Record<QueryLimit, string> = {
   directives: 'The query uses too many directives.',
   cost: 'The query asks for too much at once: select fewer fields or smaller pages.',
   refreshesPerOperation: `The operation calls ${REFRESH_FIELD} too many times.`,
+  reloadsPerOperation: `The operation calls ${RELOAD_FIELD} too many times.`,
 };
 
 /** The public sentence of a budget exceeded; with `found` and `max` only when limits are exposed. */
@@ -82,19 +88,15 @@ function reporter(limit: QueryLimit, max: number, expose: boolean) {
   };
 }
 
-/** At most `max` calls of `refreshCustomer` on the mutation root, counted over the whole document. */
-function maxRefreshesRule(max: number, expose: boolean): ValidationRule {
+/** At most `max` calls of the mutation `field` on the mutation root, counted over the whole document. */
+function maxMutationCallsRule(field: string, limit: QueryLimit, max: number, expose: boolean): ValidationRule {
   return (context) => {
     let count = 0;
     return {
       Field(node) {
-        if (node.name.value !== REFRESH_FIELD || context.getParentType() !== context.getSchema().getMutationType())
-          return;
+        if (node.name.value !== field || context.getParentType() !== context.getSchema().getMutationType()) return;
         count += 1;
-        if (count === max + 1)
-          context.reportError(
-            queryTooComplex(limitMessage('refreshesPerOperation', expose, max, undefined), 'refreshesPerOperation'),
-          );
+        if (count === max + 1) context.reportError(queryTooComplex(limitMessage(limit, expose, max, undefined), limit));
       },
     };
   };
@@ -127,7 +129,7 @@ function inlinePageSizes(document: DocumentNode, variables: Record<string, unkno
 /**
  * The budgets on a GraphQL document, with graphql-armor's rules: tokens at parse time (graphql-js's
  * own `maxTokens`, which stops the lexer at the first token over, so a 60 KB document is never
- * parsed whole), depth, aliases, directives and `refreshCustomer` calls at validation, and cost once
+ * parsed whole), depth, aliases, directives and `refreshCustomer` and `reloadConnectors` calls at validation, and cost once
  * the variables are known. Every refusal is `QUERY_TOO_COMPLEX` with `extensions.limit`, before
  * any resolver runs.
  *
@@ -141,6 +143,7 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
   const directives = options.directives ?? 50;
   const cost = options.cost ?? 5_000;
   const refreshes = options.refreshesPerOperation ?? 1;
+  const reloads = options.reloadsPerOperation ?? 1;
   const costRule = costLimitRule({ maxCost: cost, ...reporter('cost', cost, expose) });
   return {
     parseOptions: { maxTokens: options.tokens ?? 1_000 },
@@ -150,7 +153,8 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
       maxDepthRule({ n: depth, flattenFragments: true, ...reporter('depth', depth, expose) }),
       maxAliasesRule({ n: aliases, ...reporter('aliases', aliases, expose) }),
       maxDirectivesRule({ n: directives, ...reporter('directives', directives, expose) }),
-      maxRefreshesRule(refreshes, expose),
+      maxMutationCallsRule(REFRESH_FIELD, 'refreshesPerOperation', refreshes, expose),
+      maxMutationCallsRule(RELOAD_FIELD, 'reloadsPerOperation', reloads, expose),
     ],
     plugin: {
       async requestDidStart() {

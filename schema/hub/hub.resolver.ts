@@ -11,6 +11,7 @@ import { oldestFigure, snapshotCursor, toSnapshotQuery } from './filter.query';
 import type { CustomerFilterInput, CustomerFilterTypes, CustomerOrderInput } from './filter.types';
 import { hubScope } from './hub.loader';
 import { Customer, CustomerConnection, RefreshCustomerPayload } from './hub.types';
+import { ReloadReport } from './reload.types';
 
 /** The most customers one page may hold. */
 export const MAX_PAGE_SIZE = 500;
@@ -25,6 +26,11 @@ export interface HubResolverDeps {
   snapshots: SnapshotRepository;
   /** Whether the caller may filter or order by a figure (it reveals the figure); default: yes. */
   mayUseFigure?: (principal: Principal, figure: CatalogFigure) => boolean;
+  /**
+   * Re-reads the configuration and swaps in the connectors and graph it describes, or says why
+   * not (`reloadConnectors`); absent: this hub cannot reload (an offline schema build).
+   */
+  reload?: () => Promise<ReloadReport>;
 }
 
 /** What `customers` filters and orders by: the figure catalog and the input types built from it (null: no figures). */
@@ -181,6 +187,18 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
           };
         }),
       };
+    }
+
+    @Mutation(() => ReloadReport, {
+      description:
+        'Re-reads the configuration (and the access policy), re-creates the connectors and re-stitches the graph, ' +
+        'then serves it: operations already running finish on the previous graph. A configuration that does not ' +
+        'start leaves the previous graph serving, and the report says why.',
+    })
+    async reloadConnectors(): Promise<ReloadReport> {
+      if (!deps.reload)
+        return { ok: false, reason: 'This hub cannot reload', connectors: [], added: [], removed: [], identity: null };
+      return deps.reload();
     }
   }
   if (listing.types) {

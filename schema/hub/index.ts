@@ -12,6 +12,7 @@ export { MAX_PAGE_SIZE } from './hub.resolver';
 export { screenPopQuery } from './screen-pop';
 export type { ScreenPopDepartment } from './screen-pop';
 export type { HubResolverDeps } from './hub.resolver';
+export type { ReloadReport } from './reload.types';
 export { MAX_IN_VALUES, SortDirection } from './filter.types';
 export type { CustomerFilterInput, CustomerOrderInput, ScalarFilterInput } from './filter.types';
 

@@ -1,6 +1,6 @@
 import { loadConfig, type ConnectorConfig, type SwitchboardConfigInput } from '../../config';
 import { setChaos, siloRequestCount, type Chaos } from './connector-silo';
-import { startHub, silentLogger, type Hub } from '../../gateway';
+import { startHub, silentLogger, type Hub, type HubLogger } from '../../gateway';
 import { SILO_NAMES, startSilos, type OptionalSiloName, type RunningSilos } from '../../silos';
 import type { ConnectorFactory } from '../../connectors';
 
@@ -23,7 +23,17 @@ export interface TestHub {
   siloRequests(): Promise<Record<string, number>>;
   /** Sets chaos on one system (`{}` resets). */
   chaos(system: string, settings: Chaos): Promise<void>;
+  /** What the configuration says from the next `hub.reload()` on (each call replaces the last). */
+  reconfigure(change: TestHubReconfiguration): void;
   close(): Promise<void>;
+}
+
+/** A change to a test hub's configuration, read by its next reload. */
+export interface TestHubReconfiguration {
+  /** Per-connector settings over the ones the hub started with (e.g. `{ credit: { enabled: true } }`). */
+  connectors?: Record<string, Partial<ConnectorConfig>>;
+  /** The access policy file (`auth.policyFile`). */
+  policyFile?: string;
 }
 
 /** Options for a test hub. */
@@ -40,7 +50,15 @@ export interface TestHubOptions {
   /** The clock the hub judges freshness by. */
   now?: () => Date;
   /** When the hub syncs identities by itself at start-up (default `always`; `never` leaves it to the test). */
-  syncOnStart?: 'always' | 'never';
+  syncOnStart?: 'always' | 'auto' | 'never';
+  /** Only these systems' connectors are enabled (default: all four); the others are configured, switched off. */
+  only?: readonly string[];
+  /** Where the hub logs (default: nowhere). */
+  logger?: HubLogger;
+  /** Optional silos to start too (their records generated into the world), each connected as the connector of its name. */
+  withSilos?: readonly OptionalSiloName[];
+  /** The connector factories the hub installs (default: each configured connector, found as configured). */
+  connectorFactories?: readonly ConnectorFactory[];
   /** Keep department data in the repository (default true). */
   cache?: boolean;
   /** Fresh records each connector keeps in memory (default: the configured default). */
@@ -57,13 +75,6 @@ export interface TestHubOptions {
   limits?: SwitchboardConfigInput['limits'];
   /** Store settings over the in-memory embedded default (e.g. a `uri` through a proxy, short deadlines). */
   mongodb?: SwitchboardConfigInput['mongodb'];
-  /**
-   * Optional silos to start too (their records generated into the world); each is configured as
-   * a connector of its name, so `connectorFactories` must install one (default: none).
-   */
-  withSilos?: readonly OptionalSiloName[];
-  /** The connector factories the hub installs (default: the built-in four). */
-  connectorFactories?: readonly ConnectorFactory[];
 }
 
 /** Starts demo systems on free ports and a hub in front of them, with an in-memory store. */
@@ -75,36 +86,56 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     ports: Object.fromEntries([...SILO_NAMES, ...(options.withSilos ?? [])].map((silo) => [silo, 0])),
   });
   const urls: Record<string, string> = { ...silos.urls, ...options.urls?.(silos) };
-  const connectors = Object.fromEntries(
-    // A system the test started is one it wants connected (marketing is off in the defaults).
-    Object.entries(urls).map(([name, url]) => [name, { url, enabled: true, ...(options.connectors?.[name] ?? {}) }]),
-  );
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      server: { host: '127.0.0.1', port: 0 },
-      // In-process store: starting a ts-node worker thread per test hub would only slow the suite;
-      // test/store runs the driver suite against the threaded server.
-      mongodb: { memory: true, embeddedThread: false, ...options.mongodb },
-      demo: { enabled: false },
-      identity: { syncOnStart: options.syncOnStart ?? 'always' },
-      cache: {
-        enabled: options.cache ?? true,
-        ...(options.memoryEntries === undefined ? {} : { memoryEntries: options.memoryEntries }),
-        ...(options.responseCache === undefined ? {} : { responses: options.responseCache }),
+  const connectors: Record<string, Partial<ConnectorConfig> & { url: string }> = Object.fromEntries(
+    Object.entries(urls).map(([name, url]) => [
+      name,
+      {
+        url,
+        // A system the test started is one it wants connected (marketing is off in the defaults).
+        enabled: !options.only || options.only.includes(name),
+        ...options.connectors?.[name],
       },
-      ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
-      ...(options.auth ? { auth: options.auth } : {}),
-      ...(options.production ? { production: true } : {}),
-      ...(options.limits ? { limits: options.limits } : {}),
-      connectors,
+    ]),
+  );
+  let reconfiguration: TestHubReconfiguration = {};
+  const configure = (change: TestHubReconfiguration) =>
+    loadConfig({
+      env: {},
+      overrides: configInput(
+        Object.fromEntries(
+          Object.entries(connectors).map(([name, settings]) => [name, { ...settings, ...change.connectors?.[name] }]),
+        ),
+        change.policyFile,
+      ),
+    });
+  const configInput = (
+    connectors: Record<string, Partial<ConnectorConfig> & { url: string }>,
+    policyFile: string | undefined,
+  ): Partial<SwitchboardConfigInput> => ({
+    server: { host: '127.0.0.1', port: 0 },
+    // In-process store: starting a ts-node worker thread per test hub would only slow the suite;
+    // test/store runs the driver suite against the threaded server.
+    mongodb: { memory: true, embeddedThread: false, ...options.mongodb },
+    demo: { enabled: false },
+    identity: { syncOnStart: options.syncOnStart ?? 'always' },
+    cache: {
+      enabled: options.cache ?? true,
+      ...(options.memoryEntries === undefined ? {} : { memoryEntries: options.memoryEntries }),
+      ...(options.responseCache === undefined ? {} : { responses: options.responseCache }),
     },
+    ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
+    ...(options.auth || policyFile ? { auth: { ...options.auth, ...(policyFile ? { policyFile } : {}) } } : {}),
+    ...(options.production ? { production: true } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    connectors,
   });
+  const config = configure({});
   let hub: Hub;
   try {
     hub = await startHub(config, {
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       now: options.now,
+      reloadConfig: () => configure(reconfiguration),
       connectorFactories: options.connectorFactories,
     });
   } catch (error) {
@@ -133,6 +164,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       return Object.fromEntries(entries);
     },
     chaos: (system, settings) => setChaos(silos.urls[system as keyof typeof silos.urls], settings),
+    reconfigure(change) {
+      reconfiguration = change;
+    },
     async close() {
       await hub.close();
       await silos.close();
