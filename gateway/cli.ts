@@ -10,6 +10,7 @@ import { consoleLogger } from './logger';
 import { writeSchemaFile } from './schema-file';
 import { runSyncCommand } from './sync-command';
 import { KeysCommandError, runKeysCommand } from './keys-command';
+import { runConnectorCommand } from './connector-command';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -19,6 +20,7 @@ Commands:
           snapshots (resuming a run that did not finish)
   keys    create, list and revoke API keys: keys create --name N --roles a,b | keys list | keys revoke ID
   schema  write the stitched schema to schema/switchboard.graphql
+  connector  tools for writing connectors: connector new <name> [--out DIR] (see connector --help)
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
 (PORT, HOST, MONGODB_URI, <CONNECTOR>_URL, ...). See the README's config reference.`;
@@ -74,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'connector')
+    return runConnectorCommand(argv.slice(1), { out: (line) => console.log(line), err: (line) => console.error(line) });
   if (command === 'schema') {
     console.log(`Wrote ${writeSchemaFile()}`);
     return 0;

@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { scaffoldFiles } from './connector-scaffold';
+
+/** Where a command writes: lines for the operator, and lines about what went wrong. */
+export interface CommandIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** A `connector` subcommand: its arguments after the subcommand's name; resolves to the exit code. */
+export type ConnectorSubcommand = (argv: readonly string[], io: CommandIo) => Promise<number>;
+
+// ---- connector import / new --from-openapi ---------------------------------------------------
+// The OpenAPI importer (connectors/declarative/import-command.ts, `runConnectorImport(argv, io)`)
+// is not in this build. To switch it on, replace the next line with
+//   import { runConnectorImport } from '../connectors/declarative/import-command';
+const runConnectorImport = null as ConnectorSubcommand | null;
+// -----------------------------------------------------------------------------------------------
+
+/** Thrown for a `connector` command used wrongly; exits 2 with the message and the usage. */
+export class ConnectorUsageError extends Error {
+  override readonly name = 'ConnectorUsageError';
+}
+
+export const CONNECTOR_USAGE = `Usage: switchboard connector new <name> [--out DIR]
+       switchboard connector import <openapi>
+       switchboard connector new <name> --from-openapi URL
+
+  new     write a working code connector to DIR/<name> (default DIR: connectors), for the REST shape
+          POST /records/batch {ids} and a cursor directory; edit where it says TODO(integrator)
+  import  build a declarative connector from an OpenAPI document`;
+
+/** This package's connectors: `connectors/` beside `gateway/`, in source or in dist/. */
+const PACKAGE_CONNECTORS = path.join(__dirname, '..', 'connectors');
+
+/** The kit's folder: the source one when run from dist/ inside a checkout (its types are there). */
+function kitFolder(): string {
+  const candidates = [path.join(__dirname, '..', '..', 'connectors', 'kit'), path.join(PACKAGE_CONNECTORS, 'kit')];
+  return candidates.find((folder) => existsSync(path.join(folder, 'index.ts'))) ?? candidates[1];
+}
+
+/** `--flag value` pairs and the positional arguments, refusing flags not in `known`. */
+export function parseFlags(
+  args: readonly string[],
+  known: readonly string[],
+): { flags: Map<string, string>; positional: string[] } {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const flag = arg.slice(2);
+    if (!known.includes(flag)) throw new ConnectorUsageError(`Unknown option ${arg}`);
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new ConnectorUsageError(`${arg} needs a value`);
+    flags.set(flag, value);
+    i += 1;
+  }
+  return { flags, positional };
+}
+
+/** Checks a new connector's name: the `Customer` field and the config key, so lower-case letters and digits. */
+function checkedName(name: string | undefined, folder: (name: string) => string): string {
+  if (name === undefined) throw new ConnectorUsageError('connector new needs the name of the connector');
+  if (!/^[a-z][a-z0-9]{0,23}$/.test(name))
+    throw new ConnectorUsageError(
+      `A connector's name is lower-case letters and digits, starting with a letter, at most 24 (it becomes Customer.<name>), but got "${name}"`,
+    );
+  if (existsSync(path.join(PACKAGE_CONNECTORS, name)))
+    throw new ConnectorUsageError(`There is already a connector named "${name}" in this package: choose another name`);
+  const target = folder(name);
+  if (existsSync(target) && readdirSync(target).length > 0)
+    throw new ConnectorUsageError(`${target} already exists and is not empty: choose another name or --out`);
+  return name;
+}
+
+/** A module specifier for `to`, as imported from files in `from`. */
+function importPath(from: string, to: string): string {
+  const relative = path.relative(from, to).split(path.sep).join('/');
+  return relative.startsWith('.') ? relative : `./${relative}`;
+}
+
+async function runNew(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { flags, positional } = parseFlags(argv, ['out', 'from-openapi']);
+  const out = path.resolve(flags.get('out') ?? 'connectors');
+  const name = checkedName(positional[0], (candidate) => path.join(out, candidate));
+  if (positional.length > 1) throw new ConnectorUsageError(`Unexpected argument "${positional[1]}"`);
+  const openapi = flags.get('from-openapi');
+  if (openapi !== undefined) {
+    if (!runConnectorImport) return notAvailable('connector new --from-openapi', io);
+    return runConnectorImport([openapi, '--name', name, '--out', out], io);
+  }
+  const folder = path.join(out, name);
+  mkdirSync(folder, { recursive: true });
+  for (const file of scaffoldFiles(name, importPath(folder, kitFolder()))) {
+    writeFileSync(path.join(folder, file.name), file.text);
+    io.out(`Wrote ${path.relative(process.cwd(), path.join(folder, file.name))}`);
+  }
+  const shown = importPath(process.cwd(), folder);
+  io.out('');
+  io.out(`Next: edit the TODO(integrator) markers for your system's API, then`);
+  io.out(`  configure it:   "connectors": { "${name}": { "from": "${shown}", "url": "http://..." } }`);
+  io.out(`  run its tests:  ${name.toUpperCase()}_URL=http://... npx jest ${name}.contract`);
+  io.out(`  check it live:  switchboard connector check ${name}`);
+  return 0;
+}
+
+function notAvailable(what: string, io: CommandIo): number {
+  io.err(`${what}: importing connectors from OpenAPI documents is not available in this build`);
+  return 2;
+}
+
+/**
+ * `switchboard connector ...`: tools for writing connectors. `argv` is what follows
+ * `connector`; resolves to the process exit code (2 for a command used wrongly).
+ */
+export async function runConnectorCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === '--help' || action === '-h') {
+    io.out(CONNECTOR_USAGE);
+    return 0;
+  }
+  try {
+    if (action === 'new') return await runNew(rest, io);
+    if (action === 'import')
+      return runConnectorImport ? await runConnectorImport(rest, io) : notAvailable('connector import', io);
+    throw new ConnectorUsageError(
+      action === undefined ? 'connector needs a subcommand' : `Unknown subcommand "${action}"`,
+    );
+  } catch (error) {
+    if (!(error instanceof ConnectorUsageError)) throw error;
+    io.err(`${error.message}\n\n${CONNECTOR_USAGE}`);
+    return 2;
+  }
+}
