@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CommandUsageError, parseFlags, type CommandIo } from './command-args';
+import { runConnectorCheck } from './connector-check-command';
 import { scaffoldFiles } from './connector-scaffold';
 
-/** Where a command writes: lines for the operator, and lines about what went wrong. */
-export interface CommandIo {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { CommandIo } from './command-args';
 
 /** A `connector` subcommand: its arguments after the subcommand's name; resolves to the exit code. */
 export type ConnectorSubcommand = (argv: readonly string[], io: CommandIo) => Promise<number>;
@@ -18,17 +16,15 @@ export type ConnectorSubcommand = (argv: readonly string[], io: CommandIo) => Pr
 const runConnectorImport = null as ConnectorSubcommand | null;
 // -----------------------------------------------------------------------------------------------
 
-/** Thrown for a `connector` command used wrongly; exits 2 with the message and the usage. */
-export class ConnectorUsageError extends Error {
-  override readonly name = 'ConnectorUsageError';
-}
-
 export const CONNECTOR_USAGE = `Usage: switchboard connector new <name> [--out DIR]
+       switchboard connector check <name> [--keys a,b,c] [--unknown-key KEY] [--max-pages N]
        switchboard connector import <openapi>
        switchboard connector new <name> --from-openapi URL
 
   new     write a working code connector to DIR/<name> (default DIR: connectors), for the REST shape
           POST /records/batch {ids} and a cursor directory; edit where it says TODO(integrator)
+  check   run the connector contract against the system the hub's configuration points it at, with
+          sample keys from its directory's first page unless --keys names them
   import  build a declarative connector from an OpenAPI document`;
 
 /** This package's connectors: `connectors/` beside `gateway/`, in source or in dist/. */
@@ -40,41 +36,18 @@ function kitFolder(): string {
   return candidates.find((folder) => existsSync(path.join(folder, 'index.ts'))) ?? candidates[1];
 }
 
-/** `--flag value` pairs and the positional arguments, refusing flags not in `known`. */
-export function parseFlags(
-  args: readonly string[],
-  known: readonly string[],
-): { flags: Map<string, string>; positional: string[] } {
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const flag = arg.slice(2);
-    if (!known.includes(flag)) throw new ConnectorUsageError(`Unknown option ${arg}`);
-    const value = args[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new ConnectorUsageError(`${arg} needs a value`);
-    flags.set(flag, value);
-    i += 1;
-  }
-  return { flags, positional };
-}
-
 /** Checks a new connector's name: the `Customer` field and the config key, so lower-case letters and digits. */
 function checkedName(name: string | undefined, folder: (name: string) => string): string {
-  if (name === undefined) throw new ConnectorUsageError('connector new needs the name of the connector');
+  if (name === undefined) throw new CommandUsageError('connector new needs the name of the connector');
   if (!/^[a-z][a-z0-9]{0,23}$/.test(name))
-    throw new ConnectorUsageError(
+    throw new CommandUsageError(
       `A connector's name is lower-case letters and digits, starting with a letter, at most 24 (it becomes Customer.<name>), but got "${name}"`,
     );
   if (existsSync(path.join(PACKAGE_CONNECTORS, name)))
-    throw new ConnectorUsageError(`There is already a connector named "${name}" in this package: choose another name`);
+    throw new CommandUsageError(`There is already a connector named "${name}" in this package: choose another name`);
   const target = folder(name);
   if (existsSync(target) && readdirSync(target).length > 0)
-    throw new ConnectorUsageError(`${target} already exists and is not empty: choose another name or --out`);
+    throw new CommandUsageError(`${target} already exists and is not empty: choose another name or --out`);
   return name;
 }
 
@@ -88,7 +61,7 @@ async function runNew(argv: readonly string[], io: CommandIo): Promise<number> {
   const { flags, positional } = parseFlags(argv, ['out', 'from-openapi']);
   const out = path.resolve(flags.get('out') ?? 'connectors');
   const name = checkedName(positional[0], (candidate) => path.join(out, candidate));
-  if (positional.length > 1) throw new ConnectorUsageError(`Unexpected argument "${positional[1]}"`);
+  if (positional.length > 1) throw new CommandUsageError(`Unexpected argument "${positional[1]}"`);
   const openapi = flags.get('from-openapi');
   if (openapi !== undefined) {
     if (!runConnectorImport) return notAvailable('connector new --from-openapi', io);
@@ -116,9 +89,14 @@ function notAvailable(what: string, io: CommandIo): number {
 
 /**
  * `switchboard connector ...`: tools for writing connectors. `argv` is what follows
- * `connector`; resolves to the process exit code (2 for a command used wrongly).
+ * `connector`; resolves to the process exit code (2 for a command used wrongly). `env` is where
+ * the hub's configuration is read from (default `process.env`).
  */
-export async function runConnectorCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function runConnectorCommand(
+  argv: readonly string[],
+  io: CommandIo,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
   const [action, ...rest] = argv;
   if (action === '--help' || action === '-h') {
     io.out(CONNECTOR_USAGE);
@@ -126,13 +104,14 @@ export async function runConnectorCommand(argv: readonly string[], io: CommandIo
   }
   try {
     if (action === 'new') return await runNew(rest, io);
+    if (action === 'check') return await runConnectorCheck(rest, io, options);
     if (action === 'import')
       return runConnectorImport ? await runConnectorImport(rest, io) : notAvailable('connector import', io);
-    throw new ConnectorUsageError(
+    throw new CommandUsageError(
       action === undefined ? 'connector needs a subcommand' : `Unknown subcommand "${action}"`,
     );
   } catch (error) {
-    if (!(error instanceof ConnectorUsageError)) throw error;
+    if (!(error instanceof CommandUsageError)) throw error;
     io.err(`${error.message}\n\n${CONNECTOR_USAGE}`);
     return 2;
   }

@@ -97,7 +97,8 @@ export const directoryWalk: ContractCheck = {
         break;
       }
     }
-    const walked = `${pages} page${pages === 1 ? '' : 's'} of up to ${pageSize}, ${seen.size} keys, each once`;
+    const plural = (count: number) => `${count} page${count === 1 ? '' : 's'}`;
+    const walked = `${plural(pages)} of up to ${pageSize}, ${seen.size} keys, each once`;
     const expected = options.directory?.expectedKeys;
     if (expected) {
       const missing = expected.filter((key) => !seen.has(key));
@@ -110,6 +111,6 @@ export const directoryWalk: ContractCheck = {
     }
     return ended
       ? pass(walked)
-      : pass(`${walked}; stopped after ${maxPages} pages, before the end (a larger page bound walks further)`);
+      : pass(`${walked}; stopped after ${plural(maxPages)}, before the end (a larger page bound walks further)`);
   },
 };

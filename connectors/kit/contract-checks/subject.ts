@@ -27,11 +27,15 @@ export const pass = (detail: string): Verdict => ({ ok: true, detail });
 export const fail = (detail: string): Verdict => ({ ok: false, detail });
 export const skip = (detail: string): Verdict => ({ ok: true, skipped: true, detail });
 
-/** A value as a report shows it: strings quoted, dates in ISO form, the rest as JSON. */
+/** The longest a value is shown in a report line. */
+const SHOWN_LENGTH = 120;
+
+/** A value as a report shows it: strings quoted, dates in ISO form, the rest as JSON, cut at 120 characters. */
 export function shown(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (value === undefined) return 'nothing';
-  return JSON.stringify(value) ?? typeof value;
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH - 1)}…` : text;
 }
 
 /** `[a, b, c]` with at most `max` items, then `... (n more)`. */
