@@ -11,6 +11,7 @@ import { writeSchemaFile } from './schema-file';
 import { runSyncCommand } from './sync-command';
 import { KeysCommandError, runKeysCommand } from './keys-command';
 import { reloadOnSignal } from './reload-signal';
+import { runConnectorCommand } from './connector-command';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -20,6 +21,8 @@ Commands:
           snapshots (resuming a run that did not finish)
   keys    create, list and revoke API keys: keys create --name N --roles a,b | keys list | keys revoke ID
   schema  write the stitched schema to schema/switchboard.graphql
+  connector  tools for writing connectors: connector new <name> [--out DIR] | connector check <name>
+          [--keys a,b,c] (see connector --help)
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
 (PORT, HOST, MONGODB_URI, <CONNECTOR>_URL, ...). See the README's config reference.
@@ -81,6 +84,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'connector')
+    return runConnectorCommand(
+      argv.slice(1),
+      { out: (line) => console.log(line), err: (line) => console.error(line) },
+      { env: { ...process.env, NODE_ENV: givenNodeEnv } },
+    );
   if (command === 'schema') {
     console.log(`Wrote ${writeSchemaFile()}`);
     return 0;

@@ -88,6 +88,17 @@ export interface ConnectorDeclaration<V, P extends { freshness: Freshness }, S =
   credentials?: readonly string[];
 }
 
+/**
+ * The figure declarations of each factory `defineConnector` built, so the contract checks can
+ * hold the snapshot path against the graph: a factory carries only the definitions, not `of()`.
+ */
+const declaredFigures = new WeakMap<ConnectorFactory, ReadonlyArray<FigureDeclaration<never>>>();
+
+/** The figures (with `of()`) `factory` was declared with; undefined for a factory not built by `defineConnector`. */
+export function declaredFiguresOf(factory: ConnectorFactory): ReadonlyArray<FigureDeclaration<never>> | undefined {
+  return declaredFigures.get(factory);
+}
+
 /** The merge field the gateway calls with this system's keys, derived from the department's name. */
 export function mergeFieldNameOf(name: string): string {
   return `${name}Customers`;
@@ -137,7 +148,7 @@ export function defineConnector<V, P extends { freshness: Freshness }, S = Recor
     throw new TypeError(`defineConnector expected name to be lower-case letters and digits, but got "${name}".`);
   const scope = new ScopeKey<RecordScope<V>>(name);
   const resolver = customerResolverFor(declaration as ConnectorDeclaration<V, P, unknown>, scope);
-  return {
+  const factory: ConnectorFactory = {
     name,
     exampleSelection: graph.example,
     create(config, runtime) {
@@ -173,4 +184,6 @@ export function defineConnector<V, P extends { freshness: Freshness }, S = Recor
       );
     },
   };
+  declaredFigures.set(factory, declaration.figures);
+  return factory;
 }

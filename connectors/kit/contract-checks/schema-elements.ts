@@ -1,4 +1,12 @@
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLSchema,
+} from 'graphql';
 
 /**
  * Every type, field, argument and enum value in `schema` that has no description, as
@@ -17,7 +25,9 @@ export function undocumentedElements(schema: GraphQLSchema, skipRootFields: read
     const isRoot = roots.has(type as never);
     if (!isRoot && blank(type.description)) missing.push(type.name);
     if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) {
+      const fieldMap: Record<string, GraphQLField<unknown, unknown> | GraphQLInputField> = type.getFields();
+      const fields = Object.values(fieldMap);
+      for (const field of fields) {
         if (isRoot && skipRootFields.includes(field.name)) continue;
         if (blank(field.description)) missing.push(`${type.name}.${field.name}`);
         for (const arg of 'args' in field ? field.args : []) {
