@@ -12,6 +12,9 @@ export default tseslint.config(
       'node_modules/',
       '.switchboard/',
       'eslint.config.mjs',
+      // The peer's own installation: plain JS that mesh-compose loads with packages the root
+      // project does not have (bench/peer/node_modules), outside the type-aware project.
+      'bench/peer/',
       'jest.config.js',
     ],
   },

@@ -1,6 +1,11 @@
 import type { LoadResult } from './load';
 import { countsBetween, readCpuMs, readStoreCommands, sampleRss, settle, sum, type SiloCounts } from './metrics';
-import type { HubProcess } from './processes';
+
+/** The process a row measures: its pid (CPU, RSS) and origin (`/metrics`). */
+export interface MeasuredProcess {
+  readonly pid: number;
+  readonly origin: string;
+}
 
 /** One row of the results: a scenario or a baseline, measured or skipped. */
 export interface MeasuredRow {
@@ -41,8 +46,10 @@ export interface RowSpec {
   name: string;
   /** Departments the operation selects. */
   connectorsTouched: number;
-  /** The hub under test; null for the floor, which has no hub. */
-  hub: HubProcess | null;
+  /** The hub (or peer) under test; null for the floor, which has no hub. */
+  hub: MeasuredProcess | null;
+  /** False for a process with no store to count (the peer): no store figures, no note. */
+  store?: boolean;
   siloUrls: Record<string, string>;
   note?: string;
 }
@@ -81,7 +88,8 @@ export function skippedRow(id: string, name: string, reason: string): MeasuredRo
  */
 export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>): Promise<MeasuredRow> {
   const siloBefore = await settle(spec.siloUrls);
-  const storeBefore = spec.hub ? await readStoreCommands(spec.hub.origin) : null;
+  const countStore = spec.hub !== null && spec.store !== false;
+  const storeBefore = countStore ? await readStoreCommands(spec.hub!.origin) : null;
   const cpuBefore = spec.hub ? await readCpuMs(spec.hub.pid) : null;
   const rss = spec.hub ? sampleRss(spec.hub.pid) : null;
   const outcome = await load().then(
@@ -93,7 +101,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   const result = outcome.value;
   // Quiet for as long as the slowest requests took (at least 300 ms, at most 10 s): see settle().
   const siloAfter = await settle(spec.siloUrls, Math.min(10_000, Math.max(300, result.p99Ms)));
-  const storeAfter = spec.hub ? await readStoreCommands(spec.hub.origin) : null;
+  const storeAfter = countStore ? await readStoreCommands(spec.hub!.origin) : null;
   const cpuAfter = spec.hub ? await readCpuMs(spec.hub.pid) : null;
   const upstream = countsBetween(siloBefore, siloAfter);
   const ops = result.sent;
@@ -108,7 +116,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
       if (perOp > 0) storeByCommand[command] = perOp;
     }
     storePerOp = round((sum(storeAfter) - sum(storeBefore)) / ops);
-  } else if (spec.hub) {
+  } else if (countStore) {
     notes.push('store round trips: the hub has no switchboard_store_commands_total counter at /metrics yet');
   }
   if (result.repeats > 0) notes.push(`${result.repeats} inputs were reused (ran out of distinct ones)`);

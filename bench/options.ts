@@ -26,10 +26,15 @@ export interface BenchOptions {
   quick: boolean;
   /** Where results.json, results.md and profiles/ go. */
   outDir: string;
+  /**
+   * The peer (Hive Gateway + GraphQL Mesh): `on` installs it when missing (`--peer`), `off` skips it
+   * (`--no-peer`), `auto` is `on` for a full run and, for `--quick`, runs it only when installed.
+   */
+  peer: 'auto' | 'on' | 'off';
 }
 
 export const USAGE = `Usage: npm run bench -- [--scale N] [--seed N] [--latency-ms N] [--jitter-ms N]
-                        [--duration S] [--connections N] [--quick] [--out DIR]
+                        [--duration S] [--connections N] [--quick] [--out DIR] [--peer | --no-peer]
 
   --scale N        demo customers (default 10000; --quick: 300)
   --seed N         seed of the demo data (default 42)
@@ -38,7 +43,10 @@ export const USAGE = `Usage: npm run bench -- [--scale N] [--seed N] [--latency-
   --duration S     seconds of load per scenario, at most (default 10; --quick: 2)
   --connections N  concurrent connections (default 10; --quick: 2)
   --quick          a tiny run that only checks the benchmark works (results go to a temp dir)
-  --out DIR        where results.json, results.md and profiles/ go (default bench/)`;
+  --out DIR        where results.json, results.md and profiles/ go (default bench/)
+  --peer           measure the peer (Hive Gateway + Mesh), installing bench/peer/ when missing
+                   (the default of a full run; --quick runs the peer only when already installed)
+  --no-peer        leave the peer out`;
 
 /** Bounds per flag: [min, max]; outside them the run would be meaningless or would not fit in memory. */
 const LIMITS = {
@@ -86,6 +94,8 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
         connections: { type: 'string' },
         quick: { type: 'boolean' },
         out: { type: 'string' },
+        peer: { type: 'boolean' },
+        'no-peer': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -98,6 +108,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
   const quick = values.quick === true;
   const out = str('out');
   if (out !== undefined && out.trim() === '') throw new UsageError('--out must name a directory');
+  if (values.peer && values['no-peer']) throw new UsageError('--peer and --no-peer cannot both be given');
   return {
     scale: numberFlag('scale', str('scale'), quick ? 300 : 10_000),
     seed: numberFlag('seed', str('seed'), 42),
@@ -107,5 +118,6 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
     connections: numberFlag('connections', str('connections'), quick ? 2 : 10),
     quick,
     outDir: path.resolve(out ?? (quick ? mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-')) : defaultOutDir)),
+    peer: values.peer ? 'on' : values['no-peer'] ? 'off' : 'auto',
   };
 }

@@ -48,7 +48,8 @@ export function nodeEntry(fromDir: string, relativeNoExt: string): string[] {
   return ['-r', 'ts-node/register/transpile-only', path.join(fromDir, `${relativeNoExt}.ts`)];
 }
 
-function handle(child: ChildProcess): ChildHandle {
+/** Tracks a spawned child (killed if the benchmark dies) and gives it a `stop`. */
+export function handle(child: ChildProcess): ChildHandle {
   live.add(child);
   child.once('exit', () => live.delete(child));
   return {

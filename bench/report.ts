@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MeasuredRow } from './measure';
 import type { BenchOptions } from './options';
+import type { JoinScore, PeerDepartment } from './peer-correctness';
+import type { PeerCorrectness } from './peer-scenarios';
 import type { ProfileSummary } from './profile';
 import type { Ratios, TargetResult } from './targets';
 
@@ -14,6 +16,24 @@ export interface MachineInfo {
   memoryGb: number;
   node: string;
   platform: string;
+}
+
+/** The peer (Hive Gateway + GraphQL Mesh): what an evaluator would pick instead, and how right it is. */
+export interface PeerResults {
+  status: 'ok' | 'skipped';
+  /** Why it was skipped, or how it ran. */
+  note: string;
+  /** Its packages, as bench/peer/package.json pins them. */
+  versions: Record<string, string> | null;
+  /** Fetching the silos' documents, preparing and composing them, ms. */
+  composeMs: number | null;
+  /** The links the composition declares, in words. */
+  links: string[];
+  rows: MeasuredRow[];
+  /** Department records joined to the right customer, against the generator's ground truth. */
+  correctness: PeerCorrectness | null;
+  /** The gateway process's peak RSS over the whole run (VmHWM), MB. */
+  vmHwmMb: number | null;
 }
 
 /** Everything results.json holds. */
@@ -32,6 +52,7 @@ export interface BenchResults {
   ratios: Ratios;
   targets: TargetResult[];
   profiles: ProfileSummary[];
+  peer: PeerResults;
   notes: string[];
 }
 
@@ -68,7 +89,7 @@ const mark = (met: boolean | null): string => (met === null ? 'not measured' : m
 
 function rowsTable(rows: readonly MeasuredRow[]): string[] {
   const lines = [
-    '| scenario | status | req/s | p50 ms | p95 ms | p99 ms | upstream/op | connectors | store/op | hub CPU ms/op | peak RSS MB | ops |',
+    '| scenario | status | req/s | p50 ms | p95 ms | p99 ms | upstream/op | connectors | store/op | CPU ms/op | peak RSS MB | ops |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
@@ -110,6 +131,65 @@ function profileSection(profiles: readonly ProfileSummary[]): string[] {
     );
   }
   return lines;
+}
+
+const pct = (share: number | null): string => (share === null ? '–' : `${(share * 100).toFixed(1)}%`);
+
+function peerSection(peer: PeerResults, ratios: Ratios): string[] {
+  if (peer.status === 'skipped') return [`Skipped: ${peer.note}`, ''];
+  const c = peer.correctness;
+  const departments: PeerDepartment[] = ['accounting', 'sales', 'credit', 'support'];
+  const scoreRows = (label: string, score: JoinScore) => [
+    ...departments.map((d) => {
+      const s = score.byDepartment[d];
+      return `| ${label} | ${d} | ${s.expected} | ${s.correct} | ${s.missed} | ${s.wrong} | ${pct(s.expected ? s.correct / s.expected : null)} |`;
+    }),
+    `| ${label} | **all** | ${score.total.expected} | ${score.total.correct} | ${score.total.missed} | ${score.total.wrong} | **${pct(score.share)}** |`,
+  ];
+  return [
+    peer.note,
+    '',
+    `Packages: ${Object.entries(peer.versions ?? {})
+      .map(([name, version]) => `\`${name}@${version}\``)
+      .join(', ')}. Composed in ${cell(peer.composeMs)} ms. Gateway peak RSS (VmHWM): ${cell(peer.vmHwmMb)} MB.`,
+    '',
+    'Links:',
+    '',
+    ...peer.links.map((link) => `- ${link}`),
+    '',
+    ...rowsTable(peer.rows),
+    '',
+    ...rowNotes(peer.rows),
+    '',
+    "Correctness: department records joined to the right customer, against the generator's ground truth " +
+      '(`generateWorld().people[].keys`). *missed*: the person has a record there and the link found none; ' +
+      '*wrong*: a record that is not theirs (or where they have none).',
+    '',
+    '| screen | department | expected | correct | missed | wrong | share |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...(c
+      ? [
+          ...scoreRows(`screen pop (${c.screenPop.customers} people, ${c.screenPop.notFound} not found)`, c.screenPop),
+          ...scoreRows(`pages (${c.pages.customers} listed, ${c.pages.peopleNotListed} people not listed)`, c.pages),
+        ]
+      : []),
+    '',
+    ...(c
+      ? [
+          `Support through its batch keyed by the account's e-mail as typed (\`supportByEmailBatch\`, instead of the search): ` +
+            `${c.supportByEmailBatch.correct} of ${c.supportByEmailBatch.expected} correct ` +
+            `(${pct(c.supportByEmailBatch.expected ? c.supportByEmailBatch.correct / c.supportByEmailBatch.expected : null)}), ` +
+            `${c.supportByEmailBatch.missed} missed: byte-for-byte key matching.`,
+          '',
+        ]
+      : []),
+    'Hub over peer (req/s: above 1 the hub is faster; CPU per op: below 1 the hub is cheaper):',
+    '',
+    '| hub scenario | req/s hub/peer | CPU ms/op hub/peer |',
+    '| --- | ---: | ---: |',
+    ...Object.entries(ratios.vsPeer).map(([id, vs]) => `| ${id} | ${cell(vs.rps)} | ${cell(vs.cpuPerOp)} |`),
+    '',
+  ];
 }
 
 /** results.md: the tables, the machine and the commit, the targets, and the profiles. */
@@ -163,6 +243,9 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Hub peak RSS over the whole run (VmHWM): ${cell(results.hub.vmHwmMb)} MB; naive hub: ${cell(results.hub.naiveVmHwmMb)} MB.`,
     '',
+    '## The peer: Hive Gateway over a GraphQL Mesh supergraph (what an evaluator would pick instead)',
+    '',
+    ...peerSection(results.peer, results.ratios),
     '## Where the time goes (CPU profiles of the hub, for missed targets)',
     '',
     ...profileSection(results.profiles),

@@ -3,15 +3,25 @@
 import 'reflect-metadata'; // documents.ts reads SCREEN_POP_QUERY from the gateway's public API.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SILO_NAMES } from '../silos';
+import { generateWorld, SILO_NAMES } from '../silos';
 import { ceiling, floor } from './baselines';
 import type { LoadResult } from './load';
 import type { MeasuredRow } from './measure';
 import { readRssMb } from './metrics';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
+import { installPeer, peerInstalled, peerVersions, startPeerProcess } from './peer-process';
+import {
+  PEER_LINKS,
+  peerPageCursors,
+  peerPageOf100,
+  peerScreenPopCold,
+  peerScreenPopWarm,
+  planPeerWorkload,
+  scorePeer,
+} from './peer-scenarios';
 import { startHubProcess, startSilosProcess, type ChildHandle, type HubProcess } from './processes';
 import { summarizeProfile, type ProfileSummary } from './profile';
-import { commitId, machineInfo, writeResults, type BenchResults } from './report';
+import { commitId, machineInfo, writeResults, type BenchResults, type PeerResults } from './report';
 import {
   crossDepartmentFilter,
   csvExport,
@@ -31,6 +41,8 @@ import { discoverCustomers, planWorkload } from './workload';
 const FROM_DIST = path.basename(path.dirname(__dirname)) === 'dist';
 const ROOT = path.resolve(__dirname, FROM_DIST ? '../..' : '..');
 const ENTRY_ROOT = path.dirname(__dirname); // dist/ or the repository: where silos/cli.(js|ts) is
+// The peer's own installation (package.json, lock, mesh.config.mjs) stays in the source tree.
+const PEER_DIR = path.join(ROOT, 'bench', 'peer');
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
@@ -105,7 +117,89 @@ class Rows {
   }
 }
 
+const skippedPeer = (note: string): PeerResults => ({
+  status: 'skipped',
+  note,
+  versions: null,
+  composeMs: null,
+  links: PEER_LINKS,
+  rows: [],
+  correctness: null,
+  vmHwmMb: null,
+});
+
+/**
+ * Whether this run measures the peer: installed already, or installed now (`npm ci --prefix
+ * bench/peer`) unless `--quick` without `--peer` (a test must never download) or `--no-peer`.
+ * A failed install skips the peer with its reason; it never fails the benchmark.
+ */
+async function preparePeer(options: BenchOptions): Promise<string | null> {
+  if (options.peer === 'off') return 'left out (--no-peer)';
+  if (peerInstalled(PEER_DIR)) return null;
+  if (options.peer === 'auto' && options.quick)
+    return 'not installed, and --quick never installs it (run with --peer, or npm ci --prefix bench/peer)';
+  log('installing the peer: npm ci --prefix bench/peer (once; bench/peer/node_modules is not committed)');
+  try {
+    await installPeer(PEER_DIR);
+    return null;
+  } catch (error) {
+    return `could not be installed (${(error as Error).message})`;
+  }
+}
+
+/** The peer, on the same silos, after the hubs have stopped: its scenarios and its correctness. */
+async function runPeer(
+  options: BenchOptions,
+  siloUrls: Record<string, string>,
+  started: ChildHandle[],
+  rows: Rows,
+): Promise<PeerResults> {
+  log("composing the peer (mesh-compose over the silos' /openapi.json) and starting Hive Gateway");
+  let peer;
+  try {
+    peer = await startPeerProcess(PEER_DIR, siloUrls);
+  } catch (error) {
+    return skippedPeer(`could not be composed or started: ${(error as Error).message}`);
+  }
+  started.push(peer);
+  const workload = planPeerWorkload(generateWorld({ seed: options.seed, scale: options.scale }).people);
+  const cursors = await peerPageCursors(peer);
+  log(
+    `peer: ${workload.cold.length} cold and ${workload.warm.length} warm people, ${cursors.length} pages; scoring its joins`,
+  );
+  const correctness = await scorePeer(peer, workload, cursors, options.connections);
+  log(`peer correctness: screen pop ${correctness.screenPop.share}, pages ${correctness.pages.share}`);
+  const ctx = { peer, siloUrls, durationS: options.durationS, connections: options.connections };
+  const peerRows = [
+    rows.add(await peerScreenPopCold(ctx, workload.cold)),
+    rows.add(await peerScreenPopWarm(ctx, workload.warm)),
+    rows.add(await peerPageOf100(ctx, cursors)),
+  ];
+  const vmHwmMb = await readRssMb(peer.pid, 'VmHWM');
+  await peer.stop();
+  return {
+    status: 'ok',
+    note:
+      'Hive Gateway (one process, `--fork 1`, NODE_ENV=production, on loopback, unpinned as the hub is) on a supergraph ' +
+      "composed by `mesh-compose` at bench time from the running silos' own `/openapi.json`, after two rewrites: " +
+      'OpenAPI 3.1\'s `type: [X, "null"]` as 3.0\'s `nullable: true` (Mesh makes the former non-null, so every null would ' +
+      'blank its record with an error), and only the department routes with their 2xx answers (so a silo error is a GraphQL ' +
+      'error, not a union member). The batch POSTs are exposed as queries (`selectQueryOrMutationField`). Same silos, same ' +
+      'run, after the hubs stopped. It has no identity resolution: a customer is an accounting account, joined to the other ' +
+      "departments by the links below. People screen-popped are the ground truth's people every department knows, by their " +
+      'own phone; no response cache is configured.',
+    versions: peerVersions(PEER_DIR),
+    composeMs: peer.composeMs,
+    links: PEER_LINKS,
+    rows: peerRows,
+    correctness,
+    vmHwmMb: vmHwmMb === null ? null : Number(vmHwmMb.toFixed(1)),
+  };
+}
+
 async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Promise<BenchResults> {
+  const peerSkipped = await preparePeer(options);
+  if (peerSkipped) log(`the peer is skipped: ${peerSkipped}`);
   log(`starting the silos (${options.scale} customers, ${options.latencyMs} ms + up to ${options.jitterMs} ms)`);
   const silos = await startSilosProcess(ENTRY_ROOT, { ...options, names: SILO_NAMES });
   started.push(silos);
@@ -180,6 +274,12 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   rows.add(naiveName(await pageOf100(naiveCtx, naiveWorkload.pageCursors, 'Naive')));
   const naiveVmHwmMb = await readRssMb(naive.pid, 'VmHWM');
   await naive.stop();
+  // The peer's failure is the peer's result, never the end of the hub's.
+  const peer = peerSkipped
+    ? skippedPeer(peerSkipped)
+    : await runPeer(options, silos.urls, started, rows).catch((error: unknown) =>
+        skippedPeer(`failed during its run: ${(error as Error).message}`),
+      );
   await silos.stop();
 
   const ratios = computeRatios(rows.get);
@@ -200,6 +300,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
       durationS: options.durationS,
       connections: options.connections,
       quick: options.quick,
+      peer: options.peer,
     },
     hub: {
       store: process.env.MONGODB_URI
@@ -214,6 +315,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     ratios,
     targets: judgeTargets(rows.get, ratios),
     profiles,
+    peer,
     notes: [
       `Three processes share the ${machine.cpus} cores: the silos, the hub under test and this load generator. The embedded store runs in a worker thread of the hub process, so the hub's CPU time and RSS include both ends of every store round trip (with a real MongoDB the server's half would be elsewhere), though the server's half no longer shares the gateway's event loop.`,
       'peakRssMb is the largest VmRSS sample (every 100 ms) of the hub process during the scenario; the kernel peak (VmHWM) cannot be reset between scenarios, so it is given once per hub.',

@@ -8,7 +8,27 @@ export const TARGETS = {
   warmVsCeilingMin: 0.5,
   /** CSV export of 100,000 customers under this peak RSS, MB. */
   csvExportPeakMb: 300,
+  /**
+   * Hub throughput at least this multiple of the peer's (Hive Gateway + Mesh), per scenario: the
+   * hub must not be slower than what an evaluator would pick instead. This comparison's own bar.
+   */
+  vsPeerRpsMin: 1,
 } as const;
+
+/** The hub's scenario each peer row is compared with (hub id -> peer id). */
+export const PEER_COUNTERPARTS = {
+  screenPopCold: 'peerScreenPopCold',
+  screenPopWarm: 'peerScreenPopWarm',
+  // The warm screen pop executed past the hub's response cache, against the peer's (which has none).
+  screenPopWarmExecuted: 'peerScreenPopWarm',
+  pageOf100: 'peerPageOf100',
+} as const;
+
+/** Hub over peer for one scenario: above 1 the hub answers more per second; below 1 it spends less CPU. */
+export interface VsPeer {
+  rps: number | null;
+  cpuPerOp: number | null;
+}
 
 /** One target, judged. `met` is null when it could not be measured in this run. */
 export interface TargetResult {
@@ -31,6 +51,8 @@ export interface Ratios {
   naiveVsBatchedPageUpstream: number | null;
   /** Naive graph over batched hub, page of 100: p50 latency. */
   naiveVsBatchedPageP50: number | null;
+  /** Hub over peer, per hub scenario (req/s and CPU per op); null ratios when the peer did not run. */
+  vsPeer: Record<keyof typeof PEER_COUNTERPARTS, VsPeer>;
   targets: {
     coldVsFloor: { max: number; met: boolean | null };
     warmVsCeiling: { min: number; met: boolean | null };
@@ -53,6 +75,15 @@ export function computeRatios(row: RowLookup): Ratios {
     coldVsFloorUnloaded: ratio(row('screenPopColdUnloaded')?.p50Ms, row('floorUnloaded')?.p50Ms),
     naiveVsBatchedPageUpstream: ratio(row('pageOf100Naive')?.upstreamPerOp, row('pageOf100')?.upstreamPerOp),
     naiveVsBatchedPageP50: ratio(row('pageOf100Naive')?.p50Ms, row('pageOf100')?.p50Ms),
+    vsPeer: Object.fromEntries(
+      Object.entries(PEER_COUNTERPARTS).map(([hubId, peerId]) => [
+        hubId,
+        {
+          rps: ratio(row(hubId)?.rps, row(peerId)?.rps),
+          cpuPerOp: ratio(row(hubId)?.hubCpuMsPerOp, row(peerId)?.hubCpuMsPerOp),
+        },
+      ]),
+    ) as Ratios['vsPeer'],
     targets: {
       coldVsFloor: {
         max: TARGETS.coldVsFloorMax,
@@ -142,6 +173,22 @@ export function judgeTargets(row: RowLookup, ratios: Ratios): TargetResult[] {
         ? `${Math.round((1 - wvc / TARGETS.warmVsCeilingMin) * 100)}% short: needs ${Math.ceil(TARGETS.warmVsCeilingMin * ceilingRow!.rps! - warm!.rps!)} rps more`
         : null,
   });
+
+  for (const hubId of ['screenPopCold', 'screenPopWarm', 'pageOf100'] as const) {
+    const hubRow = row(hubId);
+    const peerRow = row(PEER_COUNTERPARTS[hubId]);
+    const vs = ratios.vsPeer[hubId].rps;
+    results.push({
+      id: `${hubId}VsPeer`,
+      description: `${hubRow?.name ?? hubId}: hub req/s at least ${TARGETS.vsPeerRpsMin}x the peer's (Hive Gateway + Mesh)`,
+      measured: vs === null ? 'not measured (the peer did not run)' : `${vs}x (${hubRow?.rps} vs ${peerRow?.rps} rps)`,
+      met: vs === null ? null : vs >= TARGETS.vsPeerRpsMin,
+      missedBy:
+        vs !== null && vs < TARGETS.vsPeerRpsMin
+          ? `${Math.round((1 - vs / TARGETS.vsPeerRpsMin) * 100)}% short of the peer's ${peerRow?.rps} rps`
+          : null,
+    });
+  }
 
   const csv = row('csvExport');
   results.push({

@@ -12,7 +12,18 @@ describe('parseBenchOptions', () => {
       connections: 10,
       quick: false,
       outDir: '/repo/bench',
+      peer: 'auto',
     });
+  });
+
+  it('takes --peer and --no-peer, but not both', () => {
+    expect(parseBenchOptions(['--peer'], '/repo/bench')).toEqual(expect.objectContaining({ peer: 'on' }));
+    expect(parseBenchOptions(['--quick', '--no-peer'], '/repo/bench')).toEqual(
+      expect.objectContaining({ peer: 'off' }),
+    );
+    expect(() => parseBenchOptions(['--peer', '--no-peer'], '/repo/bench')).toThrow(
+      new UsageError('--peer and --no-peer cannot both be given'),
+    );
   });
 
   it('makes --quick small and writes it to a temp dir, never the committed results', () => {

@@ -52,6 +52,7 @@ describe('npm run bench -- --quick', () => {
     options: Record<string, unknown>;
     scenarios: Row[];
     baselines: Row[];
+    peer: { status: 'ok' | 'skipped'; note: string; rows: Row[]; correctness: { pages: { share: unknown } } | null };
     ratios: {
       coldVsFloor: unknown;
       warmVsCeiling: unknown;
@@ -124,6 +125,15 @@ describe('npm run bench -- --quick', () => {
     expect(page.connectorsTouched).toBe(4);
     expect(page.upstreamPerOp).toBe(4);
     expect(naive.upstreamPerOp as number).toBeGreaterThan(10 * (page.upstreamPerOp as number));
+  });
+
+  // The peer runs in --quick only when bench/peer/ is installed: the suite never downloads it.
+  it('reports the peer, measured and scored, or skipped with the reason', () => {
+    expect(results.peer.note).toEqual(expect.any(String));
+    if (results.peer.status === 'skipped') return;
+    expect(results.peer.rows.map((r) => r.id)).toEqual(['peerScreenPopCold', 'peerScreenPopWarm', 'peerPageOf100']);
+    for (const row of results.peer.rows) expect([row.id, typeof row.rps]).toEqual([row.id, 'number']);
+    expect(results.peer.correctness?.pages.share).toEqual(expect.any(Number));
   });
 
   it('refuses a bad flag with one line and exit status 2', async () => {
