@@ -4,32 +4,30 @@ import type { SwitchboardConfig } from '../config';
 import type { Connector, ConnectorFactory } from '../connectors/kit';
 import type { ConnectorRuntime } from './runtime';
 import type { ReloadReport } from '../schema/hub';
-import { syncIdentities, type SyncProgress, type SyncReport } from '../schema/identity';
-import { buildSnapshots, type SnapshotProgress, type SnapshotReport } from '../schema/snapshot';
+import type { SyncProgress, SyncReport } from '../schema/identity';
+import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
 import { openStore, withDeadline, type StoreConnection } from '../store';
 import { prepareRepositories } from './repositories';
 import { consoleLogger, type HubLogger } from './logger';
-import { HubMetrics } from './metrics';
+import { HubMetrics, registerMetricsRoute } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
 import { ApolloServerPluginPartialStatus } from './plugins/partial-status';
 import { ApolloServerPluginIntrospectionByRole } from './plugins/introspection-by-role';
 import { ApolloServerPluginResponseCache } from './plugins/response-cache';
 import { createGatewayServer, GRAPHQL_PATH } from './server';
-import { createSnapshotRunner } from './snapshot-schedule';
 import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
 import { NoticeLedger } from '../store/notice-ledger.repository';
-import { CUSTOMER_MAP_LEASE, StoreLease } from '../store/lease';
 import { createAdminToken, registerAdminRoutes, type FullSync } from './admin';
-import { mayReadMetrics, prepareAuthentication } from './auth/setup';
+import { prepareAuthentication } from './auth/setup';
 import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
-import { principalOf } from './auth/hook';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
-import { decideIdentitySync, describeSync, identityAfterReload } from './identity-on-start';
+import { describeSync, identityAfterReload, syncAtStart } from './identity-on-start';
 import { registerHealthRoutes } from './health';
 import type { TrustedDocuments } from './trusted-documents';
 import { buildGeneration, type Generation } from './generation';
 import { createSchemaSwap, type SchemaSwap } from './schema-swap';
 import { createReloader, type Reloader } from './reload';
+import { createMapWork } from './map-work';
 
 /** A running hub. */
 export interface Hub {
@@ -151,91 +149,36 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const swap: SchemaSwap<Generation> = createSchemaSwap(await build(config, 1));
     const connectorsNow = () => swap.current.connectors;
 
-    // Identity syncs and snapshot runs rebuild the same customer map: in this hub they take turns
-    // (one chain, and a second sync caller joins the one under way), and across processes the
-    // store lease keeps a second hub or `npm run sync` out. Anything that may change what a
-    // query answers clears the response cache. Each reads the connectors served when it begins.
-    const mapLease = new StoreLease(store.db, CUSTOMER_MAP_LEASE, 10 * 60_000, undefined, store.deadlines.batchMs);
-    let mapWork: Promise<unknown> = Promise.resolve();
-    const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-      const run = mapWork.then(work, work);
-      mapWork = run.catch(() => undefined);
-      return run;
-    };
-    // Bumped by each sync that commits a map: a snapshot run records the version it reads, so a
-    // sync's follow-up never joins a run that began on the map before it.
-    let mapVersion = 0;
-    let syncing: Promise<SyncReport> | null = null;
-    const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
-      (syncing ??= exclusive(async () => {
-        const report = await syncIdentities({
-          connectors: connectorsNow(),
-          repository,
-          defaultCountry: config.identity.defaultCountry,
-          pageSize: config.identity.pageSize,
-          onProgress,
-          lease: mapLease,
-        });
-        mapVersion += 1;
-        return report;
-      }).finally(() => {
-        syncing = null;
-        responses.clear();
-      }));
+    const mapWork = createMapWork({
+      config,
+      store,
+      repository,
+      snapshots,
+      connectors: connectorsNow,
+      now: runtime.now,
+      logger,
+      changed: () => responses.clear(),
+    });
+    const sync = mapWork.sync;
 
-    const decision = await decideIdentitySync(config.identity.syncOnStart, connectorsNow(), repository, logger);
-    let snapshotsOfAnotherWorld = false;
-    if (decision.sync) {
-      try {
-        logger.info(describeSync(await sync()));
-        if (decision.otherWorld) {
-          // Figures of another world's customers must not answer filters: until a new run has
-          // finished, filtered lists say SNAPSHOT_UNAVAILABLE rather than serve them.
-          await snapshots.discard();
-          snapshotsOfAnotherWorld = true;
-        }
-      } catch (error) {
-        // Serving an empty or older identity map beats not serving: look-ups answer null until a sync succeeds.
-        logger.warn(
-          `${(error as Error).message}. Serving the identity map as it is; run \`npm run sync\` once the system is back.`,
-        );
-      }
-    }
+    const { snapshotsOfAnotherWorld } = await syncAtStart(config.identity.syncOnStart, {
+      connectors: connectorsNow(),
+      repository,
+      snapshots,
+      sync,
+      logger,
+    });
 
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
     if (adminToken) undo.push(() => adminToken.remove());
     const snapshotState = await snapshots.readState();
-    const snapshotRunner = createSnapshotRunner({
-      run: ({ onProgress, shouldStop, started }) =>
-        exclusive(() => {
-          started();
-          return buildSnapshots({
-            connectors: connectorsNow(),
-            identities: repository,
-            snapshots,
-            batchSize: config.snapshot.batchSize,
-            onProgress,
-            shouldStop,
-            now: runtime.now,
-            lease: mapLease,
-          });
-        }).finally(() => responses.clear()),
-      mapVersion: () => mapVersion,
-      intervalMinutes: config.snapshot.intervalMinutes,
-      // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
-      // After a re-sync into another world the old snapshot is gone: build one now, whatever the schedule.
-      runAtStart: snapshotsOfAnotherWorld || (config.snapshot.intervalMinutes !== null && !snapshotState?.finishedAt),
-      logger,
-    });
+    // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
+    // After a re-sync into another world the old snapshot is gone: build one now, whatever the schedule.
+    const snapshotRunner = mapWork.startSnapshots(
+      snapshotsOfAnotherWorld || (config.snapshot.intervalMinutes !== null && !snapshotState?.finishedAt),
+    );
     undo.push(() => snapshotRunner.stop());
-    // A run under way when the sync began read the old map: its report is not this sync's.
-    const fullSync: FullSync = async (progress) => {
-      const identity = await sync((p) => progress({ event: 'identity', ...p }));
-      const snapshots = await snapshotRunner.run((p) => progress({ event: 'snapshots', ...p }), {
-        readsMapVersion: mapVersion,
-      });
-      return { identity, snapshots };
-    };
+    const { fullSync } = mapWork;
     // What a reload starts in the background (a sync for a new connector): close waits for it.
     const background = new Set<Promise<void>>();
     const hubReloader = createReloader({
@@ -301,18 +244,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       ],
       routes: [
         (server) => registerHealthRoutes(server, () => swap.current.readiness),
-        (server) => {
-          server.get('/metrics', async (request, reply) => {
-            if (!mayReadMetrics(principalOf(request))) {
-              return reply.code(403).send({
-                errors: [
-                  { message: 'Metrics are for the admin and integrator roles', extensions: { code: 'FORBIDDEN' } },
-                ],
-              });
-            }
-            return reply.type(metrics.contentType).send(await metrics.render());
-          });
-        },
+        (server) => registerMetricsRoute(server, metrics),
         // Change notices find their connector when they arrive: fastify adds no route after listen.
         (server) =>
           registerWebhooks(

@@ -86,3 +86,34 @@ export async function identityAfterReload(
   logger.warn(sentence);
   return sentence;
 }
+
+/**
+ * Start-up's identity work: decides (see `decideIdentitySync`) and, when asked, syncs. A map of
+ * another world also drops the old snapshots, so that filters say SNAPSHOT_UNAVAILABLE rather
+ * than answer with another world's figures until a new run has finished. A sync that fails is a
+ * warning: serving an empty or older map beats not serving (look-ups answer null until it works).
+ */
+export async function syncAtStart(
+  syncOnStart: SwitchboardConfig['identity']['syncOnStart'],
+  deps: {
+    connectors: readonly Connector[];
+    repository: IdentityRepository;
+    snapshots: { discard(): Promise<unknown> };
+    sync: () => Promise<SyncReport>;
+    logger: HubLogger;
+  },
+): Promise<{ snapshotsOfAnotherWorld: boolean }> {
+  const decision = await decideIdentitySync(syncOnStart, deps.connectors, deps.repository, deps.logger);
+  if (!decision.sync) return { snapshotsOfAnotherWorld: false };
+  try {
+    deps.logger.info(describeSync(await deps.sync()));
+    if (!decision.otherWorld) return { snapshotsOfAnotherWorld: false };
+    await deps.snapshots.discard();
+    return { snapshotsOfAnotherWorld: true };
+  } catch (error) {
+    deps.logger.warn(
+      `${(error as Error).message}. Serving the identity map as it is; run \`npm run sync\` once the system is back.`,
+    );
+    return { snapshotsOfAnotherWorld: false };
+  }
+}

@@ -1,4 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from './auth/hook';
+import { mayReadMetrics } from './auth/setup';
 import type { ConnectorMetrics, UpstreamOutcome } from './runtime';
 
 /**
@@ -108,4 +111,16 @@ export class HubMetrics implements ConnectorMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+/** `GET /metrics` (Prometheus text), for the admin and integrator roles only. */
+export function registerMetricsRoute(app: FastifyInstance, metrics: HubMetrics): void {
+  app.get('/metrics', async (request, reply) => {
+    if (!mayReadMetrics(principalOf(request))) {
+      return reply.code(403).send({
+        errors: [{ message: 'Metrics are for the admin and integrator roles', extensions: { code: 'FORBIDDEN' } }],
+      });
+    }
+    return reply.type(metrics.contentType).send(await metrics.render());
+  });
 }
