@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandUsageError, parseFlags, type CommandIo } from './command-args';
 import { runConnectorCheck } from './connector-check-command';
-import { scaffoldFiles } from './connector-scaffold';
+import { declarationContractTest, scaffoldFiles } from './connector-scaffold';
 import { runConnectorImport as importOpenApiCommand } from '../connectors/declarative';
 
 export type { CommandIo } from './command-args';
@@ -71,6 +71,9 @@ async function runNew(argv: readonly string[], io: CommandIo): Promise<number> {
     mkdirSync(path.dirname(file), { recursive: true });
     const status = await runConnectorImport([openapi, '--name', name, '--out', file], io);
     if (status === 0) {
+      const test = declarationContractTest(name, importPath(path.dirname(file), kitFolder()));
+      writeFileSync(path.join(path.dirname(file), test.name), test.text);
+      io.out(`Wrote ${path.relative(process.cwd(), path.join(path.dirname(file), test.name))}`);
       io.out('');
       io.out(`Next: review ${path.relative(process.cwd(), file)} (descriptions, figures, example), then`);
       io.out(

@@ -70,6 +70,10 @@ describe('switchboard connector new', () => {
       // The importer picked the system's batch read and its directory from the document.
       expect(yaml).toContain('path: /subscribers/batch');
       expect(io.out_.join('\n')).toContain('"from": "./test/');
+      // With its contract test, which loads the declaration as the hub does.
+      const contract = readFileSync(path.join(out, 'shop', 'shop.contract.test.ts'), 'utf8');
+      expect(contract).toContain("loadConnectorDeclaration(path.join(__dirname, 'shop.yaml'))");
+      expect(contract).toContain("from '../../../connectors/declarative'");
 
       const printed = capture();
       await expect(runConnectorCommand(['import', openapi, '--name', 'mailer'], printed)).resolves.toBe(0);
