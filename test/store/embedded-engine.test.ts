@@ -40,6 +40,29 @@ describe('the embedded server engine', () => {
     expect((await db.admin().buildInfo()).version).toBe('7.0.0');
   });
 
+  it("answers the driver's countDocuments as a count: exact, and an unfiltered one examines no document", async () => {
+    const c = coll('counted');
+    await c.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: i, v: i })));
+    await c.createIndex({ v: 1 });
+    expect(await c.countDocuments({})).toBe(40);
+    // Written by hand: v from 10 to 39 is 30 documents; skip 5 and limit 10 leave 10.
+    expect(await c.countDocuments({ v: { $gte: 10 } })).toBe(30);
+    expect(await c.countDocuments({ v: { $gte: 10 } }, { skip: 5, limit: 10 })).toBe(10);
+    expect(await c.countDocuments({ v: { $gte: 100 } })).toBe(0);
+    expect(await coll('never-written').countDocuments({})).toBe(0);
+    // The pipeline countDocuments sends: the table count reads no document.
+    const pipeline = [{ $match: {} }, { $group: { _id: 1, n: { $sum: 1 } } }];
+    expect(await examined(c.aggregate(pipeline))).toBe(0);
+    // A filtered count reads only the documents its index range selects.
+    expect(await examined(c.aggregate([{ $match: { v: { $gte: 35 } } }, { $group: { _id: 1, n: { $sum: 1 } } }]))).toBe(
+      5,
+    );
+    // Any other $group still runs as a pipeline.
+    expect(await c.aggregate([{ $group: { _id: null, total: { $sum: '$v' } } }]).toArray()).toEqual([
+      { _id: null, total: 780 },
+    ]);
+  });
+
   it('answers transactions with IllegalOperation, as a standalone MongoDB does', async () => {
     const session = client.startSession();
     try {

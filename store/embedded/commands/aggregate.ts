@@ -7,6 +7,7 @@ import { badValue, CommandError } from '../errors';
 import { type ExecStats, findDocs, type FindSpec, mingoOptions, newStats, parseSort } from '../query';
 import { describeType, docOption, type Doc, isPlainObject, toNumber } from '../values';
 import { collectionArg, type CommandContext, type CommandHandler, cursorBatchSize, cursorReply } from './context';
+import { countDocuments } from './read';
 
 /** Stages that write or inspect the server; mingo would run them against nothing. */
 const UNSUPPORTED_STAGES = [
@@ -56,6 +57,22 @@ export function pipelineArg(cmd: Doc): Doc[] {
   return pipeline;
 }
 
+/**
+ * The pipeline the official driver's `countDocuments(filter, { skip, limit })` sends:
+ * `[{ $match }, { $skip }?, { $limit }?, { $group: { _id: 1, n: { $sum: 1 } } }]`. Answered as a
+ * count, so an unfiltered count is a table count and a filtered one decodes no document beyond
+ * those the query reads (mingo's $group would decode and hold every one).
+ */
+function countDocumentsShape(pipeline: Doc[]): { query: Doc; skip?: number; limit?: number } | null {
+  const last = pipeline.at(-1)?.$group;
+  if (!isPlainObject(last) || Object.keys(last).length !== 2 || last._id !== 1) return null;
+  const sum = (last.n as Doc | undefined)?.$sum;
+  if (!isPlainObject(last.n) || Object.keys(last.n).length !== 1 || sum !== 1) return null;
+  const { spec, rest } = pushdown(pipeline.slice(0, -1));
+  if (rest.length > 0 || spec.sort) return null;
+  return { query: spec.filter ?? {}, skip: spec.skip, limit: spec.limit };
+}
+
 /** Runs a pipeline on a collection (or, for `aggregate: 1`, on nothing) and returns all results. */
 export function runPipeline(
   ctx: CommandContext,
@@ -64,6 +81,12 @@ export function runPipeline(
   cmd: Doc,
   stats: ExecStats,
 ): Doc[] {
+  const counting = collection === null ? null : countDocumentsShape(pipeline);
+  if (collection !== null && counting) {
+    const n = countDocuments(counting, ctx, collection, stats);
+    // As MongoDB's $group over no input: no document at all (the driver then says 0).
+    return n === 0 ? [] : [{ _id: 1, n }];
+  }
   const { spec, rest } = collection === null ? { spec: null, rest: pipeline } : pushdown(pipeline);
   const options = { collation: docOption(cmd, 'collation'), variables: docOption(cmd, 'let') };
   const coll = collection === null ? undefined : ctx.engine.catalog.get(ctx.db, collection);

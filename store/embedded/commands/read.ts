@@ -50,7 +50,7 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 };
 
 /** Counts matching documents; an unfiltered count of a collection without TTL is a table count. */
-export function countDocuments(cmd: Doc, ctx: CommandContext, name: string): number {
+export function countDocuments(cmd: Doc, ctx: CommandContext, name: string, stats = newStats()): number {
   const coll = ctx.engine.catalog.get(ctx.db, name);
   if (!coll) return 0;
   const spec = findSpec(cmd, 'query');
@@ -58,7 +58,7 @@ export function countDocuments(cmd: Doc, ctx: CommandContext, name: string): num
   const hasTtl = coll.indexes.some((i) => i.expireAfterSeconds !== undefined);
   if (plain && !hasTtl) return ctx.engine.store.count(coll);
   let n = 0;
-  const matches = findStored(ctx.engine.sql, coll, { ...spec, sort: null, expected: 1000 }, newStats());
+  const matches = findStored(ctx.engine.sql, coll, { ...spec, sort: null, expected: 1000 }, stats);
   while (!matches.next().done) n++;
   return n;
 }
