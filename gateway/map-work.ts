@@ -49,23 +49,34 @@ export function createMapWork(deps: MapWorkDeps): MapWork {
   // Bumped by each sync that commits a map: a snapshot run records the version it reads, so a
   // sync's follow-up never joins a run that began on the map before it.
   let mapVersion = 0;
-  let syncing: Promise<SyncReport> | null = null;
-  const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> =>
-    (syncing ??= exclusive(async () => {
-      const report = await syncIdentities({
-        connectors: deps.connectors(),
-        repository,
-        defaultCountry: config.identity.defaultCountry,
-        pageSize: config.identity.pageSize,
-        onProgress,
-        lease,
-      });
-      mapVersion += 1;
-      return report;
-    }).finally(() => {
-      syncing = null;
-      deps.changed();
-    }));
+  // The sync waiting or under way, and the connectors it reads. A caller joins it only when it
+  // reads the connectors served now: after a reload added a department, a sync that read the
+  // previous set would never link it, so a new one is queued behind it instead.
+  let syncing: { connectors: readonly Connector[]; report: Promise<SyncReport> } | null = null;
+  const sync = (onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> => {
+    const connectors = deps.connectors();
+    if (syncing && syncing.connectors === connectors) return syncing.report;
+    const entry: { connectors: readonly Connector[]; report: Promise<SyncReport> } = {
+      connectors,
+      report: exclusive(async () => {
+        const report = await syncIdentities({
+          connectors,
+          repository,
+          defaultCountry: config.identity.defaultCountry,
+          pageSize: config.identity.pageSize,
+          onProgress,
+          lease,
+        });
+        mapVersion += 1;
+        return report;
+      }).finally(() => {
+        if (syncing === entry) syncing = null;
+        deps.changed();
+      }),
+    };
+    syncing = entry;
+    return entry.report;
+  };
 
   let runner: SnapshotRunner | null = null;
   const startSnapshots = (runAtStart: boolean): SnapshotRunner =>
