@@ -170,13 +170,18 @@ export function create${Name}Transport({ config }: Context): ConnectorTransport<
     },
     async *directory(pageSize) {
       let cursor: string | null = null;
+      // A cursor seen twice would walk for ever, holding the identity sync: stop, saying so.
+      const given = new Set<string>();
       do {
         const params: Record<string, string | number> =
           cursor === null ? { limit: pageSize } : { limit: pageSize, cursor };
         const page = await client.get(RECORDS, pageAnswer, params);
         yield page.results.map(directoryEntryOf);
-        // An empty page ends the walk even if the system offers another cursor: never loop forever.
+        // An empty page ends the walk even if the system offers another cursor.
         cursor = page.results.length > 0 ? page.nextCursor : null;
+        if (cursor !== null && given.has(cursor))
+          throw new Error(\`The ${name} system's directory gave the cursor \${cursor} twice\`);
+        if (cursor !== null) given.add(cursor);
       } while (cursor !== null);
     },
     health: () => client.health(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { upstreamUnavailable } from '../../schema/errors';
 import type { ConnectorConfig } from '../../config';
 import { createSiloClient, type ConnectorTransport, type DirectoryEntry, type SiloClient } from '../kit';
 import type { RestConnectorDeclaration } from './declaration.schema';
@@ -85,6 +86,12 @@ async function* walkDirectory(
   let cursor: string | null = null;
   let position = paging.style === 'page' ? paging.first : 0;
   let seen = 0;
+  // A system that pages forever (the same cursor again, or pages of customers already listed)
+  // must not hold the identity sync, and its lease, for ever: the walk stops with an error.
+  const cursors = new Set<string>();
+  const listed = new Set<string>();
+  const looping = (what: string) =>
+    upstreamUnavailable(declaration.name, `its directory ${what}, so the walk was stopped`);
   for (;;) {
     const params: Record<string, string | number> = { [paging.size]: pageSize };
     if (paging.style === 'cursor' && cursor !== null) params[paging.cursor] = cursor;
@@ -92,13 +99,19 @@ async function* walkDirectory(
     if (paging.style === 'offset') params[paging.offset] = position;
     const answer = await client.get(path, schema, params);
     const page = at(answer, records) as unknown[];
-    yield page.map((item) => toEntry(declaration, item));
+    const entries = page.map((item) => toEntry(declaration, item));
+    const fresh = entries.filter((entry) => !listed.has(entry.key));
+    if (entries.length > 0 && fresh.length === 0) throw looping('answered a page of customers it had already listed');
+    for (const entry of fresh) listed.add(entry.key);
+    yield entries;
     seen += page.length;
-    // An empty page ends the walk whatever the paging says: never loop forever.
+    // An empty page ends the walk whatever the paging says.
     if (page.length === 0) return;
     if (paging.style === 'cursor') {
       cursor = (at(answer, paging.next) as string | null | undefined) ?? null;
       if (cursor === null) return;
+      if (cursors.has(cursor)) throw looping('gave a cursor it had given before');
+      cursors.add(cursor);
     } else {
       if (seen >= (at(answer, paging.total) as number)) return;
       position = paging.style === 'page' ? position + 1 : position + page.length;

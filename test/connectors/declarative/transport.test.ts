@@ -95,7 +95,7 @@ function declaration(
 describe('a declared transport', () => {
   let system: Awaited<ReturnType<typeof fakeSystem>>;
   let broken = false;
-  let connector: (d: ReturnType<typeof declaration>) => Connector;
+  let connector: (d: ReturnType<typeof declaration>, url?: string) => Connector;
   beforeAll(async () => {
     system = await fakeSystem(({ url, body }) => {
       const query = new URL(url, 'http://x').searchParams;
@@ -109,9 +109,9 @@ describe('a declared transport', () => {
       const from = Number(query.get('offset') ?? (Number(query.get('page') ?? 1) - 1) * Number(query.get('size')));
       return { data: { items: PEOPLE.slice(from, from + Number(query.get('size'))), total: PEOPLE.length } };
     });
-    connector = (d) =>
+    connector = (d, url = system.url) =>
       declaredConnector(d).create(
-        connectorConfigSchema.parse({ url: system.url, credentials: { apiKey: { env: 'LEDGER_KEY' } } }),
+        connectorConfigSchema.parse({ url, credentials: { apiKey: { env: 'LEDGER_KEY' } } }),
         { ...bareRuntime(), env: { LEDGER_KEY: 'k-123' } },
       );
   });
@@ -215,5 +215,31 @@ describe('a declared transport', () => {
       entries.push(...page);
     expect(entries.map((entry) => entry.emails)).toEqual([[' Ada@Example.com'], ['alan@example.com'], []]);
     expect(system.seen.map((one) => one.url)).toEqual(['/people?size=2&offset=0', '/people?size=2&offset=2']);
+  });
+
+  it('stops a directory that pages forever with UPSTREAM_UNAVAILABLE, after a bounded number of requests', async () => {
+    const cursorPaging = { style: 'cursor', cursor: 'after', next: 'data.next', size: 'size' } as const;
+    // A system that gives the same cursor again, and one that lists the same customers on every page.
+    for (const [answer, message] of [
+      [
+        (one: Seen) => ({ data: { items: [PEOPLE[one.url.includes('after') ? 1 : 0]], next: 'same-cursor' } }),
+        'The ledger system is unavailable: its directory gave a cursor it had given before, so the walk was stopped',
+      ],
+      [
+        (one: Seen) => ({ data: { items: [PEOPLE[0]], next: `c${one.url.length}` } }),
+        'The ledger system is unavailable: its directory answered a page of customers it had already listed, so the walk was stopped',
+      ],
+    ] as const) {
+      const looping = await fakeSystem(answer);
+      try {
+        const walk = async () => {
+          for await (const page of connector(declaration(byPost, cursorPaging), looping.url).directory(1)) void page;
+        };
+        await expect(walk()).rejects.toMatchObject({ message, extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+        expect(looping.seen.length).toBeLessThanOrEqual(3);
+      } finally {
+        await new Promise<void>((resolve) => looping.server.close(() => resolve()));
+      }
+    }
   });
 });
