@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { declarationToYaml, importOpenApi, OpenApiImportError } from './openapi/import';
 
 /** Where the command writes: the hub CLI passes the process's streams; tests pass buffers. */
@@ -11,6 +12,19 @@ export interface ImportCommandIo {
 
 const USAGE =
   'Usage: switchboard connector import <openapi-url-or-file> --name <name> [--batch <operationId>] [--directory <operationId>] [--out <file>]';
+
+/** Writes the declaration to `file`, creating its folder; a file system refusal is one sentence. */
+function writeDeclaration(file: string, text: string, io: ImportCommandIo): void {
+  try {
+    if (io.writeFile) io.writeFile(file, text);
+    else {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+  } catch (error) {
+    throw new OpenApiImportError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? 'it failed'}`);
+  }
+}
 
 /** A usage problem: exit status 2, with the usage line. */
 class UsageError extends Error {
@@ -83,7 +97,7 @@ export async function runConnectorImport(argv: readonly string[], io: ImportComm
       directoryOperation: args.directory,
     });
     const yaml = declarationToYaml(declaration, warnings, args.source);
-    if (args.out) (io.writeFile ?? ((file, text) => writeFileSync(file, text)))(args.out, yaml);
+    if (args.out) writeDeclaration(args.out, yaml, io);
     else io.stdout(yaml);
     io.stderr(
       `${args.out ? `Wrote ${args.out}. ` : ''}Review ${warnings.length} item${warnings.length === 1 ? '' : 's'} before use:\n${warnings.map((w) => `  - ${w}\n`).join('')}`,

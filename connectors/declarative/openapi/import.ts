@@ -12,10 +12,9 @@ import {
 } from './operations';
 import { mapRecordSchema } from './schema-map';
 
-/** Thrown when a document cannot be imported as it is; the message says what to do. */
-export class OpenApiImportError extends Error {
-  override readonly name = 'OpenApiImportError';
-}
+import { OpenApiImportError } from './import-error';
+
+export { OpenApiImportError };
 
 /** What `importOpenApi` needs besides the document. */
 export interface ImportOpenApiOptions {
@@ -120,12 +119,27 @@ async function readDocument(documentOrUrl: string | object): Promise<string | ob
   }
   if (!response.ok) throw new OpenApiImportError(`Cannot fetch ${documentOrUrl}: it answered HTTP ${response.status}`);
   const text = await response.text();
+  if (text.length > MAX_DOCUMENT_CHARACTERS)
+    throw new OpenApiImportError(`${documentOrUrl} answered more than ${MAX_DOCUMENT_CHARACTERS} characters`);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as object;
+    parsed = JSON.parse(text);
   } catch {
-    return parseYaml(text) as object;
+    try {
+      parsed = parseYaml(text);
+    } catch {
+      parsed = undefined;
+    }
   }
+  // Anything but an object (a bare string, say) would be taken by the parser for a path or a URL
+  // of its own, so a system could make the importer read a local file.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new OpenApiImportError(`${documentOrUrl} answered something that is not an OpenAPI document`);
+  return parsed;
 }
+
+/** The largest OpenAPI document the importer reads from a URL (the demo systems' are a few kB). */
+const MAX_DOCUMENT_CHARACTERS = 10 * 1024 * 1024;
 
 /**
  * Reads an OpenAPI (3.0 or 3.1) document, validating and dereferencing it with

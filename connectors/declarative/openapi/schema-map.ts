@@ -1,5 +1,6 @@
 import { DESCRIBE_PLACEHOLDER, type RestConnectorDeclarationInput } from '../declaration.schema';
 import { camel, pascal, singular, typeOf, type JsonSchema } from './json-schema';
+import { OpenApiImportError } from './import-error';
 
 type Graph = RestConnectorDeclarationInput['graph'];
 type FieldInput = Graph['types'][string]['fields'][string];
@@ -51,7 +52,23 @@ export function mapRecordSchema(recordType: string, schema: JsonSchema, keyField
     return name;
   };
 
+  // The schemas being mapped, outermost first: a $ref cycle (a person's manager is a person)
+  // has no place in a declaration, whose types are trees.
+  const path: Array<{ schema: JsonSchema; typeName: string }> = [];
   const mapObject = (typeName: string, object: JsonSchema, atKey: boolean): void => {
+    const cycle = path.findIndex((step) => step.schema === object);
+    if (cycle >= 0)
+      throw new OpenApiImportError(
+        `The record schema refers to itself (${[...path.slice(cycle).map((step) => step.typeName), typeName].join(' -> ')}); declarations have no cycles: remove the field, or map it by hand`,
+      );
+    path.push({ schema: object, typeName });
+    try {
+      mapObjectFields(typeName, object, atKey);
+    } finally {
+      path.pop();
+    }
+  };
+  const mapObjectFields = (typeName: string, object: JsonSchema, atKey: boolean): void => {
     const at = `graph.types.${typeName}`;
     const fields: Record<string, FieldInput> = {};
     mapped.types[typeName] = { description: describe(`${at}.description`, object.description), fields };

@@ -1,4 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -278,5 +280,53 @@ describe('switchboard connector import', () => {
       stderr:
         'The document has several candidates for the directory (a list with paging); choose one with --directory (candidates: listPeople, listArchivedPeople)\n',
     });
+  });
+
+  it('creates the folder of --out when it is missing, as the integrator guide writes it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'import-'));
+    const file = path.join(dir, 'crm.json');
+    writeFileSync(file, JSON.stringify(CRM_30));
+    const out = path.join(dir, 'connectors', 'crm', 'crm.yaml');
+    const status = await runConnectorImport(
+      ['import', file, '--name', 'crm', '--directory', 'listPeople', '--out', out],
+      {
+        stdout: () => undefined,
+        stderr: () => undefined,
+      },
+    );
+    expect(status).toBe(0);
+    expect(parse(readFileSync(out, 'utf8'))).toMatchObject({ name: 'crm' });
+  });
+
+  it('refuses a record schema that refers to itself with a sentence, not a stack overflow', async () => {
+    const cyclic = structuredClone(CRM_30) as typeof CRM_30 & {
+      components: { schemas: { Person: { properties: Record<string, unknown> } } };
+    };
+    cyclic.components.schemas.Person.properties.manager = { $ref: '#/components/schemas/Person' };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'import-')), 'cyclic.json');
+    writeFileSync(file, JSON.stringify(cyclic));
+    const result = await run('import', file, '--name', 'crm', '--directory', 'listPeople');
+    expect(result).toMatchObject({
+      status: 1,
+      stderr:
+        'The record schema refers to itself (Person -> PersonManager); declarations have no cycles: remove the field, or map it by hand\n',
+    });
+  });
+
+  it('refuses an answer that is not an OpenAPI document, never reading a path the system names', async () => {
+    const secret = path.join(mkdtempSync(path.join(tmpdir(), 'import-')), 'secret.yaml');
+    writeFileSync(secret, 'openapi: 3.0.3\ninfo: { title: local, version: "1" }\npaths: {}\n');
+    const server = createServer((_request, response) => response.end(secret));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openapi.json`;
+      const result = await run('import', url, '--name', 'crm');
+      expect(result).toMatchObject({
+        status: 1,
+        stderr: `${url} answered something that is not an OpenAPI document\n`,
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
