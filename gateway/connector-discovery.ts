@@ -20,7 +20,8 @@ function isFactory(value: unknown): value is ConnectorFactory {
 
 /** The module a `from` names: a path (relative to the working directory) or a package. */
 function resolveModule(name: string, from: string): string {
-  if (from.startsWith('.') || path.isAbsolute(from)) return path.resolve(from);
+  // A folder that exists is that folder, written `./connectors/shop` or `connectors/shop`.
+  if (from.startsWith('.') || path.isAbsolute(from) || existsSync(path.resolve(from))) return path.resolve(from);
   try {
     return require.resolve(from, { paths: [process.cwd(), __dirname] });
   } catch {

@@ -114,6 +114,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       maxBytes: config.cache.responses.maxBytes,
       maxAgeSeconds: config.cache.responses.maxAgeSeconds,
       now: runtime.now,
+      // Asked per answer, once the swap below exists: an answer of a replaced graph is not kept.
+      isServing: (schema) => swap.current.schema === schema,
     });
     // The connectors' indexes are created with each generation of connectors, below.
     const repositories = await prepareRepositories(store, []);

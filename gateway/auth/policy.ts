@@ -75,6 +75,18 @@ export function loadAccessPolicy(
     rules.set(typeName, byField);
   }
 
+  // A type the policy does not name is denied to everyone, admin included: for a department just
+  // added that is a connector that answers FORBIDDEN everywhere, so it is said at start instead.
+  const unnamed = Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && !type.name.startsWith('__') && !rules.has(type.name))
+    .map((type) => type.name);
+  if (unnamed.length > 0)
+    throw problem(
+      file,
+      'types',
+      `names no rule for ${unnamed.join(', ')}, whose fields every role would then be refused: give each type its roles (an empty list denies it on purpose)`,
+    );
+
   const none: ReadonlySet<Role> = new Set();
   const rolesFor = (type: string, field: string): ReadonlySet<Role> => {
     const byField = rules.get(type);

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import ApolloResponseCache from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
@@ -18,6 +19,11 @@ export interface ResponseCacheOptions {
   maxAgeSeconds?: number;
   /** The clock freshness and expiry are judged by. Default the wall clock. */
   now?: () => Date;
+  /**
+   * Whether a request's schema is the one served now. An answer computed on a graph a reload has
+   * replaced is not kept, even when the reload's clear came before the request began. Default: yes.
+   */
+  isServing?: (schema: GraphQLSchema) => boolean;
 }
 
 /** The response cache's handle: the hub clears it whenever data may have changed. */
@@ -134,8 +140,10 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
     sessionId: async ({ contextValue }) => sessionOf(contextValue),
     // `Cache-Control: no-cache` asks for a fresh execution (whose answer is then kept).
     shouldReadFromCache: async ({ request }) => !/\bno-cache\b/i.test(request.http?.headers.get('cache-control') ?? ''),
-    shouldWriteToCache: async ({ contextValue }) =>
-      startedIn.get(contextValue) === generation && contextValue.freshness.stale.length === 0,
+    shouldWriteToCache: async ({ contextValue, schema }) =>
+      startedIn.get(contextValue) === generation &&
+      contextValue.freshness.stale.length === 0 &&
+      (options.isServing?.(schema) ?? true),
   });
 
   return {

@@ -30,6 +30,10 @@ describe('connector discovery', () => {
     expect(factory.exampleSelection).toBe('{ id }');
   });
 
+  it('takes a folder written without ./ for that folder, as declaration files are', () => {
+    expect(loadConnectorFactory('loyalty', 'test/fixtures/loyalty-connector', noDeclarations).name).toBe('loyalty');
+  });
+
   it('hands a declaration file to the declaration loader', () => {
     expect(() => loadConnectorFactory('loyalty', 'loyalty.yaml', noDeclarations)).toThrow(
       'no declarations here (loyalty.yaml)',

@@ -171,4 +171,18 @@ describe('the response cache plugin', () => {
       await s.stop();
     }
   });
+
+  it('keeps no answer computed on a schema that is no longer the one served (a reload replaced it)', async () => {
+    let serving = true;
+    const s = await serverWith({ isServing: () => serving });
+    try {
+      serving = false; // as if a reload had swapped the graph while this request ran on the old one
+      await s.run();
+      serving = true;
+      expect(await s.run()).toEqual({ value: 2, hit: false });
+      expect(await s.run()).toEqual({ value: 2, hit: true });
+    } finally {
+      await s.stop();
+    }
+  });
 });

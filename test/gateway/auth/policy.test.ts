@@ -57,6 +57,11 @@ types:
       /types\.Customer\.scroe: Customer has no field scroe/,
     ],
     ['a wrong shape', 'types: { Customer: { id: admin } }', /types\.Customer\.id: /],
+    [
+      'a type of the graph it does not name (a department just added, say)',
+      'types: { Query: { "*": [admin] } }',
+      /types: names no rule for Customer, whose fields every role would then be refused/,
+    ],
   ])('refuses %s at start-up, naming the file and the place in it', (_case, text, message) => {
     const file = policyFile(text);
     expect(() => loadAccessPolicy(file, schema)).toThrow(message);
