@@ -21,8 +21,8 @@ Commands:
           snapshots (resuming a run that did not finish)
   keys    create, list and revoke API keys: keys create --name N --roles a,b | keys list | keys revoke ID
   schema  write the stitched schema to schema/switchboard.graphql
-  connector  tools for writing connectors: connector new <name> [--out DIR] | connector check <name>
-          [--keys a,b,c] (see connector --help)
+  connector  tools for writing connectors: connector new <name> [--out DIR] [--from-openapi URL] |
+          connector import <openapi> --name N | connector check <name> [--keys a,b,c] (see connector --help)
 
 Configuration: defaults, then the JSON file in SWITCHBOARD_CONFIG, then environment variables
 (PORT, HOST, MONGODB_URI, <CONNECTOR>_URL, ...). See the README's config reference.

@@ -124,7 +124,9 @@ export async function createGatewayServer(
       ? expose
         ? `The request body is larger than ${limits.bodyBytes} bytes (limits.bodyBytes)`
         : 'The request body is too large.'
-      : 'The request body is not valid JSON';
+      : status === 415
+        ? 'Send the request as application/json (or a GET with the query in its URL)'
+        : 'The request body is not valid JSON';
     return reply
       .code(status)
       .send(errorBody(message, { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_USER_INPUT }));

@@ -25,7 +25,9 @@ const jsonPath = z
   .regex(/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/, 'expected a dot path such as "paging.after"');
 const httpPath = z
   .string({ error: 'expected a path starting with "/"' })
-  .regex(/^\/\S*$/, 'expected a path starting with "/"');
+  .regex(/^\/\S*$/, 'expected a path starting with "/"')
+  // `//host/x` is a URL to another host, not a path of this system's.
+  .refine((value) => !value.startsWith('//'), 'expected a path on the system, not "//" and a host');
 const paramName = z.string({ error: 'expected a query parameter name' }).min(1, 'expected a query parameter name');
 const typeName = /^[A-Z][A-Za-z0-9]*$/;
 const fieldName = /^[a-z][A-Za-z0-9]*$/;

@@ -26,3 +26,22 @@ describe('the GraphQL-over-HTTP server audit', () => {
     });
   });
 });
+
+describe('a body in a media type the hub does not take', () => {
+  it('is 415 with a sentence saying what to send, asking nothing', async () => {
+    const response = await fetch(t.hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/graphql' },
+      body: '{ __typename }',
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: 'Send the request as application/json (or a GET with the query in its URL)',
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+  });
+});

@@ -75,6 +75,11 @@ describe('a declaration file', () => {
       'marketing.yaml: url: unknown key: leave it out or check its spelling',
     ],
     [
+      'a path that names another host',
+      ['batch.path', '//attacker.example/steal'],
+      'marketing.yaml: batch.path: expected a path on the system, not "//" and a host',
+    ],
+    [
       'a batch method it cannot send',
       ['batch.method', 'PUT'],
       'marketing.yaml: batch.method: expected POST (keys in a body array) or GET (keys in a query parameter), got "PUT"',
