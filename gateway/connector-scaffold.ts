@@ -33,7 +33,6 @@ function importLine(names: readonly string[], from: string): string {
  */
 export function scaffoldFiles(name: string, kitImport: string): ScaffoldFile[] {
   const Name = pascal(name);
-  const ENV = `${name.toUpperCase()}_URL`;
   return [
     {
       name: 'index.ts',
@@ -206,62 +205,33 @@ export const ${name.toUpperCase()}_FIGURES: ReadonlyArray<FigureDeclaration<${Na
 ];
 `,
     },
-    {
-      name: `${name}.contract.test.ts`,
-      text: `import 'reflect-metadata';
-${importLine(['CONTRACT_CHECK_NAMES', 'runContractChecks', 'sampleKeys', 'type ContractCheckResult'], `${kitImport}/testing`)}
-import { ${name}Connector } from '.';
-
-// The connector contract, against a running ${name} system: ${ENV}=http://... npx jest ${name}.contract
-// Without ${ENV} the checks are skipped.
-const url = process.env.${ENV} ?? '';
-
-// TODO(integrator): a well-formed key the system does not know.
-const UNKNOWN_KEY = 'no-such-${name}-customer';
-
-(url ? describe : describe.skip)('the ${name} connector contract', () => {
-  let results: ContractCheckResult[] = [];
-  beforeAll(async () => {
-    // Sample keys from the system's own directory (its first page).
-    const known = await sampleKeys(${name}Connector, { url }, 10);
-    results = await runContractChecks({
-      factory: ${name}Connector,
-      config: { url },
-      keys: { known, unknown: UNKNOWN_KEY },
+    contractTest(name, kitImport, {
+      imports: [`import { ${name}Connector } from '.';`],
+      factory: `${name}Connector`,
       keyField: 'id',
-    });
-  });
-
-  it.each(CONTRACT_CHECK_NAMES)('%s', (check) => {
-    expect(results.find((result) => result.name === check)).toEqual({
-      name: check,
-      ok: true,
-      detail: expect.any(String),
-    });
-  });
-});
-`,
-    },
+    }),
   ];
 }
 
 /**
- * The contract test of a declarative connector: its declaration file loaded as the hub loads it,
- * run through the same checks as a code connector, against `<NAME>_URL`.
+ * A connector's contract test: the kit's checks against a running system at `<NAME>_URL`, with
+ * sample keys from its own directory; skipped without the variable.
  */
-export function declarationContractTest(name: string, kitImport: string): ScaffoldFile {
+function contractTest(
+  name: string,
+  kitImport: string,
+  subject: { imports: readonly string[]; factory: string; keyField?: string; note?: string },
+): ScaffoldFile {
   const ENV = `${name.toUpperCase()}_URL`;
-  const declarative = kitImport.replace(/\/kit$/, '/declarative');
+  const keyField = subject.keyField ? `\n      keyField: '${subject.keyField}',` : '';
   return {
     name: `${name}.contract.test.ts`,
     text: `import 'reflect-metadata';
-import path from 'node:path';
 ${importLine(['CONTRACT_CHECK_NAMES', 'runContractChecks', 'sampleKeys', 'type ContractCheckResult'], `${kitImport}/testing`)}
-import { loadConnectorDeclaration } from '${declarative}';
+${subject.imports.join('\n')}
 
 // The connector contract, against a running ${name} system: ${ENV}=http://... npx jest ${name}.contract
-// Without ${ENV} the checks are skipped. The declaration must be reviewed first: a
-// "TODO: describe" left in it is refused, as the hub refuses it at start.
+// Without ${ENV} the checks are skipped.${subject.note ? `\n// ${subject.note}` : ''}
 const url = process.env.${ENV} ?? '';
 
 // TODO(integrator): a well-formed key the system does not know.
@@ -270,10 +240,14 @@ const UNKNOWN_KEY = 'no-such-${name}-customer';
 (url ? describe : describe.skip)('the ${name} connector contract', () => {
   let results: ContractCheckResult[] = [];
   beforeAll(async () => {
-    const factory = loadConnectorDeclaration(path.join(__dirname, '${name}.yaml'));
+    const factory = ${subject.factory};
     // Sample keys from the system's own directory (its first page).
     const known = await sampleKeys(factory, { url }, 10);
-    results = await runContractChecks({ factory, config: { url }, keys: { known, unknown: UNKNOWN_KEY } });
+    results = await runContractChecks({
+      factory,
+      config: { url },
+      keys: { known, unknown: UNKNOWN_KEY },${keyField}
+    });
   });
 
   it.each(CONTRACT_CHECK_NAMES)('%s', (check) => {
@@ -286,4 +260,17 @@ const UNKNOWN_KEY = 'no-such-${name}-customer';
 });
 `,
   };
+}
+
+/**
+ * The contract test of a declarative connector: its declaration file loaded as the hub loads it,
+ * run through the same checks as a code connector.
+ */
+export function declarationContractTest(name: string, kitImport: string): ScaffoldFile {
+  const declarative = kitImport.replace(/\/kit$/, '/declarative');
+  return contractTest(name, kitImport, {
+    imports: [`import path from 'node:path';`, `import { loadConnectorDeclaration } from '${declarative}';`],
+    factory: `loadConnectorDeclaration(path.join(__dirname, '${name}.yaml'))`,
+    note: 'The declaration must be reviewed first: a "TODO: describe" left in it is refused, as the hub refuses it at start.',
+  });
 }
