@@ -291,19 +291,21 @@ const row = (ctx: PeerContext, id: string, name: string, note: string) => ({
   note,
 });
 
+/** The run's load (connections, duration) against the peer, every answer checked by `verify`. */
+function loadPeer(
+  ctx: PeerContext,
+  bodies: Parameters<typeof runHttpLoad>[0]['bodies'],
+  verify: Parameters<typeof runHttpLoad>[0]['verify'],
+): ReturnType<typeof runHttpLoad> {
+  return runHttpLoad({ url: ctx.peer.url, connections: ctx.connections, durationS: ctx.durationS, bodies, verify });
+}
+
 /** The cold screen pop: each person's phone once, never repeated. */
 export function peerScreenPopCold(ctx: PeerContext, people: readonly Person[]): Promise<MeasuredRow> {
   const bodies = people.map(screenPopBody);
   return measureRow(
     row(ctx, 'peerScreenPopCold', 'screen pop by phone, cold', 'accounting phone search, then the links'),
-    () =>
-      runHttpLoad({
-        url: ctx.peer.url,
-        connections: ctx.connections,
-        durationS: ctx.durationS,
-        bodies,
-        verify: screenPopOk,
-      }),
+    () => loadPeer(ctx, bodies, screenPopOk),
   );
 }
 
@@ -318,14 +320,7 @@ export function peerScreenPopWarm(ctx: PeerContext, people: readonly Person[]): 
       'screen pop by phone, warm',
       `${people.length} people over and over; no response cache configured`,
     ),
-    () =>
-      runHttpLoad({
-        url: ctx.peer.url,
-        connections: ctx.connections,
-        durationS: ctx.durationS,
-        bodies,
-        verify: screenPopOk,
-      }),
+    () => loadPeer(ctx, bodies, screenPopOk),
   );
 }
 
@@ -339,13 +334,6 @@ export function peerPageOf100(ctx: PeerContext, cursors: ReadonlyArray<string | 
       'page of 100 customers, all departments',
       `${cursors.length} distinct pages of accounting's directory, each asked once`,
     ),
-    () =>
-      runHttpLoad({
-        url: ctx.peer.url,
-        connections: ctx.connections,
-        durationS: ctx.durationS,
-        bodies,
-        verify: pageOk,
-      }),
+    () => loadPeer(ctx, bodies, pageOk),
   );
 }

@@ -1,20 +1,7 @@
 import { SystemBreaker, isBreakerOpenError } from '../../../gateway/runtime';
+import { onlyDateFaked } from '../../helpers/fake-date';
 
 // cockatiel reads the time from Date.now(): only Date is faked, so promises and I/O run as usual.
-const onlyDate = {
-  doNotFake: [
-    'hrtime',
-    'nextTick',
-    'performance',
-    'queueMicrotask',
-    'setImmediate',
-    'clearImmediate',
-    'setInterval',
-    'clearInterval',
-    'setTimeout',
-    'clearTimeout',
-  ] as const,
-};
 
 const settings = { failureRate: 0.8, windowSeconds: 10, minimumRequests: 5, resetSeconds: 10 };
 
@@ -38,7 +25,7 @@ async function drive(breaker: SystemBreaker, outcomes: boolean[]) {
 
 describe('SystemBreaker', () => {
   beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: [...onlyDate.doNotFake], now: new Date('2030-01-01T00:00:00Z') });
+    jest.useFakeTimers(onlyDateFaked(new Date('2030-01-01T00:00:00Z')));
   });
   afterEach(() => jest.useRealTimers());
 
