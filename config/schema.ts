@@ -231,6 +231,12 @@ export const configSchema = z
         /** Longest a write-back may take; past it the write counts as failed and its keys stop being "in flight". */
         writeTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
         /**
+         * How long a write-back waits for others before they go to the repository together, ms:
+         * the departments of one request answer a few ms apart, and share one bulk write. Only
+         * the write waits; answers never do. 0 sends each at the next turn of the event loop.
+         */
+        writeDelayMs: z.number().int().nonnegative().max(60_000).default(10),
+        /**
          * Whole responses to repeated queries, kept while all their data is fresh (never past the
          * earliest TTL of the records in them, nor `maxAgeSeconds`), cleared on any change notice,
          * refresh or sync. `maxEntries: 0` turns this off.

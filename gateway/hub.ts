@@ -7,7 +7,7 @@ import type { ReloadReport } from '../schema/hub';
 import type { SyncProgress, SyncReport } from '../schema/identity';
 import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
 import { openStore, withDeadline, type StoreConnection } from '../store';
-import { prepareRepositories } from './repositories';
+import { openRecordStore, prepareRepositories } from './repositories';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics, registerMetricsRoute } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
@@ -101,10 +101,9 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
   const undo: Array<() => Promise<void> | void> = [];
   try {
     const runtime: ConnectorRuntime = {
-      db: config.cache.enabled ? store.db : null,
+      records: openRecordStore(config, store),
       memoryEntries: config.cache.enabled ? config.cache.memoryEntries : 0,
       memoryBytes: config.cache.memoryBytes,
-      storeDeadlines: { readTimeoutMs: config.cache.readTimeoutMs, writeTimeoutMs: config.cache.writeTimeoutMs },
       metrics,
       now: options.now ?? (() => new Date()),
       warn: (message) => logger.warn(message),

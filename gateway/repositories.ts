@@ -1,4 +1,6 @@
+import type { SwitchboardConfig } from '../config';
 import type { Connector } from '../connectors/kit';
+import { RecordStore } from './runtime';
 import { figureCatalog } from '../schema/snapshot';
 import { IdentityRepository, SnapshotRepository, type StoreConnection } from '../store';
 
@@ -25,4 +27,11 @@ export async function prepareRepositories(
     ...connectors.map((c) => c.ensureIndexes()),
   ]);
   return { identities, snapshots };
+}
+
+/** The repository connectors cache department records in, as the config sets it; null with the cache off. */
+export function openRecordStore(config: SwitchboardConfig, store: StoreConnection): RecordStore | null {
+  if (!config.cache.enabled) return null;
+  const { readTimeoutMs, writeTimeoutMs, writeDelayMs } = config.cache;
+  return new RecordStore(store.db, { readTimeoutMs, writeTimeoutMs, writeDelayMs });
 }

@@ -12,7 +12,7 @@ import { ADMIN_TOKEN_HEADER, readAdminToken, type FullSyncReport, type SyncEvent
 import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
 import { consoleLogger } from './logger';
-import { prepareRepositories } from './repositories';
+import { openRecordStore, prepareRepositories } from './repositories';
 import { CUSTOMER_MAP_LEASE, StoreLease } from '../store/lease';
 import { identityProgressView, snapshotProgressView } from './sync-progress';
 
@@ -119,7 +119,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
   try {
     // With the cache on, the snapshot's reads also refresh the repository's copies, as in the hub.
     const runtime = {
-      db: config.cache.enabled ? store.db : null,
+      records: openRecordStore(config, store),
       memoryEntries: 0,
       metrics: noMetrics,
       now: () => new Date(),

@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { SystemBreaker, isBreakerOpenError, type BreakerSettings } from './breaker';
 import { DataSource, type Freshness } from '../../connectors/kit/freshness';
-import { RecordCache, recordFormat, type CachedRecord } from './record-cache';
+import { recordFormat, type CachedRecord, type RecordStore } from './record-store';
 import type { ConnectorRuntime, UpstreamOutcome } from './runtime';
 
 /** A record with how fresh it is. */
@@ -61,20 +61,24 @@ function outcomeOf(error: unknown): UpstreamOutcome {
  *
  * 1. fresh records this hub read or fetched lately answer from memory (an LRU of decoded
  *    records, never past the TTL);
- * 2. the rest of the batch is one `find` with `$in` in MongoDB;
+ * 2. the rest of the batch is read from the repository (`RecordStore`: one `find` with `$in`
+ *    shared with every other connector reading in the same turn);
  * 3. the missing and expired (older than `ttlSeconds`) are one upstream batch request, shared
  *    with any request already fetching the same keys (no stampede, across requests and paths);
- * 4. the answers go back to the repository in one acknowledged bulk upsert. A read does not
- *    wait for it (the system's answer is already right), but the keys stay "in flight" until it
- *    lands, so nobody fetches them again meanwhile; `settle()` waits for every pending write and
- *    a failed one is counted and logged. `refresh` waits for its write.
+ * 4. the answers go back to the repository in an acknowledged bulk upsert, queued a few ms so
+ *    that other connectors' write-backs share it. A read does not wait for it (the system's
+ *    answer is already right), but the keys stay "in flight" until it lands, so nobody fetches
+ *    them again meanwhile; `settle()` sends the queue and waits for every pending write, and a
+ *    failed one is counted and logged. `refresh` sends its write at once and waits for it.
  * 5. when the system fails, times out or its breaker is open, a copy younger than
  *    `staleIfErrorSeconds` is served marked stale; without one, the key gets the error.
  *
- * Without a database (cache off) only step 3 happens.
+ * Without a repository (cache off) only step 3 happens.
  */
 export class CachedSource<V> {
-  private readonly cache: RecordCache<V> | null;
+  /** The repository, shared by every connector of the hub; null without one (cache off). */
+  private readonly cache: RecordStore | null;
+  private readonly format: string;
   private readonly memory: LRUCache<string, CachedRecord<V>> | null;
   private readonly breaker: SystemBreaker;
   private readonly normalize: (key: string) => string;
@@ -91,11 +95,9 @@ export class CachedSource<V> {
   private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(private readonly options: CachedSourceOptions<V>) {
-    const { db, memoryEntries } = options.runtime;
-    const { memoryBytes = DEFAULT_MEMORY_BYTES, storeDeadlines } = options.runtime;
-    this.cache = db
-      ? new RecordCache<V>(db, options.connector, recordFormat(options.recordVersion), storeDeadlines)
-      : null;
+    const { records, memoryEntries, memoryBytes = DEFAULT_MEMORY_BYTES } = options.runtime;
+    this.cache = records;
+    this.format = recordFormat(options.recordVersion);
     // Bounded in entries and in bytes: a few huge records must not hold the hub's memory.
     this.memory =
       this.cache && memoryEntries > 0 && memoryBytes > 0
@@ -122,6 +124,8 @@ export class CachedSource<V> {
 
   /** Resolves once every write-back started so far has been acknowledged (or has failed and been logged). */
   async settle(): Promise<void> {
+    // Queued write-backs go now rather than when the queue's timer says.
+    if (this.pendingWrites.size > 0) await this.cache?.flush();
     while (this.pendingWrites.size > 0) await Promise.all([...this.pendingWrites]);
   }
 
@@ -193,7 +197,7 @@ export class CachedSource<V> {
       this.inFlight.delete(key);
       this.memory?.delete(key);
     }
-    return this.cache ? this.cache.evict(normalised) : 0;
+    return this.cache ? this.cache.evict(this.options.connector, normalised) : 0;
   }
 
   /** Tells the fetches outstanding for `key` that they are overtaken (no key state: nothing to overtake). */
@@ -212,7 +216,7 @@ export class CachedSource<V> {
    */
   private async readRepository(keys: string[]): Promise<Map<string, CachedRecord<V>>> {
     try {
-      return await this.cache!.read(keys);
+      return (await this.cache!.read(this.options.connector, this.format, keys)) as Map<string, CachedRecord<V>>;
     } catch (error) {
       this.options.runtime.metrics.cacheReadFailed(this.options.connector);
       this.options.runtime.warn(
@@ -253,7 +257,7 @@ export class CachedSource<V> {
    * request under way may have been asked before the change it is refreshing for.
    */
   private fetchShared(keys: string[], now: Date, refresh: boolean): Array<Flight<V>> {
-    const fresh = refresh ? keys : keys.filter((key) => !this.inFlight.has(key));
+    const fresh = refresh ? keys : keys.filter((key) => !this.joinable(this.inFlight.get(key), now));
     if (fresh.length > 0) {
       if (refresh) for (const key of fresh) this.bump(key);
       for (const key of fresh) {
@@ -263,7 +267,7 @@ export class CachedSource<V> {
       }
       const generations = new Map(fresh.map((key) => [key, this.generationOf(key)]));
       const answer = this.fetchUpstream(fresh);
-      const written = answer.then((map) => this.writeBack(fresh, map, now, generations));
+      const written = answer.then((map) => this.writeBack(fresh, map, now, generations, refresh));
       // Answers resolve before the write lands (a refresh waits); keys stay in flight until it has.
       const flight: Flight<V> = { answer: refresh ? written.then(() => answer) : answer, fetchedAt: now };
       for (const key of fresh) this.inFlight.set(key, flight);
@@ -278,6 +282,17 @@ export class CachedSource<V> {
       if (refresh) return keys.map(() => flight);
     }
     return keys.map((key) => this.inFlight.get(key)!);
+  }
+
+  /**
+   * Whether a read at `now` may join `flight`: one is under way, and what it brings would still
+   * be fresh now. A flight stays in the map until its write-back lands, after its answer, and a
+   * read past the TTL of that answer must ask the system again.
+   */
+  private joinable(flight: Flight<V> | undefined, now: Date): boolean {
+    return (
+      flight !== undefined && now.getTime() - flight.fetchedAt.getTime() < this.options.freshness.ttlSeconds * 1000
+    );
   }
 
   private async fetchUpstream(keys: string[]): Promise<UpstreamAnswer<V>> {
@@ -303,6 +318,7 @@ export class CachedSource<V> {
     answer: UpstreamAnswer<V>,
     now: Date,
     generations: ReadonlyMap<string, number>,
+    urgent: boolean,
   ): Promise<void> {
     const { connector, runtime, freshness } = this.options;
     const staleUntil = new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000);
@@ -315,7 +331,8 @@ export class CachedSource<V> {
     }
     if (!this.cache) return Promise.resolve();
     const gone = keys.filter((key) => !answer.has(key));
-    const write = this.cache.write(answer, gone, now, staleUntil).catch((error: unknown) => {
+    const copies = { found: answer, gone, fetchedAt: now, staleUntil };
+    const write = this.cache.write(connector, this.format, copies, urgent).catch((error: unknown) => {
       // The answer is still right for the requests that asked; the failed write is counted and logged, never silent.
       runtime.metrics.cacheWriteFailed(connector);
       runtime.warn(

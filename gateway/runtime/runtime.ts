@@ -1,5 +1,4 @@
-import type { Db } from 'mongodb';
-import type { StoreDeadlines } from './record-cache';
+import type { RecordStore } from './record-store';
 
 /** How an upstream request ended, for metrics. */
 export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'breaker_open';
@@ -26,14 +25,12 @@ export const noMetrics: ConnectorMetrics = {
 
 /** What the hub gives every connector it creates. */
 export interface ConnectorRuntime {
-  /** The repository's database for the connector's cache; null runs without a cache. */
-  readonly db: Db | null;
+  /** The repository every connector caches its records in; null runs without a cache. */
+  readonly records: RecordStore | null;
   /** Fresh records kept decoded in memory per connector, in front of the repository (0: none). */
   readonly memoryEntries: number;
   /** Bytes (approximate) that in-memory layer may hold per connector; default 32 MiB. */
   readonly memoryBytes?: number;
-  /** Deadlines on the repository's reads and writes; default 500 ms and 5 s. */
-  readonly storeDeadlines?: StoreDeadlines;
   readonly metrics: ConnectorMetrics;
   /** The clock freshness is judged by (tests move it). */
   readonly now: () => Date;
@@ -45,5 +42,5 @@ export interface ConnectorRuntime {
 
 /** A runtime without cache, metrics or clock tricks. */
 export function bareRuntime(): ConnectorRuntime {
-  return { db: null, memoryEntries: 0, metrics: noMetrics, now: () => new Date(), warn: () => undefined };
+  return { records: null, memoryEntries: 0, metrics: noMetrics, now: () => new Date(), warn: () => undefined };
 }

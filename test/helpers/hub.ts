@@ -63,6 +63,8 @@ export interface TestHubOptions {
   cache?: boolean;
   /** Fresh records each connector keeps in memory (default: the configured default). */
   memoryEntries?: number;
+  /** How long write-backs wait for each other before going to the repository (default: the configured default). */
+  writeDelayMs?: number;
   /** The response cache's settings (default: the configured defaults; `maxEntries: 0` turns it off). */
   responseCache?: { maxEntries?: number; maxBytes?: number; maxAgeSeconds?: number };
   /** Customers per snapshot batch (default the config's). */
@@ -121,6 +123,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     cache: {
       enabled: options.cache ?? true,
       ...(options.memoryEntries === undefined ? {} : { memoryEntries: options.memoryEntries }),
+      ...(options.writeDelayMs === undefined ? {} : { writeDelayMs: options.writeDelayMs }),
       ...(options.responseCache === undefined ? {} : { responses: options.responseCache }),
     },
     ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),

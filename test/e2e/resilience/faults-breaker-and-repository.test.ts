@@ -1,4 +1,4 @@
-import { cacheCollectionName } from '../../../gateway/runtime';
+import { RECORDS_COLLECTION, recordId } from '../../../gateway/runtime/record-store';
 import type { Person, Profile } from '../../../silos';
 import {
   asScreenPopCredit,
@@ -84,7 +84,7 @@ describe('the repository while the credit system fails or sends records nobody a
   let clock = Date.parse('2030-01-01T00:00:00Z');
   let people: { caller: Person; victim: Person; stale: Person };
   const cached = (taxNumber: string) =>
-    f.t.hub.store.db.collection<{ _id: string }>(cacheCollectionName('credit')).findOne({ _id: taxNumber });
+    f.t.hub.store.db.collection<{ _id: string }>(RECORDS_COLLECTION).findOne({ _id: recordId('credit', taxNumber) });
 
   beforeAll(async () => {
     f = await startFaultHub({

@@ -6,6 +6,7 @@ import {
   type ConnectorRuntime,
   type Fetched,
 } from '../../../gateway/runtime';
+import { RECORDS_COLLECTION, RecordStore, recordId } from '../../../gateway/runtime/record-store';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
 import { startHoldingProxy, type HoldingProxy } from '../../helpers/tcp-hold';
 
@@ -62,7 +63,7 @@ describe('CachedSource against a hostile system or a slow store', () => {
   function source(system: FakeSystem, overrides: Partial<ConnectorRuntime> = {}, recordVersion?: number) {
     collection += 1;
     const runtime: ConnectorRuntime = {
-      db,
+      records: new RecordStore(db),
       memoryEntries: 100,
       metrics: noMetrics,
       now: () => new Date(),
@@ -78,7 +79,8 @@ describe('CachedSource against a hostile system or a slow store', () => {
       runtime,
       recordVersion,
     });
-    return { cache, documents: () => db.collection(`cache.${connector}`).find({}).toArray() };
+    const documents = () => db.collection(RECORDS_COLLECTION).find({ c: connector }).toArray();
+    return { cache, documents };
   }
 
   it('keeps only the records it asked for: a record sent unasked is neither stored nor served', async () => {
@@ -87,7 +89,7 @@ describe('CachedSource against a hostile system or a slow store', () => {
     const { cache, documents } = source(system);
     expect(valueOf((await cache.load(['k']))[0])).toBe('k@v1');
     await cache.settle();
-    expect((await documents()).map((doc) => doc._id)).toEqual(['k']);
+    expect((await documents()).map((doc) => doc._id)).toEqual([recordId(`hostile${collection}`, 'k')]);
     system.extra.clear();
     expect(valueOf((await cache.load(['victim']))[0])).toBe('victim@v1');
     expect(system.calls).toBe(2);
@@ -137,11 +139,10 @@ describe('CachedSource against a hostile system or a slow store', () => {
   it('treats a copy of an older shape in the repository as a miss, not as a record', async () => {
     const system = new FakeSystem();
     const { cache } = source(system, { memoryEntries: 0 });
-    const name = `cache.hostile${collection}`;
     const now = new Date();
     // As an older hub wrote it: no format tag, and a value today's mapper would not understand.
-    await db.collection<{ _id: string }>(name).insertOne({
-      _id: 'k',
+    await db.collection<{ _id: string }>(RECORDS_COLLECTION).insertOne({
+      _id: recordId(`hostile${collection}`, 'k'),
       value: { legacy: true },
       fetchedAt: now,
       staleUntil: new Date(now.getTime() + 3_600_000),
@@ -186,10 +187,9 @@ describe('CachedSource against a hostile system or a slow store', () => {
         cacheWriteFailed: () => counted.push('write'),
       };
       const { cache } = source(system, {
-        db: slowClient.db('cached_source_hostile'),
+        records: new RecordStore(slowClient.db('cached_source_hostile'), { readTimeoutMs: 100, writeTimeoutMs: 100 }),
         memoryEntries: 0,
         metrics,
-        storeDeadlines: { readTimeoutMs: 100, writeTimeoutMs: 100 },
       });
       proxy.hold();
       try {

@@ -6,6 +6,7 @@ import {
   type ConnectorRuntime,
   type Fetched,
 } from '../../../gateway/runtime';
+import { RecordStore } from '../../../gateway/runtime/record-store';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
 
 interface Deferred<T> {
@@ -63,7 +64,7 @@ describe('CachedSource', () => {
   function source(system: FakeSystem, overrides: Partial<ConnectorRuntime> = {}) {
     collection += 1;
     const runtime: ConnectorRuntime = {
-      db,
+      records: new RecordStore(db),
       memoryEntries: 100,
       metrics: noMetrics,
       now: () => new Date(),
@@ -114,6 +115,34 @@ describe('CachedSource', () => {
     await after;
   });
 
+  it('asks the system again, rather than join, when a fetch whose write-back is still queued is past its TTL', async () => {
+    const system = new FakeSystem();
+    let clock = new Date('2030-01-01T00:00:00.000Z');
+    // The write-back waits in the queue until settle() sends it, so the first fetch stays under way.
+    const cache = source(system, {
+      records: new RecordStore(db, { writeDelayMs: 60_000 }),
+      memoryEntries: 0,
+      now: () => clock,
+    });
+    const first = cache.load(['k']);
+    await until(() => system.calls === 1);
+    system.releaseAll();
+    await first;
+    clock = new Date('2030-01-01T00:00:30.000Z');
+    // Within the TTL, a read joins the answered fetch: no second call.
+    expect(valueOf((await cache.load(['k']))[0])).toBe('k@v1');
+    expect(system.calls).toBe(1);
+    clock = new Date('2030-01-01T00:01:01.000Z');
+    system.version = 'v2';
+    const late = cache.load(['k']);
+    await until(() => system.calls === 2);
+    system.releaseAll();
+    const [fetched] = await late;
+    expect(valueOf(fetched)).toBe('k@v2');
+    expect((fetched as Fetched<string>).freshness.fetchedAt).toEqual(clock);
+    await cache.settle();
+  });
+
   it('gives a request that joins a fetch the time that fetch was asked', async () => {
     const system = new FakeSystem();
     let clock = new Date('2030-01-01T00:00:00.000Z');
@@ -154,7 +183,12 @@ describe('CachedSource', () => {
       }),
     } as unknown as Db;
     const warnings: string[] = [];
-    const cache = source(system, { db: broken, memoryEntries: 0, metrics, warn: (m) => warnings.push(m) });
+    const cache = source(system, {
+      records: new RecordStore(broken),
+      memoryEntries: 0,
+      metrics,
+      warn: (m) => warnings.push(m),
+    });
     const pending = cache.load(['k']);
     await until(() => system.calls === 1);
     system.releaseAll();

@@ -1,0 +1,213 @@
+import DataLoader from 'dataloader';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { withDeadline } from '../../store/deadline';
+
+/** A department record as the repository keeps it. */
+export interface CachedRecord<V> {
+  /** The system's key, normalised (in the collection, `<connector>:<key>`; see `recordId`). */
+  _id: string;
+  value: V;
+  fetchedAt: Date;
+  /** Past this, the copy is too old even to serve stale; a TTL index removes it. */
+  staleUntil: Date;
+  /** The shape `value` was written in (`recordFormat`); a copy of another shape is a miss. */
+  v?: string;
+}
+
+/** A record as stored: its id carries the connector, and `c` names it for people reading the collection. */
+interface StoredRecord {
+  _id: string;
+  c: string;
+  value: unknown;
+  fetchedAt: Date;
+  staleUntil: Date;
+  v: string;
+}
+
+/** The kit's own document layout; bump it when `CachedRecord` changes. */
+const KIT_FORMAT = 1;
+
+/**
+ * The format tag written on every cached document: the kit's layout and the connector's record
+ * shape (`ConnectorDefinition.recordVersion`). A copy written by an older hub, whose value a
+ * current mapper may not understand, carries another tag and is read as a miss.
+ */
+export function recordFormat(recordVersion = 1): string {
+  return `${KIT_FORMAT}.${recordVersion}`;
+}
+
+/** The one collection every connector's records are cached in. */
+export const RECORDS_COLLECTION = 'cache.records';
+
+/** A record's `_id`: the connector, then the system's key (connector names hold no `:`). */
+export function recordId(connector: string, key: string): string {
+  return `${connector}:${key}`;
+}
+
+/** Deadlines on the repository's round trips, and how long write-backs may wait to travel together. */
+export interface RecordStoreOptions {
+  /** Longest a read of a batch may take (then the systems answer, as for a failed read). Default 500 ms. */
+  readTimeoutMs?: number;
+  /** Longest a write-back may take (then it counts as failed and the keys leave "in flight"). Default 5 s. */
+  writeTimeoutMs?: number;
+  /**
+   * How long the first write-back queued waits for others before they go as one bulk write,
+   * ms. The departments of one request answer a few ms apart; this lets their copies share a
+   * round trip. Nothing waits on it but the write itself (answers are served at once). Default 10.
+   */
+  writeDelayMs?: number;
+  /** A queue of this many write operations goes at once. Default 1,000. */
+  maxWriteBatch?: number;
+}
+
+/** Someone waiting for a queued write-back to land. */
+interface QueuedWrite {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Reads of more ids than this are split (each part one round trip). */
+const MAX_READ_BATCH = 2_000;
+
+/**
+ * Every connector's cached records in MongoDB, in one collection keyed `<connector>:<key>`, so
+ * that a request's repository traffic does not grow with the departments it touches:
+ *
+ * - reads: every connector's batch started in the same turn of the event loop is one `find` with
+ *   `$in` (a DataLoader without memo, shared by all requests, dispatched on `setImmediate`, after
+ *   every loader of the turn has asked);
+ * - writes: write-backs queued within `writeDelayMs` of each other are one unordered `bulkWrite`,
+ *   the last copy of an id winning; each caller's promise settles when that write does.
+ *
+ * Writes use the client's acknowledged write concern, so a write that resolves has happened.
+ */
+export class RecordStore {
+  private readonly collection: Collection<StoredRecord>;
+  private readonly readTimeoutMs: number;
+  private readonly writeTimeoutMs: number;
+  private readonly writeDelayMs: number;
+  private readonly maxWriteBatch: number;
+  private readonly reads: DataLoader<string, StoredRecord | null>;
+  /** Queued operations by record id: a later copy of a record replaces an earlier one. */
+  private queue = new Map<string, AnyBulkWriteOperation<StoredRecord>>();
+  private waiting: QueuedWrite[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Bulk writes sent and not yet answered. */
+  private readonly sending = new Set<Promise<void>>();
+
+  constructor(db: Db, options: RecordStoreOptions = {}) {
+    this.collection = db.collection<StoredRecord>(RECORDS_COLLECTION);
+    this.readTimeoutMs = options.readTimeoutMs ?? 500;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? 5_000;
+    this.writeDelayMs = options.writeDelayMs ?? 10;
+    this.maxWriteBatch = options.maxWriteBatch ?? 1_000;
+    this.reads = new DataLoader((ids) => this.readBatch(ids), {
+      cache: false,
+      maxBatchSize: MAX_READ_BATCH,
+      batchScheduleFn: (dispatch) => setImmediate(dispatch),
+    });
+  }
+
+  /** The TTL index that drops copies past their stale-if-error horizon. Idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ staleUntil: 1 }, { name: 'staleUntil_ttl', expireAfterSeconds: 0 });
+  }
+
+  /**
+   * The connector's cached copies of these keys, by key, in the format given (copies of another
+   * format are misses). Joins the round trip every other read of this turn makes; rejects when
+   * that round trip fails or overruns `readTimeoutMs`.
+   */
+  async read(connector: string, format: string, keys: readonly string[]): Promise<Map<string, CachedRecord<unknown>>> {
+    if (keys.length === 0) return new Map();
+    const docs = await this.reads.loadMany(keys.map((key) => recordId(connector, key)));
+    const found = new Map<string, CachedRecord<unknown>>();
+    docs.forEach((doc, index) => {
+      if (doc instanceof Error) throw doc;
+      if (doc && doc.v === format) found.set(keys[index], { ...doc, _id: keys[index] });
+    });
+    return found;
+  }
+
+  /**
+   * Queues fresh copies of `found` and the removal of `gone` (keys the system no longer knows);
+   * resolves once they are in the repository. `urgent` sends the queue now instead of waiting.
+   */
+  write(
+    connector: string,
+    format: string,
+    copies: { found: ReadonlyMap<string, unknown>; gone: readonly string[]; fetchedAt: Date; staleUntil: Date },
+    urgent = false,
+  ): Promise<void> {
+    if (copies.found.size === 0 && copies.gone.length === 0) return Promise.resolve();
+    for (const [key, value] of copies.found) {
+      const _id = recordId(connector, key);
+      const replacement = { _id, c: connector, value, fetchedAt: copies.fetchedAt, staleUntil: copies.staleUntil };
+      this.queue.set(_id, {
+        replaceOne: { filter: { _id }, replacement: { ...replacement, v: format }, upsert: true },
+      });
+    }
+    for (const key of copies.gone) {
+      const _id = recordId(connector, key);
+      this.queue.set(_id, { deleteOne: { filter: { _id } } });
+    }
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    if (urgent || this.queue.size >= this.maxWriteBatch) this.send();
+    else this.timer ??= setTimeout(() => this.send(), this.writeDelayMs);
+    return done;
+  }
+
+  /** Sends whatever is queued now and waits until every write sent so far has been answered. */
+  async flush(): Promise<void> {
+    this.send();
+    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+  }
+
+  /**
+   * Forgets these keys: drops their queued copies (so a queued write cannot bring them back),
+   * waits for writes already sent (one may hold them), then deletes them. Resolves to how many
+   * copies the repository held.
+   */
+  async evict(connector: string, keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const ids = keys.map((key) => recordId(connector, key));
+    for (const id of ids) this.queue.delete(id);
+    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+    const result = await withDeadline(this.writeTimeoutMs, 'an evict', () =>
+      this.collection.deleteMany({ _id: { $in: ids } }),
+    );
+    return result.deletedCount;
+  }
+
+  private async readBatch(ids: readonly string[]): Promise<Array<StoredRecord | null | Error>> {
+    const docs = await withDeadline(this.readTimeoutMs, 'a read of cached records', (deadline) =>
+      this.collection.find({ _id: { $in: [...new Set(ids)] } }, deadline).toArray(),
+    );
+    const byId = new Map(docs.map((doc) => [doc._id, doc]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Sends the queue as one bulk write; everyone waiting on it learns how it went. */
+  private send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const waiting = this.waiting;
+    const ops = [...this.queue.values()];
+    this.queue = new Map();
+    this.waiting = [];
+    if (waiting.length === 0) return;
+    if (ops.length === 0) {
+      // Every queued copy was evicted before it went: nothing to write, nothing lost.
+      for (const write of waiting) write.resolve();
+      return;
+    }
+    const sent = withDeadline(this.writeTimeoutMs, 'a write of cached records', () =>
+      this.collection.bulkWrite(ops, { ordered: false }),
+    ).then(
+      () => waiting.forEach((write) => write.resolve()),
+      (error: unknown) => waiting.forEach((write) => write.reject(error)),
+    );
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
+  }
+}

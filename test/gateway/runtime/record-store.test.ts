@@ -1,0 +1,151 @@
+import { MongoClient, type Db } from 'mongodb';
+import { RECORDS_COLLECTION, RecordStore, recordFormat, recordId } from '../../../gateway/runtime/record-store';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
+import { countByCollection, recordCommands } from '../../helpers/store-commands';
+
+const FORMAT = recordFormat(1);
+const hour = (from: Date) => new Date(from.getTime() + 3_600_000);
+
+/** Copies of `keys`, each valued `<key>@<tag>`. */
+function copies(keys: string[], tag: string, gone: string[] = []) {
+  const fetchedAt = new Date();
+  return { found: new Map(keys.map((key) => [key, `${key}@${tag}`])), gone, fetchedAt, staleUntil: hour(fetchedAt) };
+}
+
+/** Whether `promise` has settled by the time everything already queued has run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+describe('RecordStore: every connector in one collection, one round trip per turn', () => {
+  let server: EmbeddedMongo;
+  let client: MongoClient;
+  let db: Db;
+  let database = 0;
+
+  beforeAll(async () => {
+    server = await startEmbeddedMongo({ memory: true });
+    client = await new MongoClient(server.uri, { monitorCommands: true }).connect();
+  });
+  beforeEach(() => {
+    database += 1;
+    db = client.db(`record_store_${database}`);
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('reads what every connector asks for in one turn with one find', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    const writes = [
+      store.write('sales', FORMAT, copies(['a', 'b'], 'v1')),
+      store.write('credit', FORMAT, copies(['a'], 'v1')),
+    ];
+    await store.flush();
+    await Promise.all(writes);
+    const commands = recordCommands(client);
+    const [sales, credit, support] = await Promise.all([
+      store.read('sales', FORMAT, ['a', 'b', 'missing']),
+      store.read('credit', FORMAT, ['a', 'b']),
+      store.read('support', FORMAT, ['a']),
+    ]);
+    expect(countByCollection(commands.take())).toEqual({ [`find ${RECORDS_COLLECTION}`]: 1 });
+    commands.stop();
+    expect([...sales].map(([key, copy]) => [key, copy.value])).toEqual([
+      ['a', 'a@v1'],
+      ['b', 'b@v1'],
+    ]);
+    // Each connector's keys are its own: credit's `a` is not sales' `a`, and support has none.
+    expect([...credit.keys()]).toEqual(['a']);
+    expect(support.size).toBe(0);
+  });
+
+  it('reads a copy written in another format as a miss', async () => {
+    const store = new RecordStore(db);
+    await store.write('sales', recordFormat(1), copies(['a'], 'v1'), true);
+    expect((await store.read('sales', recordFormat(2), ['a'])).size).toBe(0);
+    expect((await store.read('sales', recordFormat(1), ['a'])).size).toBe(1);
+  });
+
+  it('sends write-backs queued within the delay as one bulk write, and settles each when it lands', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    const commands = recordCommands(client);
+    const sales = store.write('sales', FORMAT, copies(['a', 'b'], 'v1'));
+    const credit = store.write('credit', FORMAT, copies(['a'], 'v1'));
+    expect(await settled(sales)).toBe(false);
+    await store.flush();
+    await Promise.all([sales, credit]);
+    expect(countByCollection(commands.take())).toEqual({ [`update ${RECORDS_COLLECTION}`]: 1 });
+    commands.stop();
+    const stored = await db.collection(RECORDS_COLLECTION).find({}).sort({ _id: 1 }).toArray();
+    expect(stored.map((doc) => [doc._id, doc.c, doc.value])).toEqual([
+      [recordId('credit', 'a'), 'credit', 'a@v1'],
+      [recordId('sales', 'a'), 'sales', 'a@v1'],
+      [recordId('sales', 'b'), 'sales', 'b@v1'],
+    ]);
+  });
+
+  it('sends the queue by its timer when nobody flushes it', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 1 });
+    await store.write('sales', FORMAT, copies(['a'], 'v1'));
+    expect((await store.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@v1');
+  });
+
+  it('keeps the last copy of a record queued twice, and removes the records a system no longer knows', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    await store.write('sales', FORMAT, copies(['a', 'b'], 'v1'), true);
+    const first = store.write('sales', FORMAT, copies(['a'], 'v1'));
+    const second = store.write('sales', FORMAT, copies(['a'], 'v2', ['b']));
+    await store.flush();
+    await Promise.all([first, second]);
+    const read = await store.read('sales', FORMAT, ['a', 'b']);
+    expect([...read].map(([key, copy]) => [key, copy.value])).toEqual([['a', 'a@v2']]);
+  });
+
+  it('sends at once when asked to, or when the queue is full', async () => {
+    const urgent = new RecordStore(db, { writeDelayMs: 60_000 });
+    await urgent.write('sales', FORMAT, copies(['a'], 'v1'), true);
+    const full = new RecordStore(db, { writeDelayMs: 60_000, maxWriteBatch: 2 });
+    const one = full.write('credit', FORMAT, copies(['a'], 'v1'));
+    expect(await settled(one)).toBe(false);
+    await Promise.all([one, full.write('credit', FORMAT, copies(['b'], 'v1'))]);
+    expect(await db.collection(RECORDS_COLLECTION).countDocuments()).toBe(3);
+  });
+
+  it('does not let a queued copy bring back a record evicted after it was queued', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    await store.write('sales', FORMAT, copies(['a', 'b'], 'v1'), true);
+    const queued = store.write('sales', FORMAT, copies(['a', 'b'], 'v2'));
+    expect(await store.evict('sales', ['a', 'b'])).toBe(2);
+    await store.flush();
+    await queued;
+    expect((await store.read('sales', FORMAT, ['a', 'b'])).size).toBe(0);
+  });
+
+  it('rejects every write-back of a bulk write that fails, and every read of a find that fails', async () => {
+    const broken = {
+      collection: () => ({
+        find: () => ({ toArray: () => Promise.reject(new Error('repository down')) }),
+        bulkWrite: () => Promise.reject(new Error('repository down')),
+      }),
+    } as unknown as Db;
+    const store = new RecordStore(broken, { writeDelayMs: 60_000 });
+    const writes = [
+      store.write('sales', FORMAT, copies(['a'], 'v1')),
+      store.write('credit', FORMAT, copies(['a'], 'v1')),
+    ];
+    await store.flush();
+    await expect(writes[0]).rejects.toThrow('repository down');
+    await expect(writes[1]).rejects.toThrow('repository down');
+    const reads = [store.read('sales', FORMAT, ['a']), store.read('credit', FORMAT, ['a'])];
+    await expect(reads[0]).rejects.toThrow('repository down');
+    await expect(reads[1]).rejects.toThrow('repository down');
+  });
+});
