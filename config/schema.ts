@@ -308,6 +308,24 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * Load shedding: while the hub is saturated it refuses new requests at once (503,
+         * `Retry-After`, OVERLOADED) rather than answering every one after its client gave up.
+         * `/health`, `/healthz`, `/readyz` and `/metrics` always answer.
+         */
+        shedding: z
+          .object({
+            /** Refuse while the event loop's mean delay over the last sample is above this, ms; 0: never on this signal. */
+            maxEventLoopDelayMs: z.number().int().nonnegative().max(60_000).default(200),
+            /** Refuse while the event loop was busy more than this share of the last sample; 0: never on this signal. */
+            maxEventLoopUtilization: z.number().min(0).max(1).default(0),
+            /** How often the event loop is sampled, ms. */
+            sampleIntervalMs: z.number().int().min(10).max(60_000).default(250),
+            /** The `Retry-After` of a refused request, seconds. */
+            retryAfterSeconds: z.number().int().positive().max(3_600).default(1),
+          })
+          .strict()
+          .prefault({}),
         /** Requests per minute, per credential (a hash of `authorization`) or else per client address; 0 turns a budget off. */
         rate: z
           .object({

@@ -223,6 +223,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
       limits: config.limits,
       exposeLimits: !config.production,
+      onShed: (signal) => metrics.requestShed(signal),
       trustedDocuments: trustedFile
         ? {
             documents: trustedDocuments,

@@ -61,6 +61,13 @@ export class HubMetrics implements ConnectorMetrics {
     registers: [this.registry],
   });
 
+  private readonly shed = new Counter({
+    name: 'switchboard_requests_shed_total',
+    help: 'Requests refused with 503 OVERLOADED because the hub was saturated, by the signal that said so.',
+    labelNames: ['signal'],
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
   }
@@ -83,6 +90,10 @@ export class HubMetrics implements ConnectorMetrics {
   upstreamRequest(connector: string, outcome: UpstreamOutcome, seconds: number): void {
     this.upstreamTotal.inc({ connector, outcome });
     this.upstreamSeconds.observe({ connector, outcome }, seconds);
+  }
+  /** Counts one request shed under load (`limits.shedding`). */
+  requestShed(signal: string): void {
+    this.shed.inc({ signal });
   }
   /** Counts one MongoDB command (from the driver's command monitoring). */
   storeCommand(command: string): void {

@@ -13,6 +13,7 @@ import { createErrorFormatter, type ErrorLogger } from './errors';
 import { ApolloServerPluginDeadline, withDeadline } from './plugins/deadline';
 import { ApolloServerPluginLegacyJsonStatus } from './plugins/legacy-json-status';
 import { createQueryLimits, limitMessage } from './plugins/query-limits';
+import { registerLoadShedding } from './load-shedding';
 import { registerRateLimits } from './rate-limit';
 import { registerQueryPageAssets, wantsQueryPage } from './query-page';
 import type { TrustedDocuments } from './trusted-documents';
@@ -47,6 +48,8 @@ export interface GatewayServerOptions {
   limits: SwitchboardConfig['limits'];
   /** Say the limits' numbers in their errors (default: outside `NODE_ENV=production`). */
   exposeLimits?: boolean;
+  /** Counts a request refused because the hub was saturated (`limits.shedding`), by the signal that said so. */
+  onShed?: (signal: string) => void;
   /** Run only these documents, except for callers `mayRunAnyDocument` lets through (`auth.trustedDocuments`). */
   trustedDocuments?: { documents: TrustedDocuments; mayRunAnyDocument: (principal: Principal) => boolean };
 }
@@ -131,6 +134,8 @@ export async function createGatewayServer(
       .code(status)
       .send(errorBody(message, { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_USER_INPUT }));
   });
+  // First of the hooks: a saturated hub refuses before it spends anything on the request.
+  await registerLoadShedding(app, limits.shedding, options.onShed);
   await registerRateLimits(app, { ...limits.rate, paths: [GRAPHQL_PATH] });
   // The document's length is checked before Apollo sees it, so an oversized one is never lexed.
   app.addHook('preHandler', async (request, reply) => {

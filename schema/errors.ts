@@ -32,6 +32,11 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** Too many requests from this credential or address; `Retry-After` says when to try again (HTTP 429). */
   RATE_LIMITED: 'RATE_LIMITED',
+  /**
+   * The hub is saturated (`limits.shedding`) and refused the request before starting it (HTTP 503);
+   * `Retry-After` and `extensions.retryAfterSeconds` say when to try again. Nothing was executed.
+   */
+  OVERLOADED: 'OVERLOADED',
   /** The operation ran longer than `limits.executionTimeoutMs`; the hub gave up on it. */
   OPERATION_TIMEOUT: 'OPERATION_TIMEOUT',
   /** The request named a registered document (`documentId` or a persisted-query hash) this hub does not have. */

@@ -129,7 +129,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     ...(options.snapshotBatchSize ? { snapshot: { batchSize: options.snapshotBatchSize } } : {}),
     ...(options.auth || policyFile ? { auth: { ...options.auth, ...(policyFile ? { policyFile } : {}) } } : {}),
     ...(options.production ? { production: true } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
+    // No load shedding unless a test asks: a suite's own synchronous work (a schema build, a
+    // sync) stalls the shared event loop, and the next request would be refused for it.
+    limits: { shedding: { maxEventLoopDelayMs: 0 }, ...options.limits },
     connectors,
   });
   const config = configure({});
