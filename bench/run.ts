@@ -258,6 +258,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   }
   // Last on this hub: its pages include customers the screen pops warmed (see README).
   rows.add(await pageOf100(ctx, workload.pageCursors));
+  rows.add(await pageOf100(ctx, workload.pageCursors, '', true));
   rows.add(await crossDepartmentFilter(ctx));
   rows.add(csvExport());
   const vmHwmMb = await readRssMb(hub.pid, 'VmHWM');
@@ -311,9 +312,9 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     },
     scenarios: rows.pick(['screenPopCold', 'screenPopWarm', 'pageOf100', 'crossDepartmentFilter', 'csvExport']),
     baselines: rows.pick(['floor', 'ceiling', 'pageOf100Naive', 'screenPopColdNaive', 'screenPopWarmNaive']),
-    diagnostics: rows.pick(['floorUnloaded', 'screenPopColdUnloaded', 'screenPopWarmExecuted']),
+    diagnostics: rows.pick(['floorUnloaded', 'screenPopColdUnloaded', 'screenPopWarmExecuted', 'pageOf100Warm']),
     ratios,
-    targets: judgeTargets(rows.get, ratios),
+    targets: judgeTargets(rows.get, ratios, { vmHwmMb }),
     profiles,
     peer,
     notes: [

@@ -161,18 +161,23 @@ export async function screenPopWarm(
 /**
  * Scenario 3: pages of 100 customers with all departments, each page asked once (bounded by the
  * number of pages), so what one page costs upstream shows plainly: one request per department.
+ * `warm`: the same pages again, each executed (`Cache-Control: no-cache`, past the response
+ * cache), once the cold pass has left their records in the repository and in memory.
  */
 export function pageOf100(
   ctx: ScenarioContext,
   pageCursors: Workload['pageCursors'],
   idSuffix = '',
+  warm = false,
 ): Promise<MeasuredRow> {
   return measureRow(
     {
-      id: `pageOf100${idSuffix}`,
-      name: SCENARIOS.pageOf100,
+      id: `pageOf100${warm ? 'Warm' : ''}${idSuffix}`,
+      name: warm ? `${SCENARIOS.pageOf100}, warm, executed` : SCENARIOS.pageOf100,
       ...against(ctx, PAGE_QUERY),
-      note: `${pageCursors.length} distinct pages, each asked once`,
+      note: warm
+        ? `the same ${pageCursors.length} pages again, each asked once with Cache-Control: no-cache`
+        : `${pageCursors.length} distinct pages, each asked once`,
     },
     () =>
       runHttpLoad({
@@ -181,6 +186,7 @@ export function pageOf100(
         durationS: ctx.durationS,
         bodies: pageCursors.map((after) => requestBody(PAGE_QUERY, { after })),
         verify: noErrors,
+        headers: warm ? { 'cache-control': 'no-cache' } : undefined,
       }),
   );
 }
