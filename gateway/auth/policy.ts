@@ -7,7 +7,10 @@ import { isRole, type Principal, type Role } from '../../schema/principal';
 
 /** The access policy, resolved: who may read each field of each type. */
 export interface AccessPolicy {
-  /** True when one of the principal's roles may read `type.field`. `__typename` always may. */
+  /**
+   * True when one of the principal's roles may read `type.field`. `__typename` always may. A
+   * function of the roles alone: the field policy remembers its verdicts per set of roles.
+   */
   allows(principal: Principal, type: string, field: string): boolean;
   /** The roles that may read `type.field` (empty: denied to everyone). */
   rolesFor(type: string, field: string): ReadonlySet<Role>;

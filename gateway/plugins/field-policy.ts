@@ -10,6 +10,7 @@ import type { RequestContext } from '../runtime';
 import { forbidDenied } from '../auth/field-errors';
 import { guardDocument } from '../auth/field-guard';
 import type { AccessPolicy } from '../auth/policy';
+import type { Principal } from '../../schema/principal';
 
 /**
  * Options of `ApolloServerPluginFieldPolicy`: one policy and the schema it was loaded against, or
@@ -29,6 +30,42 @@ const DENY_ALL: AccessPolicy = {
   rolesFor: () => new Set(),
 };
 
+/** Role sets remembered per document; past this a document is guarded afresh every time. */
+const MAX_ROLE_SETS_PER_DOCUMENT = 32;
+
+/**
+ * `guardDocument`, remembered per policy, schema, document (Apollo hands every request of the
+ * same text the same parsed document) and set of roles: a policy answers by the principal's
+ * roles alone (`AccessPolicy.allows`), so every agent screen-popping with the same roles gets
+ * the same guarded document, computed once.
+ */
+class GuardedDocuments {
+  private readonly byPolicy = new WeakMap<
+    AccessPolicy,
+    WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, DocumentNode | null>>>
+  >();
+
+  guard(
+    document: DocumentNode,
+    schema: GraphQLSchema,
+    policy: AccessPolicy,
+    principal: Principal,
+  ): DocumentNode | null {
+    let schemas = this.byPolicy.get(policy);
+    if (!schemas) this.byPolicy.set(policy, (schemas = new WeakMap()));
+    let documents = schemas.get(schema);
+    if (!documents) schemas.set(schema, (documents = new WeakMap()));
+    let byRoles = documents.get(document);
+    if (!byRoles) documents.set(document, (byRoles = new Map<string, DocumentNode | null>()));
+    const roles = [...principal.roles].sort().join('\n');
+    const known = byRoles.get(roles);
+    if (known !== undefined) return known;
+    const guarded = guardDocument(document, schema, policy, principal);
+    if (byRoles.size < MAX_ROLE_SETS_PER_DOCUMENT) byRoles.set(roles, guarded);
+    return guarded;
+  }
+}
+
 /**
  * Enforces the access policy on every operation, before it executes: a field the caller's roles
  * may not read is cut from the operation (so it costs no upstream request) and answers null with
@@ -42,6 +79,7 @@ export function ApolloServerPluginFieldPolicy(options: FieldPolicyOptions): Apol
     'policyFor' in options
       ? { policy: options.policyFor(requested) ?? DENY_ALL, schema: requested }
       : { policy: options.policy, schema: options.schema };
+  const guarded = new GuardedDocuments();
   return {
     async requestDidStart(requestContext) {
       const { policy, schema } = judge(requestContext.schema);
@@ -52,8 +90,8 @@ export function ApolloServerPluginFieldPolicy(options: FieldPolicyOptions): Apol
         async didResolveOperation(requestContext) {
           const { document, operation, contextValue } = requestContext;
           if (!operation) return;
-          const guarded = guardDocument(document, schema, policy, contextValue.principal);
-          if (!guarded) return;
+          const guardedDocument = guarded.guard(document, schema, policy, contextValue.principal);
+          if (!guardedDocument) return;
           const fragments = new Map(
             document.definitions
               .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
@@ -61,7 +99,7 @@ export function ApolloServerPluginFieldPolicy(options: FieldPolicyOptions): Apol
           );
           written = { operation, fragments };
           // Apollo executes `requestContext.document` as it stands after this hook.
-          (requestContext as { document: DocumentNode }).document = guarded;
+          (requestContext as { document: DocumentNode }).document = guardedDocument;
         },
         async willSendResponse({ response, contextValue }) {
           if (!written || response.body.kind !== 'single') return;

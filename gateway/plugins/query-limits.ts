@@ -7,6 +7,7 @@ import {
   type ASTNode,
   type DocumentNode,
   type GraphQLError,
+  type GraphQLSchema,
   Kind,
   type ParseOptions,
   type ValidationContext,
@@ -102,6 +103,18 @@ function maxMutationCallsRule(field: string, limit: QueryLimit, max: number, exp
   };
 }
 
+/** The variables a document passes as `first:` or `last:`: the only ones its cost depends on. */
+function pageSizeVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE)
+        names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+}
+
 /**
  * The document with every `first:`/`last:` variable replaced by its value, so Armor's cost rule,
  * which multiplies only by literals, cannot be dodged with `customers(first: $n)`.
@@ -126,6 +139,41 @@ function inlinePageSizes(document: DocumentNode, variables: Record<string, unkno
   });
 }
 
+/** What is known of one document: which variables its cost reads, and the values it was let through with. */
+interface DocumentVerdicts {
+  pageSizeVariables: string[];
+  passed: Set<string>;
+}
+
+/** Page-size combinations remembered per document; past this a document is judged afresh every time. */
+const MAX_VERDICTS_PER_DOCUMENT = 64;
+
+/**
+ * The cost verdict of a document for a request's variables. A pass is remembered per schema and
+ * document (Apollo hands every request of the same text the same parsed document) and per values
+ * of the variables the cost depends on (`first:`/`last:`; validation sees no other): a screen
+ * pop repeated with another phone number costs the same, and is judged once. A refusal is judged
+ * afresh each time, so every refused request gets its own error.
+ */
+class CostVerdicts {
+  private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentVerdicts>>();
+
+  constructor(private readonly validateCost: (schema: GraphQLSchema, document: DocumentNode) => GraphQLError | null) {}
+
+  judge(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): GraphQLError | null {
+    let documents = this.bySchema.get(schema);
+    if (!documents) this.bySchema.set(schema, (documents = new WeakMap()));
+    let verdicts = documents.get(document);
+    if (!verdicts)
+      documents.set(document, (verdicts = { pageSizeVariables: pageSizeVariables(document), passed: new Set() }));
+    const key = JSON.stringify(verdicts.pageSizeVariables.map((name) => variables[name] ?? null));
+    if (verdicts.passed.has(key)) return null;
+    const verdict = this.validateCost(schema, inlinePageSizes(document, variables));
+    if (verdict === null && verdicts.passed.size < MAX_VERDICTS_PER_DOCUMENT) verdicts.passed.add(key);
+    return verdict;
+  }
+}
+
 /**
  * The budgets on a GraphQL document, with graphql-armor's rules: tokens at parse time (graphql-js's
  * own `maxTokens`, which stops the lexer at the first token over, so a 60 KB document is never
@@ -145,6 +193,7 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
   const refreshes = options.refreshesPerOperation ?? 1;
   const reloads = options.reloadsPerOperation ?? 1;
   const costRule = costLimitRule({ maxCost: cost, ...reporter('cost', cost, expose) });
+  const costVerdicts = new CostVerdicts((schema, document) => validate(schema, document, [costRule])[0] ?? null);
   return {
     parseOptions: { maxTokens: options.tokens ?? 1_000 },
     validationRules: [
@@ -160,7 +209,7 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
       async requestDidStart() {
         return {
           async didResolveOperation({ document, request, schema }) {
-            const [error] = validate(schema, inlinePageSizes(document, request.variables ?? {}), [costRule]);
+            const error = costVerdicts.judge(schema, document, request.variables ?? {});
             // Apollo answers an error thrown here as it is (code and HTTP status), before execution.
             if (error) throw error;
           },

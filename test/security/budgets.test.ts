@@ -133,6 +133,17 @@ describe('the budgets against hostile documents', () => {
     );
   });
 
+  it('judges one document by each request’s page sizes: a pass with a small page does not let a large one through', async () => {
+    const nodes =
+      'nodes { id accounting { balance } sales { lifetimeValue } credit { score } support { openTickets } }';
+    const query = `query Pages($n: Int = 20) { a: customers(first: $n) { ${nodes} } b: customers(first: $n) { ${nodes} } }`;
+    expect((await post(t, { query, variables: { n: 2 } })).body.errors).toBeUndefined();
+    // Twice: a refusal is never remembered as a pass, nor a pass reused for other page sizes.
+    for (let i = 0; i < 2; i += 1)
+      await expectRefusedWithoutWork({ query, variables: { n: 500 } }, { code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+    expect((await post(t, { query, variables: { n: 2 } })).body.errors).toBeUndefined();
+  });
+
   it('refuses more than 50 directives', async () => {
     await expectRefusedWithoutWork(
       { query: lookup(repeat(() => 'id @include(if: true)', 51)) },

@@ -6,6 +6,7 @@ import { buildSchema } from 'graphql';
 import { FreshnessLog, type RequestContext } from '../../../gateway/runtime';
 import { loadAccessPolicy } from '../../../gateway/auth/policy';
 import { ApolloServerPluginFieldPolicy } from '../../../gateway/plugins/field-policy';
+import type { Role } from '../../../schema/principal';
 
 // A graph with what the customer graph does not have yet: an interface, a union, a list of lists.
 const schema = buildSchema(/* GraphQL */ `
@@ -113,12 +114,17 @@ describe('ApolloServerPluginFieldPolicy', () => {
 
   /** Runs a document as a support agent: the data, each error's path and code, and what ran. */
   async function asSupport(query: string) {
+    return withRoles(query, ['support']);
+  }
+
+  /** Runs a document as a caller with these roles. */
+  async function withRoles(query: string, roles: Role[]) {
     const response = await server.executeOperation(
       { query },
       {
         contextValue: {
           requestId: 'r',
-          principal: { kind: 'api-key', id: 'k', name: 'support-desk', roles: new Set(['support']) },
+          principal: { kind: 'api-key', id: 'k', name: 'desk', roles: new Set(roles) },
           freshness: new FreshnessLog(),
           scopes: new Map(),
         },
@@ -287,6 +293,19 @@ describe('ApolloServerPluginFieldPolicy', () => {
       errors: [[['secretCount'], 'FORBIDDEN', 'Your roles may not read Query.secretCount']],
       executed: [],
     });
+  });
+
+  it('guards the same document anew for each set of roles: an admin’s run opens nothing to a support agent', async () => {
+    const query = '{ customer { name score credit { limit } } }';
+    const admin = await withRoles(query, ['admin', 'support']);
+    expect(admin.errors).toBeUndefined();
+    expect(admin.data).toEqual({ customer: { name: 'Ada', score: 720, credit: { limit: 5000 } } });
+    executed.length = 0;
+    const support = await asSupport(query);
+    expect(support.data).toEqual({ customer: { name: 'Ada', score: null, credit: { limit: null } } });
+    expect(support.executed).toEqual([]);
+    const again = await withRoles(query, ['support', 'admin']);
+    expect(again.data).toEqual(admin.data);
   });
 
   it('runs an operation with nothing denied as the caller wrote it', async () => {
