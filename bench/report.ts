@@ -213,7 +213,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     ...rowsTable(results.baselines),
     '',
-    '## Diagnostics (the cold comparison on one connection; the warm screen pop and the warm page executed, past the response cache)',
+    '## Diagnostics (the cold comparison on one connection and under 50; the warm screen pop and the warm page executed, past the response cache)',
     '',
     ...rowsTable(results.diagnostics),
     '',

@@ -14,6 +14,8 @@ export const TARGETS = {
   warmPageVsColdCpuMax: 1,
   /** The hub's peak RSS (VmHWM) over the whole run, MB, at most. */
   hubPeakRssMb: 300,
+  /** Cold screen pops under 50 connections: p99 at most this many times p50, and no request failed. */
+  tailUnderLoadMax: 3,
   /**
    * Against the peer (Hive Gateway + Mesh) in the same run (issue 10): the hub's req/s at least
    * `rpsMin` times the peer's, and its CPU per operation at most `cpuPerOpMax` times the peer's.
@@ -149,6 +151,28 @@ function atMost(
   return { id, description, measured, met, missedBy: met ? null : `${Number((value - max).toFixed(2))} ${unit} over` };
 }
 
+/** The tail under 50 connections: p99 within `tailUnderLoadMax` x p50, and no failed request (no timeout, none shed). */
+function tailUnderLoad(fifty: MeasuredRow | undefined): TargetResult {
+  const id = 'tailUnderLoad';
+  const description = `cold screen pop under 50 connections: p99 within ${TARGETS.tailUnderLoadMax}x of p50, and no request failed (timed out or shed)`;
+  if (!fifty || fifty.status !== 'ok' || fifty.p50Ms === null || fifty.p99Ms === null)
+    return { id, description, measured: 'not measured', met: null, missedBy: null };
+  const tail = ratio(fifty.p99Ms, fifty.p50Ms);
+  const failed = fifty.failed ?? 0;
+  const measured = `p99 ${tail}x p50 (${fifty.p99Ms} vs ${fifty.p50Ms} ms), ${failed} of ${fifty.operations} failed`;
+  const shortfalls = [
+    tail !== null && tail > TARGETS.tailUnderLoadMax ? `p99 is ${tail}x p50, over ${TARGETS.tailUnderLoadMax}x` : null,
+    failed > 0 ? `${failed} requests failed` : null,
+  ].filter((text): text is string => text !== null);
+  return {
+    id,
+    description,
+    measured,
+    met: shortfalls.length === 0,
+    missedBy: shortfalls.length > 0 ? shortfalls.join('; ') : null,
+  };
+}
+
 /** Every target of the issue, judged from this run's rows, ratios and the hub's peak memory. */
 export function judgeTargets(
   row: RowLookup,
@@ -192,6 +216,7 @@ export function judgeTargets(
       'x',
       `${pageCpu}x (${warmPage?.hubCpuMsPerOp} vs ${page?.hubCpuMsPerOp} CPU ms per op)`,
     ),
+    tailUnderLoad(row('screenPopColdFifty')),
     atMost(
       'hubPeakRss',
       `hub peak RSS over the whole run under ${TARGETS.hubPeakRssMb} MB`,
