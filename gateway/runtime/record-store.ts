@@ -165,14 +165,17 @@ export class RecordStore {
 
   /**
    * Forgets these keys: drops their queued copies (so a queued write cannot bring them back),
-   * waits for writes already sent (one may hold them), then deletes them. Resolves to how many
+   * waits for the writes already sent (one may hold them), then deletes them. Resolves to how many
    * copies the repository held.
    */
   async evict(connector: string, keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
     const ids = keys.map((key) => recordId(connector, key));
     for (const id of ids) this.queue.delete(id);
-    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+    // Only the writes already sent: a later one holds no copy from before the evict (the queue
+    // lost them just now, and the cached source drops write-backs of fetches an evict overtook),
+    // so a steady stream of writes cannot hold the evict back.
+    await Promise.allSettled([...this.sending]);
     const result = await withDeadline(this.writeTimeoutMs, 'an evict', () =>
       this.collection.deleteMany({ _id: { $in: ids } }),
     );

@@ -31,6 +31,12 @@ export const Tag = {
 export interface KeyInterval {
   lo: Buffer | null;
   hi: Buffer | null;
+  /**
+   * Set when the interval is one string value: in the `_id` index, whose keys are that one
+   * component and strings encode prefix-free, it holds exactly the key `lo`, so a scan may look
+   * that key up rather than walk a range.
+   */
+  exactString?: true;
 }
 
 /** The canonical type tag of a value (missing and undefined index as null, as in MongoDB). */
@@ -116,7 +122,7 @@ export function prefixEnd(prefix: Buffer): Buffer | null {
 /** The interval of keys whose leading component equals `value`. */
 export function pointInterval(value: unknown, direction: 1 | -1): KeyInterval {
   const lo = encodeComponent(value, direction);
-  return { lo, hi: prefixEnd(lo) };
+  return typeof value === 'string' ? { lo, hi: prefixEnd(lo), exactString: true } : { lo, hi: prefixEnd(lo) };
 }
 
 /** One side of a range: the value and whether it is included ($gte/$lte) or not ($gt/$lt). */

@@ -51,12 +51,32 @@ export function mingoOptions(spec: Pick<FindSpec, 'collation' | 'variables'>): M
   return options;
 }
 
+/**
+ * The string ids a filter of exactly `{ _id: "..." }` or `{ _id: { $in: ["...", ...] } }` asks
+ * for; null for any other filter. Without a collation such a filter is plain string equality,
+ * which needs no query engine: the hub's look-ups by id and its batches of cached records.
+ */
+function stringIdsOf(filter: Doc, spec: Pick<FindSpec, 'collation'>): Set<string> | null {
+  if (spec.collation && spec.collation.locale !== 'simple') return null;
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return null;
+  const id = filter._id;
+  if (typeof id === 'string') return new Set([id]);
+  if (!isPlainObject(id)) return null;
+  const operators = Object.keys(id);
+  const values = id.$in;
+  if (operators.length !== 1 || !Array.isArray(values)) return null;
+  return values.every((value): value is string => typeof value === 'string') ? new Set(values) : null;
+}
+
 /** Compiles a filter into a predicate over stored documents (BSON numbers compared as numbers). */
 export function compileFilter(
   filter: Doc,
   spec: Pick<FindSpec, 'collation' | 'variables'> = {},
 ): (doc: Doc) => boolean {
   if (Object.keys(filter).length === 0) return () => true;
+  const ids = stringIdsOf(filter, spec);
+  if (ids) return (doc) => typeof doc._id === 'string' && ids.has(doc._id);
   try {
     const query = new Query(numericView(filter), mingoOptions(spec));
     return (doc) => {

@@ -109,6 +109,12 @@ function* scanIdInterval(
   direction: 1 | -1,
   pager: Pager,
 ): Generator<KeyedDocRow> {
+  if (interval.exactString && interval.lo) {
+    // One id: a primary-key look-up, not a range walk (a batch of `$in` ids is many of these).
+    const row = sql.docById.get(coll.id, interval.lo);
+    if (row) yield { ...row, key: interval.lo };
+    return;
+  }
   const lo = interval.lo ?? LOWEST;
   let hi = interval.hi ?? HIGHEST;
   let after: Buffer | null = null;
