@@ -28,8 +28,12 @@ interface DirectoryPage {
 }
 
 /** Posts one GraphQL document to a hub and returns the parsed answer; throws on HTTP errors. */
-export async function postGraphQL<T>(url: string, body: string): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+export async function postGraphQL<T>(url: string, body: string, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   if (!response.ok)
     throw new Error(`${url} answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   return (await response.json()) as T;
