@@ -321,8 +321,8 @@ export const configSchema = z
             maxEventLoopDelayMs: z.number().int().nonnegative().max(60_000).default(200),
             /** Refuse while the event loop was busy more than this share of the last sample; 0: never on this signal. */
             maxEventLoopUtilization: z.number().min(0).max(1).default(0),
-            /** How often the event loop is sampled, ms. */
-            sampleIntervalMs: z.number().int().min(10).max(60_000).default(250),
+            /** How often the event loop is sampled, ms; at least 100 (the delay histogram's resolution is 10 ms, and an empty sample reads as infinite delay). */
+            sampleIntervalMs: z.number().int().min(100).max(60_000).default(250),
             /** The `Retry-After` of a refused request, seconds. */
             retryAfterSeconds: z.number().int().positive().max(3_600).default(1),
           })

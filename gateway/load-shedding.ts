@@ -21,6 +21,16 @@ export interface LoadSheddingOptions {
 /** Paths that answer even under pressure: an operator must still see health and metrics. */
 const NEVER_SHED = new Set(['/health', '/healthz', '/readyz', '/metrics']);
 
+/**
+ * Whether a request is refused under pressure: not the paths above, not the operator's own
+ * `/admin/` routes (a sync or a key change on a busy hub), and not a request no route matches
+ * (its 404 costs less than a refusal would say). Change notices are shed: their senders retry.
+ */
+function sheddable(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && !NEVER_SHED.has(route) && !route.startsWith('/admin/');
+}
+
 /** The answer to a shed request: 503, `Retry-After`, and a GraphQL-shaped body with OVERLOADED. */
 function overloaded(reply: FastifyReply, retryAfterSeconds: number) {
   void reply.code(503).header('retry-after', String(retryAfterSeconds)).type('application/json; charset=utf-8');
@@ -44,7 +54,7 @@ type PressureHandler = NonNullable<FastifyUnderPressureOptions['pressureHandler'
  */
 function shedUnlessExempt(retryAfterSeconds: number, onShed: (signal: string) => void): PressureHandler {
   const handler = (request: FastifyRequest, reply: FastifyReply, signal: string) => {
-    if (NEVER_SHED.has(request.routeOptions.url ?? '')) return undefined;
+    if (!sheddable(request)) return undefined;
     onShed(signal);
     return overloaded(reply, retryAfterSeconds);
   };
@@ -65,6 +75,8 @@ export async function registerLoadShedding(
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxEventLoopUtilization: options.maxEventLoopUtilization,
+    // Over the last sample, as the setting says; the plugin's default averages since start-up.
+    eventLoopUtilizationMode: 'interval',
     sampleInterval: options.sampleIntervalMs,
     retryAfter: options.retryAfterSeconds,
     pressureHandler: shedUnlessExempt(options.retryAfterSeconds, onShed),

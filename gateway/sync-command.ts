@@ -116,6 +116,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
     throw error;
   }
   let silos: DemoSilos | null = null;
+  let connectors: ReturnType<typeof createConnectors> = [];
   try {
     // With the cache on, the snapshot's reads also refresh the repository's copies, as in the hub.
     const runtime = {
@@ -125,7 +126,7 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
       now: () => new Date(),
       warn: (m: string) => consoleLogger.warn(m),
     };
-    const connectors = createConnectors(config, discoverConnectors(config, loadConnectorDeclaration), runtime);
+    connectors = createConnectors(config, discoverConnectors(config, loadConnectorDeclaration), runtime);
     const health = await Promise.all(connectors.map((c) => c.health()));
     // Standalone `npm run sync` on a demo set-up: bring the demo systems up for the sync's duration.
     if (config.demo.enabled && health.some((h) => !h.ok)) silos = await startDemoSilos(config);
@@ -164,6 +165,8 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
       view.stop();
     }
   } finally {
+    // Write-backs still queued go to the repository before its client closes.
+    await Promise.all(connectors.map((c) => c.settle()));
     await store.close();
     await silos?.close();
   }

@@ -34,6 +34,8 @@ type UpstreamAnswer<V> = ReadonlyMap<string, V>;
 interface Flight<V> {
   answer: Promise<UpstreamAnswer<V>>;
   fetchedAt: Date;
+  /** The system has answered (the write-back may still be queued or under way). */
+  answered: boolean;
 }
 
 /** A key with fetches outstanding: how many, and how often a refresh or evict has overtaken them. */
@@ -91,6 +93,11 @@ export class CachedSource<V> {
    * keys under way, never every key ever asked.
    */
   private readonly keyStates = new Map<string, KeyState>();
+  /**
+   * Keys an evict is deleting from the repository, with how many evicts: until the delete has
+   * landed, a copy read from the repository may be the one being evicted, and is not served.
+   */
+  private readonly evicting = new Map<string, number>();
   /** Write-backs not yet acknowledged. */
   private readonly pendingWrites = new Set<Promise<void>>();
 
@@ -196,8 +203,17 @@ export class CachedSource<V> {
       this.bump(key);
       this.inFlight.delete(key);
       this.memory?.delete(key);
+      this.evicting.set(key, (this.evicting.get(key) ?? 0) + 1);
     }
-    return this.cache ? this.cache.evict(this.options.connector, normalised) : 0;
+    try {
+      return this.cache ? await this.cache.evict(this.options.connector, normalised) : 0;
+    } finally {
+      for (const key of normalised) {
+        const left = (this.evicting.get(key) ?? 1) - 1;
+        if (left === 0) this.evicting.delete(key);
+        else this.evicting.set(key, left);
+      }
+    }
   }
 
   /** Tells the fetches outstanding for `key` that they are overtaken (no key state: nothing to overtake). */
@@ -216,7 +232,13 @@ export class CachedSource<V> {
    */
   private async readRepository(keys: string[]): Promise<Map<string, CachedRecord<V>>> {
     try {
-      return (await this.cache!.read(this.options.connector, this.format, keys)) as Map<string, CachedRecord<V>>;
+      const copies = (await this.cache!.read(this.options.connector, this.format, keys)) as Map<
+        string,
+        CachedRecord<V>
+      >;
+      // The repository may still hold a copy an evict under way is about to delete: a miss.
+      for (const key of this.evicting.keys()) copies.delete(key);
+      return copies;
     } catch (error) {
       this.options.runtime.metrics.cacheReadFailed(this.options.connector);
       this.options.runtime.warn(
@@ -269,7 +291,13 @@ export class CachedSource<V> {
       const answer = this.fetchUpstream(fresh);
       const written = answer.then((map) => this.writeBack(fresh, map, now, generations, refresh));
       // Answers resolve before the write lands (a refresh waits); keys stay in flight until it has.
-      const flight: Flight<V> = { answer: refresh ? written.then(() => answer) : answer, fetchedAt: now };
+      const flight: Flight<V> = {
+        answer: refresh ? written.then(() => answer) : answer,
+        fetchedAt: now,
+        answered: false,
+      };
+      const answered = () => (flight.answered = true);
+      answer.then(answered, answered);
       for (const key of fresh) this.inFlight.set(key, flight);
       const release = () => {
         for (const key of fresh) {
@@ -285,14 +313,14 @@ export class CachedSource<V> {
   }
 
   /**
-   * Whether a read at `now` may join `flight`: one is under way, and what it brings would still
-   * be fresh now. A flight stays in the map until its write-back lands, after its answer, and a
-   * read past the TTL of that answer must ask the system again.
+   * Whether a read at `now` may join `flight`: the system has not answered it yet (however long
+   * it takes: a slow system must not get one more request per read), or its answer is still
+   * within the TTL. A flight stays in the map until its write-back lands, after its answer, and
+   * a read past the TTL of an answer already in hand asks the system again.
    */
   private joinable(flight: Flight<V> | undefined, now: Date): boolean {
-    return (
-      flight !== undefined && now.getTime() - flight.fetchedAt.getTime() < this.options.freshness.ttlSeconds * 1000
-    );
+    if (flight === undefined) return false;
+    return !flight.answered || now.getTime() - flight.fetchedAt.getTime() < this.options.freshness.ttlSeconds * 1000;
   }
 
   private async fetchUpstream(keys: string[]): Promise<UpstreamAnswer<V>> {

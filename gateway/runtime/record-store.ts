@@ -92,8 +92,10 @@ export class RecordStore {
   private queue = new Map<string, AnyBulkWriteOperation<StoredRecord>>();
   private waiting: QueuedWrite[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** Bulk writes sent and not yet answered. */
+  /** Bulk writes sent and not yet answered, or past their deadline. */
   private readonly sending = new Set<Promise<void>>();
+  /** Bulk writes the driver has not finished with (an overrun one stays here until it does). */
+  private readonly inDriver = new Set<Promise<void>>();
 
   constructor(db: Db, options: RecordStoreOptions = {}) {
     this.collection = db.collection<StoredRecord>(RECORDS_COLLECTION);
@@ -157,10 +159,11 @@ export class RecordStore {
     return done;
   }
 
-  /** Sends whatever is queued now and waits until every write sent so far has been answered. */
+  /** Sends whatever is queued now and waits until every write sent so far has been answered (or has failed). */
   async flush(): Promise<void> {
     this.send();
-    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+    // Only what is under way now: writes sent later (steady traffic) must not keep this waiting.
+    await Promise.allSettled([...this.sending]);
   }
 
   /**
@@ -174,8 +177,11 @@ export class RecordStore {
     for (const id of ids) this.queue.delete(id);
     // Only the writes already sent: a later one holds no copy from before the evict (the queue
     // lost them just now, and the cached source drops write-backs of fetches an evict overtook),
-    // so a steady stream of writes cannot hold the evict back.
-    await Promise.allSettled([...this.sending]);
+    // so a steady stream of writes cannot hold the evict back. Until the driver itself is done
+    // with them, not just until their deadline: an overrun write may still land, and must land
+    // before the delete. On a store that does not answer, the evict fails at its own deadline.
+    const inDriver = [...this.inDriver];
+    await withDeadline(this.writeTimeoutMs, 'the record writes before an evict', () => Promise.all(inDriver));
     const result = await withDeadline(this.writeTimeoutMs, 'an evict', () =>
       this.collection.deleteMany({ _id: { $in: ids } }),
     );
@@ -204,9 +210,14 @@ export class RecordStore {
       for (const write of waiting) write.resolve();
       return;
     }
-    const sent = withDeadline(this.writeTimeoutMs, 'a write of cached records', () =>
-      this.collection.bulkWrite(ops, { ordered: false }),
-    ).then(
+    const write = this.collection.bulkWrite(ops, { ordered: false });
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inDriver.add(settled);
+    void settled.finally(() => this.inDriver.delete(settled));
+    const sent = withDeadline(this.writeTimeoutMs, 'a write of cached records', () => write).then(
       () => waiting.forEach((write) => write.resolve()),
       (error: unknown) => waiting.forEach((write) => write.reject(error)),
     );

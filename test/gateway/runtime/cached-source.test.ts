@@ -143,6 +143,61 @@ describe('CachedSource', () => {
     await cache.settle();
   });
 
+  it('joins a fetch the system has not answered yet, however long past the TTL it has taken', async () => {
+    const system = new FakeSystem();
+    let clock = new Date('2030-01-01T00:00:00.000Z');
+    const joinerMissed = deferred<void>();
+    let misses = 0;
+    const metrics: ConnectorMetrics = {
+      ...noMetrics,
+      cacheMisses: () => {
+        if ((misses += 1) === 2) joinerMissed.resolve();
+      },
+    };
+    const cache = source(system, { now: () => clock, metrics });
+    const first = cache.load(['k']);
+    await until(() => system.calls === 1);
+    // A slow system: the TTL (60 s) passes before it answers; another read must not pile on.
+    clock = new Date('2030-01-01T00:02:00.000Z');
+    const second = cache.load(['k']);
+    await joinerMissed.promise;
+    expect(system.calls).toBe(1);
+    system.releaseAll();
+    expect([valueOf((await first)[0]), valueOf((await second)[0])]).toEqual(['k@v1', 'k@v1']);
+    await cache.settle();
+  });
+
+  it('serves no repository copy of a key while an evict of it is deleting that copy', async () => {
+    const system = new FakeSystem();
+    const now = new Date();
+    const copy = {
+      _id: 'k',
+      value: 'k@old',
+      fetchedAt: now,
+      staleUntil: new Date(now.getTime() + 3_600_000),
+      v: '1.1',
+    };
+    const deleted = deferred<number>();
+    // A repository whose delete has not landed yet, and which still holds the old copy.
+    const records = {
+      read: () => Promise.resolve(new Map([['k', copy]])),
+      evict: () => deleted.promise,
+      write: () => Promise.resolve(),
+      flush: () => Promise.resolve(),
+    } as unknown as RecordStore;
+    const cache = source(system, { records, memoryEntries: 0 });
+    const evicting = cache.evict(['k']);
+    const during = cache.load(['k']);
+    await until(() => system.calls === 1);
+    system.releaseAll();
+    expect(valueOf((await during)[0])).toBe('k@v1');
+    deleted.resolve(1);
+    expect(await evicting).toBe(1);
+    // Once the delete has landed, what the repository answers is served again.
+    expect(valueOf((await cache.load(['k']))[0])).toBe('k@old');
+    expect(system.calls).toBe(1);
+  });
+
   it('gives a request that joins a fetch the time that fetch was asked', async () => {
     const system = new FakeSystem();
     let clock = new Date('2030-01-01T00:00:00.000Z');
