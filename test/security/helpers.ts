@@ -25,6 +25,8 @@ export function refusal(response: RawResponse): { code: unknown; limit: unknown 
 
 /** The work the hub has done so far: requests to the department systems and commands to the store. */
 export async function workDone(t: TestHub): Promise<{ upstream: number; store: number }> {
+  // Write-backs still queued count as work done so far: they land now, not inside the next interval measured.
+  await t.hub.settle();
   const silos = await t.siloRequests();
   const metrics = await t.hub.metrics.render();
   const store = [...metrics.matchAll(/^switchboard_store_commands_total\{[^}]*\} (\d+)/gm)].reduce(
