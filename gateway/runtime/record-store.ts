@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type WriteError } from 'mongodb';
 import { withDeadline } from '../../store/deadline';
 
 /** A department record as the repository keeps it. */
@@ -60,10 +60,27 @@ export interface RecordStoreOptions {
   maxWriteBatch?: number;
 }
 
-/** Someone waiting for a queued write-back to land. */
+/** Someone waiting for a queued write-back to land: the record ids it wrote, and its promise. */
 interface QueuedWrite {
+  ids: string[];
   resolve(): void;
   reject(error: unknown): void;
+}
+
+/** The ids of the operations a bulk write refused one by one; null when it failed as a whole. */
+function refusedIds(error: unknown, ops: ReadonlyArray<AnyBulkWriteOperation<StoredRecord>>): Set<string> | null {
+  if (!(error instanceof MongoBulkWriteError)) return null;
+  const writeErrors = ([] as WriteError[]).concat(error.writeErrors);
+  if (writeErrors.length === 0) return null;
+  const ids = new Set<string>();
+  for (const writeError of writeErrors) {
+    const op = ops[writeError.index];
+    const id =
+      op && ('replaceOne' in op ? op.replaceOne.filter._id : 'deleteOne' in op ? op.deleteOne.filter._id : undefined);
+    if (typeof id !== 'string') return null;
+    ids.add(id);
+  }
+  return ids;
 }
 
 /** Reads of more ids than this are split (each part one round trip). */
@@ -142,8 +159,10 @@ export class RecordStore {
     urgent = false,
   ): Promise<void> {
     if (copies.found.size === 0 && copies.gone.length === 0) return Promise.resolve();
+    const ids: string[] = [];
     for (const [key, value] of copies.found) {
       const _id = recordId(connector, key);
+      ids.push(_id);
       const replacement = { _id, c: connector, value, fetchedAt: copies.fetchedAt, staleUntil: copies.staleUntil };
       this.queue.set(_id, {
         replaceOne: { filter: { _id }, replacement: { ...replacement, v: format }, upsert: true },
@@ -151,9 +170,10 @@ export class RecordStore {
     }
     for (const key of copies.gone) {
       const _id = recordId(connector, key);
+      ids.push(_id);
       this.queue.set(_id, { deleteOne: { filter: { _id } } });
     }
-    const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ ids, resolve, reject }));
     if (urgent || this.queue.size >= this.maxWriteBatch) this.send();
     else this.timer ??= setTimeout(() => this.send(), this.writeDelayMs);
     return done;
@@ -196,7 +216,11 @@ export class RecordStore {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** Sends the queue as one bulk write; everyone waiting on it learns how it went. */
+  /**
+   * Sends the queue as one bulk write; everyone waiting on it learns how it went. When the
+   * store refuses some operations (a record it cannot hold), only the write-backs that queued
+   * those records fail; a failure of the whole write fails them all.
+   */
   private send(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -219,7 +243,13 @@ export class RecordStore {
     void settled.finally(() => this.inDriver.delete(settled));
     const sent = withDeadline(this.writeTimeoutMs, 'a write of cached records', () => write).then(
       () => waiting.forEach((write) => write.resolve()),
-      (error: unknown) => waiting.forEach((write) => write.reject(error)),
+      (error: unknown) => {
+        const refused = refusedIds(error, ops);
+        for (const write of waiting) {
+          if (refused === null || write.ids.some((id) => refused.has(id))) write.reject(error);
+          else write.resolve();
+        }
+      },
     );
     this.sending.add(sent);
     void sent.finally(() => this.sending.delete(sent));

@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { RECORDS_COLLECTION, RecordStore, recordFormat, recordId } from '../../../gateway/runtime/record-store';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../store/embedded';
 import { countByCollection, recordCommands } from '../../helpers/store-commands';
@@ -127,6 +127,25 @@ describe('RecordStore: every connector in one collection, one round trip per tur
     await store.flush();
     await queued;
     expect((await store.read('sales', FORMAT, ['a', 'b'])).size).toBe(0);
+  });
+
+  it('fails only the write-backs whose records the store refused, when it refuses some of a bulk write', async () => {
+    // A store that refuses the operation on credit:a alone, as MongoDB reports it: by its index.
+    const bulkWrite = (ops: Array<AnyBulkWriteOperation<{ _id: string }>>) => {
+      const index = ops.findIndex((op) => 'replaceOne' in op && op.replaceOne.filter._id === recordId('credit', 'a'));
+      const refusal = Object.assign(Object.create(MongoBulkWriteError.prototype) as MongoBulkWriteError, {
+        message: 'document refused',
+        writeErrors: [{ index, errmsg: 'document refused' }],
+      });
+      return Promise.reject(refusal);
+    };
+    const picky = { collection: () => ({ bulkWrite }) } as unknown as Db;
+    const store = new RecordStore(picky, { writeDelayMs: 60_000 });
+    const sales = store.write('sales', FORMAT, copies(['a'], 'v1'));
+    const credit = store.write('credit', FORMAT, copies(['a', 'b'], 'v1'));
+    await store.flush();
+    await expect(sales).resolves.toBeUndefined();
+    await expect(credit).rejects.toThrow('document refused');
   });
 
   it('rejects every write-back of a bulk write that fails, and every read of a find that fails', async () => {
