@@ -26,7 +26,7 @@ export const RUNTIME_TYPE_KEY = '__switchboardPolicyType';
 
 /** True when the policy keeps `type.field` from the principal (`__typename` and introspection never). */
 export const isDenied = (policy: AccessPolicy, principal: Principal, type: string, field: string): boolean =>
-  !field.startsWith('__') && !policy.allows(principal, type, field);
+  !field.startsWith('__') && !policy.allows(principal.roles, type, field);
 
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
 

@@ -8,10 +8,10 @@ import { isRole, type Principal, type Role } from '../../schema/principal';
 /** The access policy, resolved: who may read each field of each type. */
 export interface AccessPolicy {
   /**
-   * True when one of the principal's roles may read `type.field`. `__typename` always may. A
-   * function of the roles alone: the field policy remembers its verdicts per set of roles.
+   * True when one of these roles may read `type.field`. `__typename` always may. It takes the
+   * caller's roles, never the caller: the field policy remembers its verdicts per set of roles.
    */
-  allows(principal: Principal, type: string, field: string): boolean;
+  allows(roles: ReadonlySet<Role>, type: string, field: string): boolean;
   /** The roles that may read `type.field` (empty: denied to everyone). */
   rolesFor(type: string, field: string): ReadonlySet<Role>;
 }
@@ -97,10 +97,10 @@ export function loadAccessPolicy(
   };
   return {
     rolesFor,
-    allows(principal, type, field) {
+    allows(roles, type, field) {
       if (field === '__typename') return true;
       const allowed = rolesFor(type, field);
-      for (const role of principal.roles) if (allowed.has(role)) return true;
+      for (const role of roles) if (allowed.has(role)) return true;
       return false;
     },
   };
@@ -121,11 +121,11 @@ export function figurePolicy(policy: AccessPolicy, schema: GraphQLSchema): Figur
   return (principal, figure) => {
     if (!customer || !isObjectType(customer)) return false;
     const department = customer.getFields()[figure.connector];
-    if (!department || !policy.allows(principal, 'Customer', figure.connector)) return false;
+    if (!department || !policy.allows(principal.roles, 'Customer', figure.connector)) return false;
     const type = getNamedType(department.type);
     if (!isObjectType(type)) return false;
     const fields = type.getFields();
-    if (fields[figure.name]) return policy.allows(principal, type.name, figure.name);
-    return Object.keys(fields).every((field) => policy.allows(principal, type.name, field));
+    if (fields[figure.name]) return policy.allows(principal.roles, type.name, figure.name);
+    return Object.keys(fields).every((field) => policy.allows(principal.roles, type.name, field));
   };
 }

@@ -26,7 +26,7 @@ export type FieldPolicyOptions =
 
 /** Denies everything: what a request on a schema with no policy gets. */
 const DENY_ALL: AccessPolicy = {
-  allows: (_principal, _type, field) => field === '__typename',
+  allows: (_roles, _type, field) => field === '__typename',
   rolesFor: () => new Set(),
 };
 
@@ -35,8 +35,8 @@ const MAX_ROLE_SETS_PER_DOCUMENT = 32;
 
 /**
  * `guardDocument`, remembered per policy, schema, document (Apollo hands every request of the
- * same text the same parsed document) and set of roles: a policy answers by the principal's
- * roles alone (`AccessPolicy.allows`), so every agent screen-popping with the same roles gets
+ * same text the same parsed document) and set of roles: a policy is given the caller's roles,
+ * never the caller (`AccessPolicy.allows`), so every agent screen-popping with the same roles gets
  * the same guarded document, computed once.
  */
 class GuardedDocuments {

@@ -37,11 +37,11 @@ types:
 `),
       schema,
     );
-    expect(policy.allows(as('support'), 'Customer', 'id')).toBe(true);
-    expect(policy.allows(as('support'), 'Customer', 'score')).toBe(false);
-    expect(policy.allows(as('credit'), 'Customer', 'score')).toBe(true);
-    expect(policy.allows(as('admin'), 'Customer', 'id')).toBe(false);
-    expect(policy.allows(as('admin'), 'Customer', '__typename')).toBe(true);
+    expect(policy.allows(as('support').roles, 'Customer', 'id')).toBe(true);
+    expect(policy.allows(as('support').roles, 'Customer', 'score')).toBe(false);
+    expect(policy.allows(as('credit').roles, 'Customer', 'score')).toBe(true);
+    expect(policy.allows(as('admin').roles, 'Customer', 'id')).toBe(false);
+    expect(policy.allows(as('admin').roles, 'Customer', '__typename')).toBe(true);
   });
 
   it.each([
