@@ -28,6 +28,16 @@ interface StoredRecord {
 const KIT_FORMAT = 1;
 
 /**
+ * The format tag of a tombstone: the system did not know the key when asked at `fetchedAt`. It
+ * reads as a miss (as a deleted copy would) but keeps its date, so that an older copy of the
+ * record, written late by this hub or another, cannot bring it back. The TTL index removes it.
+ */
+const GONE_FORMAT = 'gone';
+
+/** MongoDB's duplicate-key code: an upsert whose filter missed because a newer copy is there. */
+const DUPLICATE_KEY = 11000;
+
+/**
  * The format tag written on every cached document: the kit's layout and the connector's record
  * shape (`ConnectorDefinition.recordVersion`). A copy written by an older hub, whose value a
  * current mapper may not understand, carries another tag and is read as a miss.
@@ -67,7 +77,10 @@ interface QueuedWrite {
   reject(error: unknown): void;
 }
 
-/** The ids of the operations a bulk write refused one by one; null when it failed as a whole. */
+/**
+ * The ids of the operations a bulk write refused one by one (not counting those that found a
+ * newer copy in place, which is what they were written to allow); null when it failed as a whole.
+ */
 function refusedIds(error: unknown, ops: ReadonlyArray<AnyBulkWriteOperation<StoredRecord>>): Set<string> | null {
   if (!(error instanceof MongoBulkWriteError)) return null;
   const writeErrors = ([] as WriteError[]).concat(error.writeErrors);
@@ -75,10 +88,9 @@ function refusedIds(error: unknown, ops: ReadonlyArray<AnyBulkWriteOperation<Sto
   const ids = new Set<string>();
   for (const writeError of writeErrors) {
     const op = ops[writeError.index];
-    const id =
-      op && ('replaceOne' in op ? op.replaceOne.filter._id : 'deleteOne' in op ? op.deleteOne.filter._id : undefined);
+    const id = op && 'replaceOne' in op ? op.replaceOne.filter._id : undefined;
     if (typeof id !== 'string') return null;
-    ids.add(id);
+    if (writeError.code !== DUPLICATE_KEY) ids.add(id);
   }
   return ids;
 }
@@ -96,7 +108,11 @@ const MAX_READ_BATCH = 2_000;
  * - writes: write-backs queued within `writeDelayMs` of each other are one unordered `bulkWrite`,
  *   the last copy of an id winning; each caller's promise settles when that write does.
  *
- * Writes use the client's acknowledged write concern, so a write that resolves has happened.
+ * A write replaces a copy only if it is at least as recent (by `fetchedAt`), and a key the
+ * system no longer knows leaves a tombstone rather than nothing: two bulk writes on different
+ * pooled connections, or two hubs sharing the repository, may land in any order, and the older
+ * answer must not win. Writes use the client's acknowledged write concern, so a write that
+ * resolves has happened.
  */
 export class RecordStore {
   private readonly collection: Collection<StoredRecord>;
@@ -160,19 +176,18 @@ export class RecordStore {
   ): Promise<void> {
     if (copies.found.size === 0 && copies.gone.length === 0) return Promise.resolve();
     const ids: string[] = [];
-    for (const [key, value] of copies.found) {
+    const { fetchedAt, staleUntil } = copies;
+    const queue = (key: string, value: unknown, v: string) => {
       const _id = recordId(connector, key);
       ids.push(_id);
-      const replacement = { _id, c: connector, value, fetchedAt: copies.fetchedAt, staleUntil: copies.staleUntil };
-      this.queue.set(_id, {
-        replaceOne: { filter: { _id }, replacement: { ...replacement, v: format }, upsert: true },
-      });
-    }
-    for (const key of copies.gone) {
-      const _id = recordId(connector, key);
-      ids.push(_id);
-      this.queue.set(_id, { deleteOne: { filter: { _id } } });
-    }
+      // Matches no copy fetched later than this one (nor one without a date); on a miss the upsert
+      // collides with that newer copy's `_id`, which `send` reads as "a newer copy is there".
+      const filter = { _id, fetchedAt: { $not: { $gt: fetchedAt } } };
+      const replacement: StoredRecord = { _id, c: connector, value, fetchedAt, staleUntil, v };
+      this.queue.set(_id, { replaceOne: { filter, replacement, upsert: true } });
+    };
+    for (const [key, value] of copies.found) queue(key, value, format);
+    for (const key of copies.gone) queue(key, null, GONE_FORMAT);
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ ids, resolve, reject }));
     if (urgent || this.queue.size >= this.maxWriteBatch) this.send();
     else this.timer ??= setTimeout(() => this.send(), this.writeDelayMs);
@@ -202,10 +217,14 @@ export class RecordStore {
     // before the delete. On a store that does not answer, the evict fails at its own deadline.
     const inDriver = [...this.inDriver];
     await withDeadline(this.writeTimeoutMs, 'the record writes before an evict', () => Promise.all(inDriver));
-    const result = await withDeadline(this.writeTimeoutMs, 'an evict', () =>
-      this.collection.deleteMany({ _id: { $in: ids } }),
+    // Tombstones go too (an evict forgets everything) but are not counted: they held no copy.
+    const [held] = await withDeadline(this.writeTimeoutMs, 'an evict', () =>
+      Promise.all([
+        this.collection.deleteMany({ _id: { $in: ids }, v: { $ne: GONE_FORMAT } }),
+        this.collection.deleteMany({ _id: { $in: ids }, v: GONE_FORMAT }),
+      ]),
     );
-    return result.deletedCount;
+    return held.deletedCount;
   }
 
   private async readBatch(ids: readonly string[]): Promise<Array<StoredRecord | null | Error>> {

@@ -7,8 +7,7 @@ const FORMAT = recordFormat(1);
 const hour = (from: Date) => new Date(from.getTime() + 3_600_000);
 
 /** Copies of `keys`, each valued `<key>@<tag>`. */
-function copies(keys: string[], tag: string, gone: string[] = []) {
-  const fetchedAt = new Date();
+function copies(keys: string[], tag: string, gone: string[] = [], fetchedAt = new Date()) {
   return { found: new Map(keys.map((key) => [key, `${key}@${tag}`])), gone, fetchedAt, staleUntil: hour(fetchedAt) };
 }
 
@@ -127,6 +126,44 @@ describe('RecordStore: every connector in one collection, one round trip per tur
     await store.flush();
     await queued;
     expect((await store.read('sales', FORMAT, ['a', 'b'])).size).toBe(0);
+  });
+
+  it('lets no older answer replace a newer copy, whichever of their writes lands last', async () => {
+    // Two bulk writes on different pooled connections, or two hubs, may land in either order.
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    const [earlier, later] = [new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:00:05Z')];
+    await store.write('sales', FORMAT, copies(['a', 'b'], 'new', [], later), true);
+    // The older answer lands after: its write succeeds (nothing failed) and changes nothing.
+    await expect(store.write('sales', FORMAT, copies(['a'], 'old', ['b'], earlier), true)).resolves.toBeUndefined();
+    const read = await store.read('sales', FORMAT, ['a', 'b']);
+    expect([...read].map(([key, copy]) => [key, copy.value, copy.fetchedAt])).toEqual([
+      ['a', 'a@new', later],
+      ['b', 'b@new', later],
+    ]);
+    // An answer as recent as the copy still replaces it (a refresh within the same millisecond).
+    await store.write('sales', FORMAT, copies(['a'], 'again', [], later), true);
+    expect((await store.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@again');
+  });
+
+  it('does not let an older answer bring back a record a newer answer found gone', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    const [earlier, later, latest] = [1, 2, 3].map((second) => new Date(`2026-12-01T10:00:0${second}Z`));
+    await store.write('sales', FORMAT, copies(['a'], 'first', [], earlier), true);
+    await store.write('sales', FORMAT, copies([], 'none', ['a'], later), true);
+    expect((await store.read('sales', FORMAT, ['a'])).size).toBe(0);
+    await store.write('sales', FORMAT, copies(['a'], 'late', [], earlier), true);
+    expect((await store.read('sales', FORMAT, ['a'])).size).toBe(0);
+    // The system knowing the record again, in a newer answer, brings it back.
+    await store.write('sales', FORMAT, copies(['a'], 'back', [], latest), true);
+    expect((await store.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@back');
+  });
+
+  it('forgets tombstones on an evict, counting only the copies it removed', async () => {
+    const store = new RecordStore(db, { writeDelayMs: 60_000 });
+    await store.write('sales', FORMAT, copies(['a'], 'v1', ['b']), true);
+    expect(await db.collection(RECORDS_COLLECTION).countDocuments()).toBe(2);
+    expect(await store.evict('sales', ['a', 'b'])).toBe(1);
+    expect(await db.collection(RECORDS_COLLECTION).countDocuments()).toBe(0);
   });
 
   it('fails only the write-backs whose records the store refused, when it refuses some of a bulk write', async () => {
