@@ -4,6 +4,7 @@ import type { Connector, ConnectorFactory } from '../connectors/kit';
 import { hasHubCode } from '../schema/errors';
 import { createHubSubschema, screenPopQuery, type ReloadReport } from '../schema/hub';
 import type { Principal } from '../schema/principal';
+import type { SavedQueries } from '../schema/saved-query';
 import { figureCatalog } from '../schema/snapshot';
 import type { AccessPolicy } from './auth/policy';
 import { figurePolicy, loadAccessPolicy } from './auth/policy';
@@ -18,7 +19,7 @@ import type { Repositories } from './repositories';
 import type { ConnectorRuntime, RequestContext } from './runtime';
 import { buildEveryConnectorSchema } from './schema-file';
 import { buildGatewaySchema } from './stitch';
-import { loadTrustedDocuments, type TrustedDocuments } from './trusted-documents';
+import { loadTrustedDocuments, type TrustedDocumentList } from './trusted-documents';
 
 /**
  * One generation of the served graph: the connectors a configuration describes and everything
@@ -39,7 +40,7 @@ export interface Generation {
   /** The query page's screen pop over these connectors. */
   readonly exampleQuery: string;
   /** The registered documents, validated against this schema (`auth.trustedDocuments.file`); null when none. */
-  readonly trustedDocuments: TrustedDocuments | null;
+  readonly trustedDocuments: TrustedDocumentList | null;
   /** A connector of this generation with its change-notice secret, by name. */
   webhookTarget(name: string): { connector: Connector; secret: string | null } | undefined;
 }
@@ -59,6 +60,8 @@ export interface GenerationDeps {
   reload?: () => Promise<ReloadReport>;
   /** The trusted documents file (start-up's: authentication is not reloaded), re-read and re-validated. */
   trustedDocumentsFile?: string | null;
+  /** The saved queries the hub subschema's fields serve (bound once the server exists). */
+  savedQueries?: () => SavedQueries | null;
 }
 
 /**
@@ -98,6 +101,7 @@ export async function buildGeneration(
       }
     },
     reload: deps.reload,
+    savedQueries: deps.savedQueries,
   });
   const schema = buildGatewaySchema(hub, connectors);
   // A policy names every installed department's types; a connector switched off is no typo.

@@ -23,11 +23,13 @@ import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
 import { describeSync, identityAfterReload, syncAtStart } from './identity-on-start';
 import { registerHealthRoutes } from './health';
-import type { TrustedDocuments } from './trusted-documents';
+import { bareId, documentHash, type TrustedDocuments } from './trusted-documents';
 import { buildGeneration, type Generation } from './generation';
 import { createSchemaSwap, type SchemaSwap } from './schema-swap';
 import { createReloader, type Reloader } from './reload';
 import { createMapWork } from './map-work';
+import { createSavedQueries } from './saved-queries';
+import type { SavedQueries } from '../schema/saved-query';
 
 /** A running hub. */
 export interface Hub {
@@ -128,6 +130,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     // next over the same store, runtime, repositories and keys (gateway/reload.ts).
     const trustedFile = config.auth.trustedDocuments.file;
     let reloader: Reloader | null = null;
+    // Bound below, once the server whose pipeline runs them exists.
+    let savedQueries: SavedQueries | null = null;
     const build = (generationConfig: SwitchboardConfig, number: number): Promise<Generation> =>
       buildGeneration(
         generationConfig,
@@ -144,6 +148,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
           onChange: () => responses.clear(),
           reload: () => (reloader ? reloader.reload() : Promise.reject(new Error('The hub is still starting'))),
           trustedDocumentsFile: trustedFile,
+          savedQueries: () => savedQueries,
         },
         number,
       );
@@ -208,15 +213,16 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
     const examplePhone =
       mode === 'demo' ? ((await repository.example(connectorsNow().length))?.phones[0] ?? null) : null;
-    // The registered documents of the generation serving, re-validated by each reload.
+    // The registered documents of the generation serving, re-validated by each reload, and every
+    // saved query version (saved queries are trusted documents), looked up in the store by hash.
     const trustedDocuments: TrustedDocuments = {
-      byId: (id) => swap.current.trustedDocuments?.byId(id),
-      includes: (text) => swap.current.trustedDocuments?.includes(text) ?? false,
-      get size() {
-        return swap.current.trustedDocuments?.size ?? 0;
-      },
+      byId: async (id) =>
+        swap.current.trustedDocuments?.byId(id) ?? (await savedQueries?.documentByHash(bareId(id))) ?? undefined,
+      includes: async (text) =>
+        (swap.current.trustedDocuments?.includes(text) ?? false) ||
+        ((await savedQueries?.documentByHash(documentHash(text))) ?? null) !== null,
     };
-    const { app } = await createGatewayServer({
+    const { app, apollo } = await createGatewayServer({
       gateway: swap.gateway,
       createContext: (request) => swap.createContext(request),
       authenticate,
@@ -272,6 +278,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       health: () => swap.current.readiness.check(),
     });
     undo.push(() => app.close());
+    savedQueries = await createSavedQueries({ config, store, apollo, swap, warn: (message) => logger.warn(message) });
 
     let url = '';
     if (options.listen !== false) {

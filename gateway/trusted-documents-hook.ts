@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorCode } from '../schema/errors';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, storeUnavailable } from '../schema/errors';
+import { isStoreUnavailable } from '../store/deadline';
 import type { Principal } from '../schema/principal';
 import { principalOf } from './auth/hook';
 import type { TrustedDocuments } from './trusted-documents';
@@ -69,6 +70,18 @@ export function registerTrustedDocuments(
 ): void {
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== path || (request.method !== 'GET' && request.method !== 'POST')) return;
+    try {
+      return await screen(request, reply);
+    } catch (error) {
+      // Saved queries are looked up in the store: one that does not answer runs nothing.
+      if (!isStoreUnavailable(error)) throw error;
+      return reply.code(503).send({
+        errors: [{ message: storeUnavailable().message, extensions: { code: ErrorCode.STORE_UNAVAILABLE } }],
+      });
+    }
+  });
+
+  async function screen(request: FastifyRequest, reply: FastifyReply) {
     const parameters = (request.method === 'GET' ? request.query : request.body) as RawParameters | undefined;
     if (parameters === null || typeof parameters !== 'object') return;
     const id =
@@ -78,7 +91,7 @@ export function registerTrustedDocuments(
 
     if (typeof parameters.query === 'string') {
       const text = parameters.query;
-      if (!documents.includes(text) && !mayRunAnyDocument(principalOf(request)))
+      if (!mayRunAnyDocument(principalOf(request)) && !(await documents.includes(text)))
         return refuse(
           ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
           'This hub runs only registered documents, and this one is not among them: send its documentId',
@@ -87,9 +100,9 @@ export function registerTrustedDocuments(
       return;
     }
     if (id === undefined) return; // neither: Apollo says what is missing
-    const registered = documents.byId(id);
+    const registered = await documents.byId(id);
     if (registered === undefined)
       return refuse(ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No registered document has this id');
     runAs(request, parameters, registered);
-  });
+  }
 }

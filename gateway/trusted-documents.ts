@@ -6,12 +6,19 @@ import { z } from 'zod';
 /**
  * The documents a hub with `trustedDocuments.file` runs for callers who may not send their own:
  * by id (`documentId`, or an automatic-persisted-query hash), or as full text that is, byte for
- * byte, one of them. Saved queries will add their documents to the same list.
+ * byte, one of them. The file's list answers at once; the hub adds every saved query version,
+ * which is a store look-up.
  */
 export interface TrustedDocuments {
   /** The document registered under this id (a bare hash or `sha256:<hash>`), if any. */
-  byId(id: string): string | undefined;
+  byId(id: string): string | undefined | Promise<string | undefined>;
   /** Whether this exact text is one of the registered documents. */
+  includes(text: string): boolean | Promise<boolean>;
+}
+
+/** A file's list: it answers at once, and says how long it is. */
+export interface TrustedDocumentList extends TrustedDocuments {
+  byId(id: string): string | undefined;
   includes(text: string): boolean;
   /** How many documents are registered. */
   readonly size: number;
@@ -23,7 +30,7 @@ export function documentHash(text: string): string {
 }
 
 /** The ids a client may send: `sha256:<hex>` (GraphQL over HTTP's persisted documents) or the bare id. */
-function bareId(id: string): string {
+export function bareId(id: string): string {
   return id.startsWith('sha256:') ? id.slice('sha256:'.length) : id;
 }
 
@@ -41,7 +48,7 @@ export function trustedDocumentsFrom(
   documents: ReadonlyMap<string, string>,
   schema: GraphQLSchema,
   where = 'the trusted documents',
-): TrustedDocuments {
+): TrustedDocumentList {
   const byId = new Map<string, string>();
   const hashes = new Set<string>();
   for (const [id, text] of documents) {
@@ -69,7 +76,7 @@ export function trustedDocumentsFrom(
  * `persisted-documents.json`), or an Apollo persisted query manifest. Fails with a sentence naming
  * the file and what was wrong.
  */
-export function loadTrustedDocuments(file: string, schema: GraphQLSchema): TrustedDocuments {
+export function loadTrustedDocuments(file: string, schema: GraphQLSchema): TrustedDocumentList {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));

@@ -43,6 +43,16 @@ export const ErrorCode = {
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** This hub runs only registered documents (`auth.trustedDocuments`), and the text sent is not one of them. */
   PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** No saved query has this name, or it has no such version (HTTP 404 on `/queries/<name>`). */
+  SAVED_QUERY_NOT_FOUND: 'SAVED_QUERY_NOT_FOUND',
+  /**
+   * A saved query's document does not run against the graph: refused at save (nothing stored), or
+   * a saved one the graph has since changed under (`status: BROKEN`). `extensions.problems` lists
+   * each GraphQL error with its `locations` in the document.
+   */
+  SAVED_QUERY_INVALID: 'SAVED_QUERY_INVALID',
+  /** Another save of the same saved query landed at the same moment; nothing was stored, try again. */
+  CONFLICT: 'CONFLICT',
   /** Something failed inside the hub itself; details are in the hub's log, not the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -59,6 +69,8 @@ export interface HubErrorExtensions {
   argument?: string;
   /** The budget that was exceeded, for `QUERY_TOO_COMPLEX`, e.g. `depth`. */
   limit?: QueryLimit;
+  /** What is wrong with a saved query's document, for `SAVED_QUERY_INVALID`. */
+  problems?: ReadonlyArray<{ message: string; locations: ReadonlyArray<{ line: number; column: number }> }>;
   http: { status: number };
 }
 
@@ -124,6 +136,24 @@ export type QueryLimit =
 /** A document over one of the budgets; the message says which, and the numbers only outside production. */
 export function queryTooComplex(message: string, limit: QueryLimit): GraphQLError {
   return hubError(message, { code: ErrorCode.QUERY_TOO_COMPLEX, limit, http: { status: 400 } });
+}
+
+/** No saved query by this name (or no such version of it). */
+export function savedQueryNotFound(message: string): GraphQLError {
+  return hubError(message, { code: ErrorCode.SAVED_QUERY_NOT_FOUND, http: { status: 404 } });
+}
+
+/** A saved query's document that does not run against the graph, with each problem and where it is. */
+export function savedQueryInvalid(
+  message: string,
+  problems: NonNullable<HubErrorExtensions['problems']>,
+): GraphQLError {
+  return hubError(message, { code: ErrorCode.SAVED_QUERY_INVALID, problems, http: { status: 400 } });
+}
+
+/** A concurrent change won; nothing of this one was stored. */
+export function conflict(message: string): GraphQLError {
+  return hubError(message, { code: ErrorCode.CONFLICT, http: { status: 409 } });
 }
 
 /** The operation ran past its execution deadline. */

@@ -13,6 +13,14 @@ export class FreshnessLog {
   /** The earliest `freshUntil` of any record served: when this response's data stops being fresh. */
   freshUntil: Date | null = null;
 
+  /**
+   * Notes data that can change at any moment with no change notice (saved queries, which any hub
+   * sharing the store may save over): the response is then fresh only for now, never replayed.
+   */
+  noteVolatile(): void {
+    this.freshUntil = new Date(0);
+  }
+
   /** Notes one served record. */
   note(connector: string, key: string, freshness: Freshness): void {
     if (freshness.stale) this.stale.push({ connector, key, fetchedAt: freshness.fetchedAt });

@@ -7,6 +7,7 @@ import { figureCatalog, type FigureSource } from '../snapshot/figures';
 import { buildCustomerFilterTypes } from './filter.types';
 import { createHubScope, type HubScope } from './hub.loader';
 import { createHubResolver, CustomerConnectionResolver, type HubResolverDeps } from './hub.resolver';
+import { createSavedQueryResolver, type SavedQueries } from '../saved-query';
 
 export { MAX_PAGE_SIZE } from './hub.resolver';
 export { screenPopQuery } from './screen-pop';
@@ -28,6 +29,8 @@ export interface HubSubschema {
 export interface HubSubschemaOptions extends HubResolverDeps {
   /** The running connectors' figures (a `Connector` is one): what `customers` can filter and order by. */
   figureSources: readonly FigureSource[];
+  /** The saved queries the `savedQuer*` fields serve, read per request; absent: an offline schema build. */
+  savedQueries?: () => SavedQueries | null;
 }
 
 /**
@@ -52,7 +55,7 @@ export function createHubSubschema(options: HubSubschemaOptions): HubSubschema {
   return {
     name: 'hub',
     schema: buildSchemaSync({
-      resolvers: [resolver, CustomerConnectionResolver],
+      resolvers: [resolver, CustomerConnectionResolver, createSavedQueryResolver(options.savedQueries ?? (() => null))],
       validate: false,
       globalMiddlewares: [storeErrors],
     }),

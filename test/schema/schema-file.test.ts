@@ -14,7 +14,15 @@ describe('the committed schema file', () => {
 
   it('exposes the contract root fields and hides the connectors merge fields', () => {
     const fields = Object.keys(schema.getQueryType()!.getFields()).sort();
-    expect(fields).toEqual(['customer', 'customerByEmail', 'customerByPhone', 'customers']);
+    expect(fields).toEqual([
+      'customer',
+      'customerByEmail',
+      'customerByPhone',
+      'customers',
+      'runSavedQuery',
+      'savedQueries',
+      'savedQuery',
+    ]);
   });
 
   it('merges every department into Customer', () => {

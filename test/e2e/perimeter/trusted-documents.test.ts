@@ -30,6 +30,8 @@ describe('a hub that runs only trusted documents', () => {
   let phone: string;
   let sales: string;
   let integrator: string;
+  let analyst: string;
+  let admin: string;
 
   beforeAll(async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sb-trusted-')), 'persisted-documents.json');
@@ -42,6 +44,8 @@ describe('a hub that runs only trusted documents', () => {
     const keys = new ApiKeyRepository(t.hub.store.db);
     sales = (await keys.create('sales-desk', ['sales'])).token;
     integrator = (await keys.create('integration', ['integrator'])).token;
+    analyst = (await keys.create('analysis', ['analyst'])).token;
+    admin = (await keys.create('ops', ['admin'])).token;
     phone = t.silos.world.people.find((p) => p.keys.credit)!.phone;
   });
   afterAll(() => t.close());
@@ -115,6 +119,29 @@ describe('a hub that runs only trusted documents', () => {
     const own = await post(integrator, { query: '{ customers(first: 2) { nodes { id } } }' });
     expect(own.status).toBe(200);
     expect(own.body.errors).toBeUndefined();
+  });
+
+  it('runs every version of a saved query as a trusted document, by documentId or exact text', async () => {
+    const LIST = '{ customers(first: 2) { nodes { id } } }';
+    const NEXT = '{ customers(first: 3) { nodes { id } } }';
+    expect((await post(sales, { query: LIST })).body.errors?.[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    const save = /* GraphQL */ `
+      mutation ($document: String!) {
+        saveQuery(input: { name: "two-ids", description: "Two ids.", document: $document }) {
+          documentId
+        }
+      }
+    `;
+    const saved = await post(admin, { query: save, variables: { document: LIST } });
+    expect(saved.body.errors).toBeUndefined();
+    await post(admin, { query: save, variables: { document: NEXT } });
+
+    const byId = await post(sales, { documentId: `sha256:${documentHash(LIST)}` });
+    expect(byId.status).toBe(200);
+    expect((byId.body.data as unknown as { customers: { nodes: unknown[] } }).customers.nodes).toHaveLength(2);
+    const byText = await post(analyst, { query: NEXT });
+    expect(byText.status).toBe(200);
+    expect((byText.body.data as unknown as { customers: { nodes: unknown[] } }).customers.nodes).toHaveLength(3);
   });
 
   it('still refuses an anonymous caller first', async () => {

@@ -1,0 +1,204 @@
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { defaultRepositoryDeadlines, withDeadline } from './deadline';
+
+/** A variable a saved query declares, as its document declares it. */
+export interface SavedQueryVariable {
+  name: string;
+  /** The GraphQL type as written, e.g. `Int!`, `[ID!]`. */
+  type: string;
+  /** The default as a JSON value (`null` when the document gives none, or gives `null`). */
+  defaultValue: unknown;
+  /** Whether the document gives a default at all (a default of `null` is one). */
+  hasDefault: boolean;
+  /** True when a run must give it: a non-null type without a default. */
+  required: boolean;
+}
+
+/** What a save writes: everything about one version but its number and time. */
+export interface SavedQueryContent {
+  name: string;
+  description: string;
+  document: string;
+  /** SHA-256 of `document`, hex: its trusted-document id. */
+  hash: string;
+  variables: SavedQueryVariable[];
+  tags: string[];
+}
+
+/** One version of a saved query, as stored (one document per version, `_id` `<name>@<version>`). */
+export interface SavedQueryVersion extends SavedQueryContent {
+  _id: string;
+  version: number;
+  /** Who owns the query (its first saver, by name); a later save by someone else keeps the owner. */
+  owner: string;
+  /** The owner's stable id (`Principal.id`), which ownership is judged by. */
+  ownerId: string;
+  /** Who saved this version, by name. */
+  savedBy: string;
+  savedAt: Date;
+  /** When the query's first version was saved. */
+  createdAt: Date;
+}
+
+/** A saved query as listed: a copy of its latest version, whose `_id` is the query's name. */
+export type SavedQueryHead = SavedQueryVersion;
+
+/** Another save of the same query landed first: nothing of this one was stored. */
+export class SavedQueryConflictError extends Error {
+  override readonly name = 'SavedQueryConflictError';
+
+  constructor(readonly queryName: string) {
+    super(`Saved query "${queryName}" was saved by someone else at the same moment; nothing was stored, try again`);
+  }
+}
+
+/** The collections: the latest version of each query, for listing; and every version, for history and runs. */
+export const SAVED_QUERIES_COLLECTION = 'saved_queries';
+export const SAVED_QUERY_VERSIONS_COLLECTION = 'saved_query_versions';
+/** The shipped queries a store has been given once (`_id` the name), so one deleted is not brought back. */
+export const SHIPPED_QUERIES_COLLECTION = 'saved_queries_shipped';
+
+const DUPLICATE_KEY = 11000;
+
+/** Regular-expression text matching `text` literally. */
+function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+
+/**
+ * Saved queries: named, versioned GraphQL documents. Every save is a new version document (the
+ * history, and what `version` runs read); the `saved_queries` collection holds a copy of each
+ * query's latest version, which is what listing and search read. The version documents are the
+ * truth: a head left behind by a failed write is put right by the next save.
+ */
+export class SavedQueryRepository {
+  private readonly heads: Collection<SavedQueryHead>;
+  private readonly versions: Collection<SavedQueryVersion>;
+  private readonly shipped: Collection<{ _id: string; at: Date }>;
+
+  constructor(
+    db: Db,
+    private readonly timeoutMs = defaultRepositoryDeadlines.requestMs,
+  ) {
+    this.heads = db.collection<SavedQueryHead>(SAVED_QUERIES_COLLECTION);
+    this.versions = db.collection<SavedQueryVersion>(SAVED_QUERY_VERSIONS_COLLECTION);
+    this.shipped = db.collection(SHIPPED_QUERIES_COLLECTION);
+  }
+
+  /** The names of the shipped queries this store has been given. */
+  async shippedNames(): Promise<Set<string>> {
+    const marks = await withDeadline(this.timeoutMs, 'reading the shipped saved queries', (d) =>
+      this.shipped.find({}, d).toArray(),
+    );
+    return new Set(marks.map((mark) => mark._id));
+  }
+
+  /** Remembers that this shipped query was given (whatever becomes of it). */
+  async markShipped(name: string, now = new Date()): Promise<void> {
+    await withDeadline(this.timeoutMs, 'marking a shipped saved query', () =>
+      this.shipped.updateOne({ _id: name }, { $setOnInsert: { at: now } }, { upsert: true }),
+    );
+  }
+
+  /** Indexes for listing by tag, history by name, and trusted-document look-ups by hash. Idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([
+      this.heads.createIndex({ tags: 1 }, { name: 'tags' }),
+      this.versions.createIndex({ name: 1, version: -1 }, { name: 'name_version', unique: true }),
+      this.versions.createIndex({ hash: 1 }, { name: 'hash' }),
+    ]);
+  }
+
+  /**
+   * The latest version of every query, by name; only those tagged `tag`, and only those whose
+   * name, description or a tag contains `search` (any case), when given.
+   */
+  async list(options: { search?: string | null; tag?: string | null } = {}): Promise<SavedQueryHead[]> {
+    const filter: Filter<SavedQueryHead> = {};
+    if (options.tag) filter.tags = options.tag;
+    if (options.search) {
+      const pattern = { $regex: literally(options.search), $options: 'i' };
+      filter.$or = [{ _id: pattern }, { description: pattern }, { tags: pattern }];
+    }
+    return withDeadline(this.timeoutMs, 'listing saved queries', (d) =>
+      this.heads.find(filter, d).sort({ _id: 1 }).toArray(),
+    );
+  }
+
+  /** One version of a query, or its latest when `version` is not given; null when there is none. */
+  async find(name: string, version?: number | null): Promise<SavedQueryVersion | null> {
+    if (version !== undefined && version !== null)
+      return withDeadline(this.timeoutMs, 'reading a saved query', (d) =>
+        this.versions.findOne({ _id: `${name}@${version}` }, d),
+      );
+    const [latest] = await withDeadline(this.timeoutMs, 'reading a saved query', (d) =>
+      this.versions.find({ name }, d).sort({ version: -1 }).limit(1).toArray(),
+    );
+    return latest ?? null;
+  }
+
+  /** Every version of a query, newest first (empty when there is no such query). */
+  history(name: string): Promise<SavedQueryVersion[]> {
+    return withDeadline(this.timeoutMs, 'reading a saved query history', (d) =>
+      this.versions.find({ name }, d).sort({ version: -1 }).toArray(),
+    );
+  }
+
+  /** A version whose document has this SHA-256, if any: saved queries are trusted documents. */
+  async documentByHash(hash: string): Promise<string | null> {
+    const found = await withDeadline(this.timeoutMs, 'looking up a saved query by hash', (d) =>
+      this.versions.findOne({ hash }, { ...d, projection: { document: 1 } }),
+    );
+    return found?.document ?? null;
+  }
+
+  /**
+   * Stores `content` as the query's next version (1 for a new query) and makes it the latest.
+   * `owner` is kept from the query's first version. Throws SavedQueryConflictError, having
+   * stored nothing, when another save of the same query took that number first.
+   */
+  async save(
+    content: SavedQueryContent,
+    savedBy: { id: string; name: string },
+    now = new Date(),
+  ): Promise<SavedQueryVersion> {
+    const previous = await this.find(content.name);
+    const number = (previous?.version ?? 0) + 1;
+    const version: SavedQueryVersion = {
+      ...content,
+      _id: `${content.name}@${number}`,
+      version: number,
+      owner: previous?.owner ?? savedBy.name,
+      ownerId: previous?.ownerId ?? savedBy.id,
+      savedBy: savedBy.name,
+      savedAt: now,
+      createdAt: previous?.createdAt ?? now,
+    };
+    try {
+      await withDeadline(this.timeoutMs, 'saving a saved query', () => this.versions.insertOne(version));
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new SavedQueryConflictError(content.name);
+      throw error;
+    }
+    const head: SavedQueryHead = { ...version, _id: content.name };
+    try {
+      // Only over an older head: a save that numbered after this one may have landed first.
+      await withDeadline(this.timeoutMs, 'saving a saved query', () =>
+        this.heads.replaceOne({ _id: content.name, version: { $lt: version.version } }, head, { upsert: true }),
+      );
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    return version;
+  }
+
+  /** Deletes a query with all its versions; false when there was no such query. */
+  async delete(name: string): Promise<boolean> {
+    const [versions, heads] = await withDeadline(this.timeoutMs, 'deleting a saved query', () =>
+      Promise.all([this.versions.deleteMany({ name }), this.heads.deleteOne({ _id: name })]),
+    );
+    return versions.deletedCount > 0 || heads.deletedCount > 0;
+  }
+}
