@@ -29,6 +29,7 @@ import { createSchemaSwap, type SchemaSwap } from './schema-swap';
 import { createReloader, type Reloader } from './reload';
 import { createMapWork } from './map-work';
 import { createSavedQueries } from './saved-queries';
+import { registerSavedQueryExport } from './saved-query-export';
 import type { SavedQueries } from '../schema/saved-query';
 
 /** A running hub. */
@@ -253,6 +254,13 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       routes: [
         (server) => registerHealthRoutes(server, () => swap.current.readiness),
         (server) => registerMetricsRoute(server, metrics),
+        (server) =>
+          registerSavedQueryExport(server, {
+            savedQueries: () => savedQueries,
+            schema: () => swap.current.schema,
+            mayRun: (principal) => swap.current.policy.allows(principal.roles, 'Query', 'runSavedQuery'),
+            logger,
+          }),
         // Change notices find their connector when they arrive: fastify adds no route after listen.
         (server) =>
           registerWebhooks(

@@ -18,6 +18,7 @@ import { registerRateLimits } from './rate-limit';
 import { registerQueryPageAssets, wantsQueryPage } from './query-page';
 import type { TrustedDocuments } from './trusted-documents';
 import { registerTrustedDocuments } from './trusted-documents-hook';
+import { EXPORT_ROUTE } from './saved-query-export';
 
 /** The path the GraphQL endpoint and the query page share. */
 export const GRAPHQL_PATH = '/graphql';
@@ -136,7 +137,7 @@ export async function createGatewayServer(
   });
   // First of the hooks: a saturated hub refuses before it spends anything on the request.
   await registerLoadShedding(app, limits.shedding, options.onShed);
-  await registerRateLimits(app, { ...limits.rate, paths: [GRAPHQL_PATH] });
+  await registerRateLimits(app, { ...limits.rate, paths: [GRAPHQL_PATH, EXPORT_ROUTE] });
   // The document's length is checked before Apollo sees it, so an oversized one is never lexed.
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
@@ -158,6 +159,7 @@ export async function createGatewayServer(
     // By the route matched, never the raw URL (`/%67raphql` is routed to /graphql too).
     (request) =>
       request.routeOptions.url === '/metrics' ||
+      request.routeOptions.url === EXPORT_ROUTE ||
       (request.routeOptions.url === GRAPHQL_PATH && request.method !== 'OPTIONS' && !isQueryPage(request)),
   );
   if (options.trustedDocuments) {

@@ -221,9 +221,17 @@ export class SavedQueries {
     return { query, runnable, variables } satisfies PreparedRun;
   }
 
-  /** Runs a prepared version as `principal`, with `variables` over the ones it was prepared with. */
-  run(prepared: PreparedRun, principal: Principal, variables = prepared.variables): Promise<RunResult> {
-    return this.options.run({ document: prepared.query.document, variables }, principal);
+  /**
+   * Runs a prepared version as `principal`, with `variables` instead of the ones it was prepared
+   * with, and `document` (the same operation, edited to page: see `RowPlan`) instead of its own.
+   */
+  run(
+    prepared: PreparedRun,
+    principal: Principal,
+    variables = prepared.variables,
+    document = prepared.query.document,
+  ): Promise<RunResult> {
+    return this.options.run({ document, variables }, principal);
   }
 }
 

@@ -1,0 +1,351 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { stringify } from 'csv-stringify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  type GraphQLError,
+  getNamedType,
+  getNullableType,
+  isInputObjectType,
+  isListType,
+  parseType,
+  typeFromAST,
+  type GraphQLFormattedError,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
+import { badUserInput, ErrorCode, forbidden, hasHubCode, internalError } from '../schema/errors';
+import type { Principal } from '../schema/principal';
+import type { PreparedRun, SavedQueries } from '../schema/saved-query';
+import { cellsOf, planRows, rowsOf, type RowPlan } from '../schema/saved-query/rows';
+import { isStoreUnavailable } from '../store/deadline';
+import { storeUnavailable } from '../schema/errors';
+import { principalOf } from './auth/hook';
+import type { HubLogger } from './logger';
+
+/** The export route: `GET /queries/<name>`. */
+export const EXPORT_ROUTE = '/queries/:name';
+
+/** The query-string parameters the export itself reads; a saved query's variables are all the others. */
+const RESERVED = new Set(['format', 'version', 'bom']);
+
+const FORMATS = {
+  json: { type: 'application/json; charset=utf-8', extension: 'json' },
+  ndjson: { type: 'application/x-ndjson; charset=utf-8', extension: 'ndjson' },
+  csv: { type: 'text/csv; charset=utf-8', extension: 'csv' },
+} as const;
+type Format = keyof typeof FORMATS;
+
+/** What the export needs from the hub. */
+export interface SavedQueryExportOptions {
+  savedQueries: () => SavedQueries | null;
+  /** The graph served now: the variables' declared types are read in it. */
+  schema: () => GraphQLSchema;
+  /** Whether the caller may run saved queries (the policy's `Query.runSavedQuery`). */
+  mayRun: (principal: Principal) => boolean;
+  logger: HubLogger;
+}
+
+/** The HTTP status a client gets for an error given before the first byte, by its code. */
+function statusOf(code: unknown): number {
+  switch (code) {
+    case ErrorCode.BAD_USER_INPUT:
+    case ErrorCode.SAVED_QUERY_INVALID:
+    case ErrorCode.QUERY_TOO_COMPLEX:
+      return 400;
+    case ErrorCode.FORBIDDEN:
+      return 403;
+    case ErrorCode.SAVED_QUERY_NOT_FOUND:
+      return 404;
+    case ErrorCode.UPSTREAM_UNAVAILABLE:
+      return 502;
+    case ErrorCode.SNAPSHOT_UNAVAILABLE:
+    case ErrorCode.STORE_UNAVAILABLE:
+    case ErrorCode.OVERLOADED:
+      return 503;
+    case ErrorCode.UPSTREAM_TIMEOUT:
+    case ErrorCode.OPERATION_TIMEOUT:
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+/** A hub error as the GraphQL response would give it (without `http`, which is the status here). */
+function formatted(error: GraphQLError): GraphQLFormattedError {
+  const { http, ...extensions } = error.extensions as Record<string, unknown>;
+  void http;
+  return { message: error.message, extensions };
+}
+
+/**
+ * One query-string value as the JSON value its declared type reads: numbers and booleans from
+ * their text, lists from repeated parameters (or one JSON array), input objects from JSON. What
+ * does not convert is passed on as text, for GraphQL's own coercion to refuse by name.
+ */
+function fromQueryString(raw: string | string[], type: GraphQLInputType, variable: string): unknown {
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    const items = Array.isArray(raw) ? raw : raw.trimStart().startsWith('[') ? parseJson(raw, variable) : [raw];
+    if (!Array.isArray(items)) return items;
+    const itemType = nullable.ofType;
+    return (items as unknown[]).map((item) =>
+      typeof item === 'string' ? fromQueryString(item, itemType, variable) : item,
+    );
+  }
+  const text = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (isInputObjectType(nullable)) return parseJson(text, variable);
+  switch (getNamedType(nullable).name) {
+    case 'Int':
+    case 'Float':
+      return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text) ? Number(text) : text;
+    case 'Boolean':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    default:
+      return text;
+  }
+}
+
+function parseJson(text: string, variable: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badUserInput(`Variable "$${variable}" is not valid JSON: ${text.slice(0, 40)}`, variable);
+  }
+}
+
+/** The export's own parameters, checked. */
+function exportParameters(query: Record<string, string | string[]>) {
+  const one = (name: string) => {
+    const value = query[name];
+    return Array.isArray(value) ? value[value.length - 1] : value;
+  };
+  const format = one('format') ?? 'json';
+  if (!(format in FORMATS)) throw badUserInput(`format is json, ndjson or csv; got "${format.slice(0, 20)}"`, 'format');
+  const versionText = one('version');
+  const version = versionText === undefined ? null : Number(versionText);
+  if (version !== null && (!Number.isInteger(version) || version < 1))
+    throw badUserInput(`version is a whole number from 1; got "${versionText.slice(0, 20)}"`, 'version');
+  const bom = one('bom');
+  return { format: format as Format, version, bom: bom === '1' || bom === 'true' };
+}
+
+/** Collects a run's errors: every one counted, the first few kept, the same one on every page kept once. */
+class ErrorLog {
+  count = 0;
+  readonly kept: GraphQLFormattedError[] = [];
+  private readonly seen = new Set<string>();
+
+  add(errors: ReadonlyArray<GraphQLFormattedError> | undefined): void {
+    for (const error of errors ?? []) {
+      this.count += 1;
+      const key = `${String(error.extensions?.code)} ${error.message}`;
+      if (this.seen.has(key) || this.kept.length >= 20) continue;
+      this.seen.add(key);
+      this.kept.push(error);
+    }
+  }
+
+  /** The trailer's value: how many, and their codes. */
+  summary(): string {
+    const codeOf = (error: GraphQLFormattedError) => {
+      const code = error.extensions?.code;
+      return typeof code === 'string' ? code : 'ERROR';
+    };
+    const codes = [...new Set(this.kept.map(codeOf))];
+    return this.count === 0 ? '0' : `${this.count} (${codes.join(', ')})`;
+  }
+}
+
+/** Writes rows in one format, waiting for the socket whenever it is full (constant memory). */
+interface RowWriter {
+  row(row: unknown): Promise<void>;
+  /** Ends the body; `errors` go where the format has room for them. */
+  end(errors: ErrorLog): Promise<void>;
+}
+
+async function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
+}
+
+function rowWriter(format: Format, res: ServerResponse, plan: RowPlan, bom: boolean): RowWriter {
+  if (format === 'csv') {
+    const csv = stringify({ bom, header: true, columns: plan.columns.map((column) => column.name) });
+    csv.pipe(res, { end: false });
+    return {
+      async row(row) {
+        if (!csv.write(cellsOf(plan, row))) await once(csv, 'drain');
+      },
+      async end() {
+        csv.end();
+        await once(csv, 'end');
+      },
+    };
+  }
+  if (format === 'ndjson')
+    return {
+      row: (row) => write(res, `${JSON.stringify(row)}\n`),
+      end: async () => undefined,
+    };
+  let first = true;
+  return {
+    async row(row) {
+      await write(res, `${first ? '{"data":[' : ','}\n${JSON.stringify(row)}`);
+      first = false;
+    },
+    async end(errors) {
+      await write(res, `${first ? '{"data":[' : '\n'}],"errors":${JSON.stringify(errors.kept)}}\n`);
+    },
+  };
+}
+
+/**
+ * `GET /queries/<name>?<variables>&format=json|ndjson|csv&version=N&bom=1` runs a saved query with
+ * the caller's roles and streams its rows (see `RowPlan` for the rule). A query paged by `$after`
+ * runs page after page, each written before the next is asked for, so memory stays flat however
+ * many customers there are. Errors before the first byte (an unknown name or version, a missing or
+ * mistyped variable, named, or a run with no rows at all) are a JSON body with a 4xx/5xx status.
+ * Errors of a page (a denied field, a system down) are counted in the `Switchboard-Errors`
+ * trailer, and listed in the body of the JSON format; a page that fails outright cuts the
+ * transfer short (the client sees an incomplete response, never a short file that looks whole).
+ */
+export function registerSavedQueryExport(app: FastifyInstance, options: SavedQueryExportOptions): void {
+  app.get<{ Params: { name: string }; Querystring: Record<string, string | string[]> }>(
+    EXPORT_ROUTE,
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const refuse = (error: GraphQLError) =>
+        reply.code(statusOf(error.extensions.code)).send({ errors: [formatted(error)] });
+      let started: { prepared: PreparedRun; plan: RowPlan; format: Format; bom: boolean; first: FirstPage };
+      try {
+        if (!options.mayRun(principal)) throw forbidden('Your roles may not run saved queries');
+        const savedQueries = options.savedQueries();
+        if (!savedQueries) throw internalError('Saved queries are not available yet');
+        const { format, version, bom } = exportParameters(request.query);
+        const prepared = await savedQueries.prepare(
+          request.params.name,
+          version,
+          await variablesOf(savedQueries, request.params.name, version, request.query, options.schema()),
+        );
+        const plan = planRows(options.schema(), prepared.runnable.document, prepared.runnable.operation);
+        const first = await runPage(savedQueries, prepared, plan, principal, null);
+        if (first.rows.length === 0 && !first.data && first.errors.length > 0) {
+          const [error] = first.errors;
+          return reply.code(statusOf(error.extensions?.code)).send({ errors: first.errors });
+        }
+        started = { prepared, plan, format, bom, first };
+      } catch (error) {
+        if (hasHubCode(error)) return refuse(error);
+        if (isStoreUnavailable(error)) return refuse(storeUnavailable(error as Error));
+        throw error;
+      }
+      return stream(reply, started, options, principal);
+    },
+  );
+}
+
+interface FirstPage {
+  rows: unknown[];
+  data: Record<string, unknown> | null;
+  errors: ReadonlyArray<GraphQLFormattedError>;
+  next: string | null;
+  totalCount: number | null;
+}
+
+async function variablesOf(
+  savedQueries: SavedQueries,
+  name: string,
+  version: number | null,
+  query: Record<string, string | string[]>,
+  schema: GraphQLSchema,
+): Promise<Record<string, unknown>> {
+  const saved = await savedQueries.find(name, version);
+  const declared = new Map((saved?.variables ?? []).map((variable) => [variable.name, variable.type]));
+  const variables: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(query)) {
+    if (RESERVED.has(key)) continue;
+    const typeText = declared.get(key);
+    const type = typeText ? typeFromAST(schema, parseType(typeText)) : undefined;
+    // Undeclared names go through as they are, for `prepare` to refuse by name.
+    variables[key] = type ? fromQueryString(raw, type as GraphQLInputType, key) : raw;
+  }
+  return variables;
+}
+
+async function runPage(
+  savedQueries: SavedQueries,
+  prepared: PreparedRun,
+  plan: RowPlan,
+  principal: Principal,
+  after: string | null,
+): Promise<FirstPage> {
+  const variables = plan.paging ? { ...prepared.variables, [plan.paging.afterVariable]: after } : prepared.variables;
+  const result = await savedQueries.run(prepared, principal, variables, plan.paging?.document);
+  const data = result.data ?? null;
+  const connection = plan.paging
+    ? (data?.[plan.paging.field] as
+        { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null }; totalCount?: number } | null | undefined)
+    : null;
+  const next = connection?.pageInfo?.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null;
+  return {
+    rows: rowsOf(plan, data),
+    data,
+    errors: result.errors ?? [],
+    next,
+    totalCount: typeof connection?.totalCount === 'number' ? connection.totalCount : null,
+  };
+}
+
+async function stream(
+  reply: FastifyReply,
+  started: { prepared: PreparedRun; plan: RowPlan; format: Format; bom: boolean; first: FirstPage },
+  options: SavedQueryExportOptions,
+  principal: Principal,
+): Promise<void> {
+  const { prepared, plan, format, first } = started;
+  const savedQueries = options.savedQueries()!;
+  const { name, version } = prepared.query;
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': FORMATS[format].type,
+    'content-disposition': `attachment; filename="${name}-v${version}.${FORMATS[format].extension}"`,
+    'cache-control': 'no-store',
+    trailer: 'Switchboard-Errors',
+    ...(first.totalCount !== null ? { 'x-total-count': String(first.totalCount) } : {}),
+  });
+  const errors = new ErrorLog();
+  const writer = rowWriter(format, res, plan, started.bom);
+  const began = Date.now();
+  let page = first;
+  let pages = 1;
+  let rows = 0;
+  const cursors = new Set<string>();
+  try {
+    for (;;) {
+      errors.add(page.errors);
+      for (const row of page.rows) {
+        if (res.destroyed) return;
+        await writer.row(row);
+        rows += 1;
+      }
+      if (!page.next || res.destroyed) break;
+      // A cursor seen before would loop for ever: the list is not what paging assumes.
+      if (cursors.has(page.next)) throw new Error(`the list of ${plan.paging!.field} gave the same cursor twice`);
+      cursors.add(page.next);
+      page = await runPage(savedQueries, prepared, plan, principal, page.next);
+      pages += 1;
+    }
+    await writer.end(errors);
+    res.addTrailers({ 'Switchboard-Errors': errors.summary() });
+    res.end();
+    options.logger.info(
+      `Exported saved query ${name} v${version} as ${format} for ${principal.name}: ${rows} rows, ${pages} pages, ` +
+        `${errors.count} errors, ${Date.now() - began} ms`,
+    );
+  } catch (error) {
+    // The status is sent: the only honest signal left is a transfer that does not complete.
+    options.logger.error(`Export of saved query ${name} v${version} stopped after ${rows} rows`, error);
+    res.destroy(error as Error);
+  }
+}
