@@ -12,6 +12,7 @@ import { runSyncCommand } from './sync-command';
 import { KeysCommandError, runKeysCommand } from './keys-command';
 import { reloadOnSignal } from './reload-signal';
 import { runConnectorCommand } from './connector-command';
+import { runQueryCommand } from './query-command';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -21,6 +22,9 @@ Commands:
           snapshots (resuming a run that did not finish)
   keys    create, list and revoke API keys: keys create --name N --roles a,b | keys list | keys revoke ID
   schema  write the stitched schema to schema/switchboard.graphql
+  query   saved queries on a running hub: query list | show <name> | save <name> --file F
+          --description D | run <name> [--var k=v] [--format json|ndjson|csv|table] [--out F] |
+          delete <name> (see query --help)
   connector  tools for writing connectors: connector new <name> [--out DIR] [--from-openapi URL] |
           connector import <openapi> --name N | connector check <name> [--keys a,b,c] (see connector --help)
 
@@ -89,6 +93,14 @@ async function main(argv: string[]): Promise<number> {
       argv.slice(1),
       { out: (line) => console.log(line), err: (line) => console.error(line) },
       { env: { ...process.env, NODE_ENV: givenNodeEnv } },
+    );
+  if (command === 'query')
+    return runQueryCommand(
+      argv.slice(1),
+      { out: (line) => console.log(line), err: (line) => console.error(line) },
+      {
+        env: process.env,
+      },
     );
   if (command === 'schema') {
     console.log(`Wrote ${writeSchemaFile()}`);
