@@ -164,21 +164,46 @@ interface RowWriter {
   end(errors: ErrorLog): Promise<void>;
 }
 
+/** The client closed the connection before the export's end. */
+class ClientGone extends Error {}
+
+/**
+ * Waits for `emitter`'s `event`, or fails with ClientGone when the response closes first (a
+ * client that went away emits no `drain`, and an export waiting for one would hang for ever).
+ */
+async function until(emitter: NodeJS.EventEmitter, event: string, res: ServerResponse): Promise<void> {
+  if (res.destroyed) throw new ClientGone();
+  const stop = new AbortController();
+  try {
+    await Promise.race([
+      once(emitter, event, { signal: stop.signal }),
+      once(res, 'close', { signal: stop.signal }).then(() => {
+        throw new ClientGone();
+      }),
+    ]);
+  } finally {
+    stop.abort();
+  }
+}
+
 async function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await once(res, 'drain');
+  if (!res.write(chunk)) await until(res, 'drain', res);
 }
 
 function rowWriter(format: Format, res: ServerResponse, plan: RowPlan, bom: boolean): RowWriter {
   if (format === 'csv') {
     const csv = stringify({ bom, header: true, columns: plan.columns.map((column) => column.name) });
     csv.pipe(res, { end: false });
+    // A client gone mid-way unpipes the CSV: it is dropped rather than left holding its rows.
+    res.once('close', () => csv.destroy());
     return {
       async row(row) {
-        if (!csv.write(cellsOf(plan, row))) await once(csv, 'drain');
+        if (!csv.write(cellsOf(plan, row))) await until(csv, 'drain', res);
       },
       async end() {
+        const ended = until(csv, 'end', res);
         csv.end();
-        await once(csv, 'end');
+        await ended;
       },
     };
   }
@@ -229,15 +254,20 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
         );
         const plan = planRows(options.schema(), prepared.runnable.document, prepared.runnable.operation);
         const first = await runPage(savedQueries, prepared, plan, principal, null);
-        if (first.rows.length === 0 && !first.data && first.errors.length > 0) {
-          const [error] = first.errors;
-          return reply.code(statusOf(error.extensions?.code)).send({ errors: first.errors });
+        if (first.failed) {
+          const errors =
+            first.errors.length > 0
+              ? first.errors
+              : [formatted(internalError('The list gave no cursor to its next page'))];
+          return reply.code(statusOf(errors[0].extensions?.code)).send({ errors });
         }
         started = { prepared, plan, format, bom, first };
       } catch (error) {
         if (hasHubCode(error)) return refuse(error);
         if (isStoreUnavailable(error)) return refuse(storeUnavailable(error as Error));
-        throw error;
+        // Nothing of the hub's own text reaches a client: it goes to the log.
+        options.logger.error(`Export of saved query ${request.params.name} failed`, error);
+        return refuse(internalError());
       }
       return stream(reply, started, options, principal);
     },
@@ -250,6 +280,12 @@ interface FirstPage {
   errors: ReadonlyArray<GraphQLFormattedError>;
   next: string | null;
   totalCount: number | null;
+  /**
+   * The page failed as a whole (no data, or a null connection, with errors), or said it has a
+   * next page without a cursor to it: what follows cannot be read, and the export must not end
+   * as if the list ended here.
+   */
+  failed: boolean;
 }
 
 async function variablesOf(
@@ -286,13 +322,19 @@ async function runPage(
     ? (data?.[plan.paging.field] as
         { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null }; totalCount?: number } | null | undefined)
     : null;
+  const errors = result.errors ?? [];
   const next = connection?.pageInfo?.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null;
+  const failed =
+    (errors.length > 0 &&
+      (data === null || (plan.paging !== null && (connection === null || connection === undefined)))) ||
+    (connection?.pageInfo?.hasNextPage === true && next === null);
   return {
     rows: rowsOf(plan, data),
     data,
-    errors: result.errors ?? [],
+    errors,
     next,
     totalCount: typeof connection?.totalCount === 'number' ? connection.totalCount : null,
+    failed,
   };
 }
 
@@ -325,16 +367,21 @@ async function stream(
     for (;;) {
       errors.add(page.errors);
       for (const row of page.rows) {
-        if (res.destroyed) return;
+        if (res.destroyed) throw new ClientGone();
         await writer.row(row);
         rows += 1;
       }
-      if (!page.next || res.destroyed) break;
+      if (!page.next) break;
+      if (res.destroyed) throw new ClientGone();
       // A cursor seen before would loop for ever: the list is not what paging assumes.
       if (cursors.has(page.next)) throw new Error(`the list of ${plan.paging!.field} gave the same cursor twice`);
       cursors.add(page.next);
       page = await runPage(savedQueries, prepared, plan, principal, page.next);
       pages += 1;
+      if (page.failed) {
+        const reason = page.errors[0]?.message ?? 'the list gave no cursor to its next page';
+        throw new Error(`page ${pages} failed: ${reason}`);
+      }
     }
     await writer.end(errors);
     res.addTrailers({ 'Switchboard-Errors': errors.summary() });
@@ -344,6 +391,10 @@ async function stream(
         `${errors.count} errors, ${Date.now() - began} ms`,
     );
   } catch (error) {
+    if (error instanceof ClientGone) {
+      options.logger.info(`Export of saved query ${name} v${version}: the client left after ${rows} rows`);
+      return;
+    }
     // The status is sent: the only honest signal left is a transfer that does not complete.
     options.logger.error(`Export of saved query ${name} v${version} stopped after ${rows} rows`, error);
     res.destroy(error as Error);

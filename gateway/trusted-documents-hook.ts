@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, storeUnavailable } from '../schema/errors';
+import { ErrorCode, internalError, storeUnavailable } from '../schema/errors';
 import { isStoreUnavailable } from '../store/deadline';
 import type { Principal } from '../schema/principal';
 import { principalOf } from './auth/hook';
@@ -73,11 +73,13 @@ export function registerTrustedDocuments(
     try {
       return await screen(request, reply);
     } catch (error) {
-      // Saved queries are looked up in the store: one that does not answer runs nothing.
-      if (!isStoreUnavailable(error)) throw error;
-      return reply.code(503).send({
-        errors: [{ message: storeUnavailable().message, extensions: { code: ErrorCode.STORE_UNAVAILABLE } }],
-      });
+      // Saved queries are looked up in the store: one that does not answer runs nothing. Any other
+      // failure is the hub's own, and its text is not for the client.
+      const unavailable = isStoreUnavailable(error);
+      const answer = unavailable ? storeUnavailable() : internalError();
+      return reply
+        .code(unavailable ? 503 : 500)
+        .send({ errors: [{ message: answer.message, extensions: { code: answer.extensions.code } }] });
     }
   });
 

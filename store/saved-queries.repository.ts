@@ -155,16 +155,19 @@ export class SavedQueryRepository {
   }
 
   /**
-   * Stores `content` as the query's next version (1 for a new query) and makes it the latest.
-   * `owner` is kept from the query's first version. Throws SavedQueryConflictError, having
+   * Stores `content` as the version after `basedOn` (default: the latest now; null: a new query,
+   * version 1) and makes it the latest. `owner` is kept from the query's first version. Throws SavedQueryConflictError, having
    * stored nothing, when another save of the same query took that number first.
    */
   async save(
     content: SavedQueryContent,
     savedBy: { id: string; name: string },
     now = new Date(),
+    basedOn?: SavedQueryVersion | null,
   ): Promise<SavedQueryVersion> {
-    const previous = await this.find(content.name);
+    // The version the caller checked (its owner, its existence) is the one this save follows: a
+    // save landing in between took this number, and this one is then a conflict, not a silent v+2.
+    const previous = basedOn === undefined ? await this.find(content.name) : basedOn;
     const number = (previous?.version ?? 0) + 1;
     const version: SavedQueryVersion = {
       ...content,

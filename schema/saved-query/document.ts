@@ -7,7 +7,11 @@ import {
   specifiedRules,
   validate,
   valueFromASTUntyped,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationRule,
@@ -38,6 +42,25 @@ function problemOf(error: GraphQLError): DocumentProblem {
 /** Where `node` is, as a problem's locations. */
 function locationsOf(node: { loc?: { startToken: { line: number; column: number } } }): DocumentProblem['locations'] {
   return node.loc ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column }] : [];
+}
+
+/** The root fields that read or run saved queries. */
+const SAVED_QUERY_FIELDS = new Set(['savedQueries', 'savedQuery', 'runSavedQuery']);
+
+/** Where a document selects a saved-query field of `Query` (fragments included). */
+function savedQueryFields(schema: GraphQLSchema, document: DocumentNode): FieldNode[] {
+  const found: FieldNode[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (SAVED_QUERY_FIELDS.has(node.name.value) && typeInfo.getParentType() === schema.getQueryType())
+          found.push(node);
+      },
+    }),
+  );
+  return found;
 }
 
 /** The variables an operation declares, with their defaults coerced by their types. */
@@ -98,6 +121,15 @@ export function checkSavedDocument(
     };
   const errors = validate(schema, document, [...specifiedRules, ...rules]);
   if (errors.length > 0) return { ok: false, problems: errors.map(problemOf) };
+  const nested = savedQueryFields(schema, document);
+  if (nested.length > 0)
+    return {
+      ok: false,
+      problems: nested.map((field) => ({
+        message: `A saved query cannot read saved queries (${field.name.value}): a run would start other runs`,
+        locations: locationsOf(field),
+      })),
+    };
   return { ok: true, document, operation, variables: declaredVariables(operation) };
 }
 

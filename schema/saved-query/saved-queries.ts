@@ -183,7 +183,8 @@ export class SavedQueries {
           tags,
         },
         { id: principal.id, name: principal.name },
-        this.options.now?.(),
+        this.options.now?.() ?? new Date(),
+        existing,
       );
     } catch (error) {
       if (error instanceof SavedQueryConflictError) throw conflict(error.message);

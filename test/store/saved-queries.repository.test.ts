@@ -59,6 +59,15 @@ describe('SavedQueryRepository', () => {
     expect((await repository.list())[0].description).toBe('theirs');
   });
 
+  it('refuses a save based on a query that did not exist yet, once someone else has created it', async () => {
+    // The caller was judged (owner, new query) on what they read: nothing; ana created it since.
+    await repository.save(content('a', { description: 'ana' }), ana);
+    await expect(
+      repository.save(content('a', { description: 'bea' }), { id: 'key_bea', name: 'bea' }, new Date(), null),
+    ).rejects.toBeInstanceOf(SavedQueryConflictError);
+    expect((await repository.history('a')).map((v) => v.description)).toEqual(['ana']);
+  });
+
   it('searches names, descriptions and tags literally, in any case, and filters by tag', async () => {
     await repository.save(content('overdue', { description: 'Owes (a lot) of money', tags: ['collections'] }), ana);
     await repository.save(content('upsell', { description: 'Sell more', tags: ['sales'] }), ana);

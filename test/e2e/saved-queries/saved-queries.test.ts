@@ -219,6 +219,12 @@ describe('saved queries over GraphQL', () => {
       'query ($first: Int = "many") { customers(first: $first) { nodes { id } } }',
       'Int',
     ],
+    ['a query that runs saved queries', '{ runSavedQuery(name: "scores") { data } }', 'cannot read saved queries'],
+    [
+      'a query that lists saved queries',
+      '{ ...F } fragment F on Query { savedQueries { name } }',
+      'cannot read saved queries',
+    ],
   ])('refuses %s, storing nothing', async (_case, document, says) => {
     const before = await stored();
     const answer = await as('ana', SAVE, { input: { name: 'refused', description: 'refused', document } });
