@@ -14,12 +14,11 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { badUserInput, ErrorCode, forbidden, hasHubCode, internalError } from '../schema/errors';
+import { badUserInput, ErrorCode, forbidden, hasHubCode, internalError, storeUnavailable } from '../schema/errors';
 import type { Principal } from '../schema/principal';
-import type { PreparedRun, SavedQueries } from '../schema/saved-query';
+import { EXPORT_PARAMETERS, type PreparedRun, type SavedQueries } from '../schema/saved-query';
 import { cellsOf, planRows, rowsOf, type RowPlan } from '../schema/saved-query/rows';
 import { isStoreUnavailable } from '../store/deadline';
-import { storeUnavailable } from '../schema/errors';
 import { principalOf } from './auth/hook';
 import type { HubLogger } from './logger';
 
@@ -27,7 +26,7 @@ import type { HubLogger } from './logger';
 export const EXPORT_ROUTE = '/queries/:name';
 
 /** The query-string parameters the export itself reads; a saved query's variables are all the others. */
-const RESERVED = new Set(['format', 'version', 'bom']);
+const RESERVED = new Set(EXPORT_PARAMETERS);
 
 const FORMATS = {
   json: { type: 'application/json; charset=utf-8', extension: 'json' },
@@ -127,7 +126,11 @@ function exportParameters(query: Record<string, string | string[]>) {
   if (version !== null && (!Number.isInteger(version) || version < 1))
     throw badUserInput(`version is a whole number from 1; got "${versionText.slice(0, 20)}"`, 'version');
   const bom = one('bom');
-  return { format: format as Format, version, bom: bom === '1' || bom === 'true' };
+  const limitText = one('limit');
+  const limit = limitText === undefined ? null : Number(limitText);
+  if (limit !== null && (!Number.isInteger(limit) || limit < 1))
+    throw badUserInput(`limit is a whole number of rows from 1; got "${limitText.slice(0, 20)}"`, 'limit');
+  return { format: format as Format, version, bom: bom === '1' || bom === 'true', limit };
 }
 
 /** Collects a run's errors: every one counted, the first few kept, the same one on every page kept once. */
@@ -160,8 +163,11 @@ class ErrorLog {
 /** Writes rows in one format, waiting for the socket whenever it is full (constant memory). */
 interface RowWriter {
   row(row: unknown): Promise<void>;
-  /** Ends the body; `errors` go where the format has room for them. */
-  end(errors: ErrorLog): Promise<void>;
+  /**
+   * Ends the body; `errors` go where the format has room for them, and so does whether `limit`
+   * cut the rows short (`truncated`).
+   */
+  end(errors: ErrorLog, truncated: boolean): Promise<void>;
 }
 
 /** The client closed the connection before the export's end. */
@@ -212,21 +218,24 @@ function rowWriter(format: Format, res: ServerResponse, plan: RowPlan, bom: bool
       row: (row) => write(res, `${JSON.stringify(row)}\n`),
       end: async () => undefined,
     };
+  // The columns come first: a reader (the console's table) knows them before the first row.
+  const head = `{"columns":${JSON.stringify(plan.columns.map(({ name, path }) => ({ name, path })))},"data":[`;
   let first = true;
   return {
     async row(row) {
-      await write(res, `${first ? '{"data":[' : ','}\n${JSON.stringify(row)}`);
+      await write(res, `${first ? head : ','}\n${JSON.stringify(row)}`);
       first = false;
     },
-    async end(errors) {
-      await write(res, `${first ? '{"data":[' : '\n'}],"errors":${JSON.stringify(errors.kept)}}\n`);
+    async end(errors, truncated) {
+      const tail = `],"truncated":${truncated},"errors":${JSON.stringify(errors.kept)}}\n`;
+      await write(res, `${first ? head : '\n'}${tail}`);
     },
   };
 }
 
 /**
- * `GET /queries/<name>?<variables>&format=json|ndjson|csv&version=N&bom=1` runs a saved query with
- * the caller's roles and streams its rows (see `RowPlan` for the rule). A query paged by `$after`
+ * `GET /queries/<name>?<variables>&format=json|ndjson|csv&version=N&bom=1&limit=N` runs a saved
+ * query with the caller's roles and streams its rows (see `RowPlan` for the rule), at most `limit`. A query paged by `$after`
  * runs page after page, each written before the next is asked for, so memory stays flat however
  * many customers there are. Errors before the first byte (an unknown name or version, a missing or
  * mistyped variable, named, or a run with no rows at all) are a JSON body with a 4xx/5xx status.
@@ -241,12 +250,12 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
       const principal = principalOf(request);
       const refuse = (error: GraphQLError) =>
         reply.code(statusOf(error.extensions.code)).send({ errors: [formatted(error)] });
-      let started: { prepared: PreparedRun; plan: RowPlan; format: Format; bom: boolean; first: FirstPage };
+      let started: Started;
       try {
         if (!options.mayRun(principal)) throw forbidden('Your roles may not run saved queries');
         const savedQueries = options.savedQueries();
         if (!savedQueries) throw internalError('Saved queries are not available yet');
-        const { format, version, bom } = exportParameters(request.query);
+        const { format, version, bom, limit } = exportParameters(request.query);
         const prepared = await savedQueries.prepare(
           request.params.name,
           version,
@@ -261,7 +270,7 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
               : [formatted(internalError('The list gave no cursor to its next page'))];
           return reply.code(statusOf(errors[0].extensions?.code)).send({ errors });
         }
-        started = { prepared, plan, format, bom, first };
+        started = { prepared, plan, format, bom, limit, first };
       } catch (error) {
         if (hasHubCode(error)) return refuse(error);
         if (isStoreUnavailable(error)) return refuse(storeUnavailable(error as Error));
@@ -272,6 +281,17 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
       return stream(reply, started, options, principal);
     },
   );
+}
+
+/** An export whose first page has answered: what the stream goes on with. */
+interface Started {
+  prepared: PreparedRun;
+  plan: RowPlan;
+  format: Format;
+  bom: boolean;
+  /** At most this many rows (`limit=N`), or every row. */
+  limit: number | null;
+  first: FirstPage;
 }
 
 interface FirstPage {
@@ -340,7 +360,7 @@ async function runPage(
 
 async function stream(
   reply: FastifyReply,
-  started: { prepared: PreparedRun; plan: RowPlan; format: Format; bom: boolean; first: FirstPage },
+  started: Started,
   options: SavedQueryExportOptions,
   principal: Principal,
 ): Promise<void> {
@@ -363,15 +383,23 @@ async function stream(
   let pages = 1;
   let rows = 0;
   const cursors = new Set<string>();
+  const limit = started.limit ?? Infinity;
+  let truncated = false;
   try {
     for (;;) {
       errors.add(page.errors);
       for (const row of page.rows) {
         if (res.destroyed) throw new ClientGone();
+        if (rows >= limit) {
+          truncated = true;
+          break;
+        }
         await writer.row(row);
         rows += 1;
       }
-      if (!page.next) break;
+      // At the limit a next page is not asked for, but its existence still means rows were left.
+      if (rows >= limit && page.next) truncated = true;
+      if (truncated || !page.next) break;
       if (res.destroyed) throw new ClientGone();
       // A cursor seen before would loop for ever: the list is not what paging assumes.
       if (cursors.has(page.next)) throw new Error(`the list of ${plan.paging!.field} gave the same cursor twice`);
@@ -383,12 +411,12 @@ async function stream(
         throw new Error(`page ${pages} failed: ${reason}`);
       }
     }
-    await writer.end(errors);
+    await writer.end(errors, truncated);
     res.addTrailers({ 'Switchboard-Errors': errors.summary() });
     res.end();
     options.logger.info(
       `Exported saved query ${name} v${version} as ${format} for ${principal.name}: ${rows} rows, ${pages} pages, ` +
-        `${errors.count} errors, ${Date.now() - began} ms`,
+        `${errors.count} errors${truncated ? `, cut at limit=${limit}` : ''}, ${Date.now() - began} ms`,
     );
   } catch (error) {
     if (error instanceof ClientGone) {

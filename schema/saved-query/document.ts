@@ -63,6 +63,12 @@ function savedQueryFields(schema: GraphQLSchema, document: DocumentNode): FieldN
   return found;
 }
 
+/**
+ * The query-string parameters `GET /queries/<name>` reads for itself; every other one is a
+ * variable, so a saved query may not declare a variable by one of these names.
+ */
+export const EXPORT_PARAMETERS: readonly string[] = ['format', 'version', 'bom', 'limit'];
+
 /** The variables an operation declares, with their defaults coerced by their types. */
 function declaredVariables(operation: OperationDefinitionNode): SavedQueryVariable[] {
   return (operation.variableDefinitions ?? []).map((definition) => {
@@ -121,6 +127,19 @@ export function checkSavedDocument(
     };
   const errors = validate(schema, document, [...specifiedRules, ...rules]);
   if (errors.length > 0) return { ok: false, problems: errors.map(problemOf) };
+  const reserved = (operation.variableDefinitions ?? []).filter((definition) =>
+    EXPORT_PARAMETERS.includes(definition.variable.name.value),
+  );
+  if (reserved.length > 0)
+    return {
+      ok: false,
+      problems: reserved.map((definition) => ({
+        message:
+          `A saved query cannot declare $${definition.variable.name.value}: ` +
+          `${EXPORT_PARAMETERS.join(', ')} are the export's own parameters (GET /queries/<name>)`,
+        locations: locationsOf(definition),
+      })),
+    };
   const nested = savedQueryFields(schema, document);
   if (nested.length > 0)
     return {

@@ -2,5 +2,5 @@
 export { SavedQueries } from './saved-queries';
 export type { DocumentRunner, PreparedRun, RunResult, SaveRequest, SavedQueriesOptions } from './saved-queries';
 export { createSavedQueryResolver } from './saved-query.resolver';
-export { checkSavedDocument } from './document';
+export { checkSavedDocument, EXPORT_PARAMETERS } from './document';
 export type { DocumentCheck, DocumentProblem, RunnableDocument } from './document';

@@ -135,6 +135,25 @@ describe('GET /queries/<name>: saved queries streamed as JSON, NDJSON or CSV', (
     );
   });
 
+  it('stops at limit=N rows: JSON says it was cut short, and a limit past the end cuts nothing', async () => {
+    // 10 rows end inside the second page of 7: the rest of that page and the pages after are left.
+    const cut = JSON.parse((await download(`${base}/all-balances?limit=10`, tokens.get('ana')!)).body);
+    expect(cut.data).toEqual(expected.slice(0, 10));
+    expect(cut.truncated).toBe(true);
+    // Exactly one page's worth, with more pages behind it: still cut short.
+    const onePage = JSON.parse((await download(`${base}/all-balances?limit=7`, tokens.get('ana')!)).body);
+    expect(onePage.data).toEqual(expected.slice(0, 7));
+    expect(onePage.truncated).toBe(true);
+    const all = JSON.parse((await download(`${base}/all-balances?limit=${expected.length}`, tokens.get('ana')!)).body);
+    expect(all.data).toEqual(expected);
+    expect(all.truncated).toBe(false);
+    const csv = await download(`${base}/all-balances?format=csv&limit=3`, tokens.get('ana')!);
+    expect(csv.body.trimEnd().split('\n')).toHaveLength(1 + 3);
+    const bad = await download(`${base}/all-balances?limit=0`, tokens.get('ana')!);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).errors[0].message).toBe('limit is a whole number of rows from 1; got "0"');
+  });
+
   it('streams NDJSON and JSON with the same rows, and starts CSV with a BOM when asked', async () => {
     const ndjson = await download(`${base}/all-balances?format=ndjson&first=11`, tokens.get('ana')!);
     expect(ndjson.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
@@ -144,7 +163,17 @@ describe('GET /queries/<name>: saved queries streamed as JSON, NDJSON or CSV', (
       .map((line) => JSON.parse(line) as unknown);
     expect(lines).toEqual(expected);
     const json = await download(`${base}/all-balances`, tokens.get('ana')!);
-    expect(JSON.parse(json.body)).toEqual({ data: expected, errors: [] });
+    expect(JSON.parse(json.body)).toEqual({
+      columns: [
+        { name: 'id', path: ['id'] },
+        { name: 'name', path: ['name'] },
+        { name: 'accounting.balance', path: ['accounting', 'balance'] },
+        { name: 'accounting.currency', path: ['accounting', 'currency'] },
+      ],
+      data: expected,
+      truncated: false,
+      errors: [],
+    });
     const bom = await download(`${base}/all-balances?format=csv&bom=1`, tokens.get('ana')!);
     expect(bom.body.startsWith('\ufeffid,name')).toBe(true);
   });

@@ -225,6 +225,11 @@ describe('saved queries over GraphQL', () => {
       '{ ...F } fragment F on Query { savedQueries { name } }',
       'cannot read saved queries',
     ],
+    [
+      "a variable named like one of the export's own parameters",
+      'query ($limit: Int = 5) { customers(first: $limit) { nodes { id } } }',
+      "cannot declare $limit: format, version, bom, limit are the export's own parameters",
+    ],
   ])('refuses %s, storing nothing', async (_case, document, says) => {
     const before = await stored();
     const answer = await as('ana', SAVE, { input: { name: 'refused', description: 'refused', document } });
