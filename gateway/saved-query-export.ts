@@ -227,7 +227,8 @@ function rowWriter(format: Format, res: ServerResponse, plan: RowPlan, bom: bool
       first = false;
     },
     async end(errors, truncated) {
-      const tail = `],"truncated":${truncated},"errors":${JSON.stringify(errors.kept)}}\n`;
+      // `errors` keeps each distinct error once (the first 20); `errorCount` counts every one.
+      const tail = `],"truncated":${truncated},"errorCount":${errors.count},"errors":${JSON.stringify(errors.kept)}}\n`;
       await write(res, `${first ? head : '\n'}${tail}`);
     },
   };

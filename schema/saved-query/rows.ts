@@ -134,41 +134,56 @@ function firstList(
 }
 
 /** The root connection field whose `after` is a variable, and the document with its `pageInfo` ensured. */
-function pagingOf(document: DocumentNode, operation: OperationDefinitionNode): Paging | null {
+/** The first root field whose `after` is a variable, with that variable's name: the list paged through. */
+function pagedField(operation: OperationDefinitionNode): { selection: FieldNode; afterVariable: string } | null {
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== Kind.FIELD) continue;
     const after = selection.arguments?.find((argument) => argument.name.value === 'after');
-    if (after?.value.kind !== Kind.VARIABLE) continue;
-    const selected = selection.selectionSet?.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD) ?? [];
-    const pageInfo = selected.find((field) => field.name.value === 'pageInfo' && !field.alias);
-    const has = (name: string) =>
-      pageInfo?.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === name && !s.alias);
-    let text = print(document);
-    if (!has('hasNextPage') || !has('endCursor')) {
-      // Added, not replaced: the page's own fields stay as the analyst wrote them.
-      const edited = visit(document, {
-        Field(node) {
-          if (node !== selection || !node.selectionSet) return undefined;
-          const addition = parse('{ pageInfo { hasNextPage endCursor } }').definitions[0] as OperationDefinitionNode;
-          return {
-            ...node,
-            selectionSet: {
-              ...node.selectionSet,
-              selections: [...node.selectionSet.selections, ...addition.selectionSet.selections],
-            },
-          };
-        },
-      });
-      text = print(edited);
-    }
-    return {
-      field: keyOf(selection),
-      afterVariable: after.value.name.value,
-      document: text,
-      counts: selected.some((field) => field.name.value === 'totalCount' && !field.alias),
-    };
+    if (after?.value.kind === Kind.VARIABLE) return { selection, afterVariable: after.value.name.value };
   }
   return null;
+}
+
+/**
+ * The variable an export fills with each next page's cursor (the `after` of the first root
+ * field that takes one as a variable), or null: a run need not give it.
+ */
+export function pagingVariableOf(operation: OperationDefinitionNode): string | null {
+  return pagedField(operation)?.afterVariable ?? null;
+}
+
+function pagingOf(document: DocumentNode, operation: OperationDefinitionNode): Paging | null {
+  const paged = pagedField(operation);
+  if (!paged) return null;
+  const { selection, afterVariable } = paged;
+  const selected = selection.selectionSet?.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD) ?? [];
+  const pageInfo = selected.find((field) => field.name.value === 'pageInfo' && !field.alias);
+  const has = (name: string) =>
+    pageInfo?.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === name && !s.alias);
+  let text = print(document);
+  if (!has('hasNextPage') || !has('endCursor')) {
+    // Added, not replaced: the page's own fields stay as the analyst wrote them.
+    const edited = visit(document, {
+      Field(node) {
+        if (node !== selection || !node.selectionSet) return undefined;
+        const addition = parse('{ pageInfo { hasNextPage endCursor } }').definitions[0] as OperationDefinitionNode;
+        return {
+          ...node,
+          selectionSet: {
+            ...node.selectionSet,
+            selections: [...node.selectionSet.selections, ...addition.selectionSet.selections],
+          },
+        };
+      },
+    });
+    text = print(edited);
+  }
+  return {
+    field: keyOf(selection),
+    afterVariable,
+    document: text,
+    counts: selected.some((field) => field.name.value === 'totalCount' && !field.alias),
+  };
 }
 
 /** How the answers of a runnable document become rows (see `RowPlan`). */

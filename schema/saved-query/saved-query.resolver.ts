@@ -3,6 +3,7 @@ import { Arg, type ClassType, Ctx, FieldResolver, Int, Mutation, Query, Resolver
 import type { RequestContext } from '../../gateway/runtime';
 import type { SavedQueryVersion } from '../../store/saved-queries.repository';
 import { internalError } from '../errors';
+import { pagingVariableOf } from './rows';
 import type { SavedQueries } from './saved-queries';
 import { DocumentProblem, SavedQuery, SavedQueryRun, SavedQueryStatus, SaveQueryInput } from './saved-query.types';
 
@@ -139,6 +140,17 @@ export function createSavedQueryResolver(savedQueries: () => SavedQueries | null
     problems(@Root() query: SavedQuery, @Ctx() ctx: RequestContext): DocumentProblem[] {
       const check = service(ctx).status(query);
       return check.ok ? [] : check.problems;
+    }
+
+    @FieldResolver(() => String, {
+      nullable: true,
+      description:
+        "The variable an export (and the console) fills with each next page's cursor: the `after` of its " +
+        'first root list that takes one as a variable. A run need not give it; null when the query is not paged, or BROKEN.',
+    })
+    pagingVariable(@Root() query: SavedQuery, @Ctx() ctx: RequestContext): string | null {
+      const check = service(ctx).status(query);
+      return check.ok ? pagingVariableOf(check.operation) : null;
     }
 
     @FieldResolver(() => [SavedQuery], { description: 'Every version of it, newest first.' })

@@ -143,6 +143,21 @@ describe('saved queries over GraphQL', () => {
     ]);
   });
 
+  it('names the variable a paged query is paged by, and none for a query without a paged list', async () => {
+    for (const [name, document] of [
+      ['paged-by-cursor', 'query ($c: String) { customers(first: 3, after: $c) { nodes { id } } }'],
+      ['not-paged', '{ customers(first: 3) { nodes { id } } }'],
+    ])
+      expect((await as('ana', SAVE, { input: { name, description: name, document } })).errors).toBeUndefined();
+    const answer = await as<{ a: { pagingVariable: string | null }; b: { pagingVariable: string | null } }>(
+      'ana',
+      '{ a: savedQuery(name: "paged-by-cursor") { pagingVariable } b: savedQuery(name: "not-paged") { pagingVariable } }',
+    );
+    expect(answer.data).toEqual({ a: { pagingVariable: 'c' }, b: { pagingVariable: null } });
+    await as('ana', 'mutation { a: deleteSavedQuery(name: "paged-by-cursor") }');
+    await as('ana', 'mutation { b: deleteSavedQuery(name: "not-paged") }');
+  });
+
   it('finds saved queries by search over names, descriptions and tags, and by tag', async () => {
     const search = await as<{ savedQueries: Array<{ name: string }> }>(
       'desk',
