@@ -30,6 +30,7 @@ import { createReloader, type Reloader } from './reload';
 import { createMapWork } from './map-work';
 import { createSavedQueries } from './saved-queries';
 import { registerSavedQueryExport } from './saved-query-export';
+import { registerConsole } from './console-page';
 import type { SavedQueries } from '../schema/saved-query';
 
 /** A running hub. */
@@ -83,6 +84,8 @@ export interface StartHubOptions {
    * re-reads its file and environment). Default: the configuration the hub started with.
    */
   reloadConfig?: () => SwitchboardConfig;
+  /** Where the console's bundle is (default: `dist/console`, where `npm run build` writes it). */
+  consoleAssets?: string;
 }
 
 /**
@@ -179,10 +182,13 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const adminToken = store.embedded && !config.mongodb.memory ? createAdminToken(config.mongodb.dataDir) : null;
     if (adminToken) undo.push(() => adminToken.remove());
     const snapshotState = await snapshots.readState();
-    // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later.
-    // After a re-sync into another world the old snapshot is gone: build one now, whatever the schedule.
+    // On a schedule, a missing or unfinished snapshot is built now rather than a whole interval later;
+    // so it is with the demo systems, whose lists and saved queries would otherwise all answer
+    // SNAPSHOT_UNAVAILABLE until someone thought of `npm run sync`. After a re-sync into another
+    // world the old snapshot is gone: build one now, whatever the schedule.
     const snapshotRunner = mapWork.startSnapshots(
-      snapshotsOfAnotherWorld || (config.snapshot.intervalMinutes !== null && !snapshotState?.finishedAt),
+      snapshotsOfAnotherWorld ||
+        ((config.snapshot.intervalMinutes !== null || config.demo.enabled) && !snapshotState?.finishedAt),
     );
     undo.push(() => snapshotRunner.stop());
     const { fullSync } = mapWork;
@@ -254,6 +260,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       routes: [
         (server) => registerHealthRoutes(server, () => swap.current.readiness),
         (server) => registerMetricsRoute(server, metrics),
+        (server) => registerConsole(server, options.consoleAssets),
         (server) =>
           registerSavedQueryExport(server, {
             savedQueries: () => savedQueries,

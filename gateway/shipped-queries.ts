@@ -19,14 +19,18 @@ export const SHIPPED_QUERIES: readonly SaveRequest[] = [
   {
     name: 'collections-call-list',
     description:
-      'Collections call list: customers with an overdue balance and urgent support tickets still open, most overdue first.',
+      'Collections call list: customers with an overdue balance (above `minOverdue`) and support tickets still open, ' +
+      'at least `minUrgent` of them urgent (set it to 1 for urgent ones only), most overdue first.',
     tags: ['accounting', 'support', 'collections'],
     document: /* GraphQL */ `
-      query CollectionsCallList($minOverdue: Float = 0, $first: Int = 100, $after: String) {
+      query CollectionsCallList($minOverdue: Float = 0, $minUrgent: Int = 0, $first: Int = 100, $after: String) {
         customers(
           first: $first
           after: $after
-          filter: { accounting: { overdueAmount: { gt: $minOverdue } }, support: { urgentOpenTickets: { gt: 0 } } }
+          filter: {
+            accounting: { overdueAmount: { gt: $minOverdue } }
+            support: { openTickets: { gt: 0 }, urgentOpenTickets: { gte: $minUrgent } }
+          }
           orderBy: { field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }
         ) {
           totalCount

@@ -38,6 +38,10 @@ export interface TestHubReconfiguration {
 
 /** Options for a test hub. */
 export interface TestHubOptions {
+  /** Configure the hub as `npm start` does, in demo mode (default false). */
+  demo?: boolean;
+  /** Where the console's bundle is (default: the hub's, `dist/console`). */
+  consoleAssets?: string;
   scale?: number;
   seed?: number;
   /** Per-connector settings on top of the systems' URLs (e.g. a short `timeoutMs`). */
@@ -118,7 +122,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     // In-process store: starting a ts-node worker thread per test hub would only slow the suite;
     // test/store runs the driver suite against the threaded server.
     mongodb: { memory: true, embeddedThread: false, ...options.mongodb },
-    demo: { enabled: false },
+    // A demo hub only marks itself so (the CLI, not startHub, starts the demo systems).
+    demo: { enabled: options.demo ?? false },
     identity: { syncOnStart: options.syncOnStart ?? 'always' },
     cache: {
       enabled: options.cache ?? true,
@@ -142,6 +147,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       now: options.now,
       reloadConfig: () => configure(reconfiguration),
       connectorFactories: options.connectorFactories,
+      consoleAssets: options.consoleAssets,
     });
   } catch (error) {
     await silos.close();

@@ -1,0 +1,184 @@
+import { useState, type FormEvent } from 'react';
+import { HubRequestFailed, type HubClient, type HubError, type RunResult, type SavedQuery } from './api';
+import { ErrorsPanel } from './errors-panel';
+import { WithInlineCode } from './inline-code';
+import { ResultChart } from './result-chart';
+import { ResultTable } from './result-table';
+import { formVariables, queryStringOf } from './variables';
+import { VariablesForm } from './variables-form';
+
+/**
+ * The most rows the console reads for its table and chart; a longer list says so, and the CSV
+ * download has every row.
+ */
+export const CONSOLE_ROW_LIMIT = 5000;
+
+/** One saved query: what it is, its variables, Run and Download CSV, and its answer. */
+export function QueryPanel(props: {
+  client: HubClient;
+  latest: SavedQuery;
+  onRequestFailed: (error: unknown) => boolean;
+  onNewVersion: (base: SavedQuery) => void;
+}) {
+  const { client } = props;
+  const [query, setQuery] = useState(props.latest);
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<RunResult | null>(null);
+  const [failure, setFailure] = useState<HubError[] | null>(null);
+  const [busy, setBusy] = useState<'run' | 'csv' | null>(null);
+  /** Runs finished, success or not: what a script driving the page waits on. */
+  const [runs, setRuns] = useState(0);
+  const isLatest = query.version === props.latest.version;
+  const variables = formVariables(query.variables, query.pagingVariable);
+  const values = () => queryStringOf(variables, texts);
+  const version = isLatest ? null : query.version;
+
+  const fail = (error: unknown) => {
+    if (props.onRequestFailed(error)) return;
+    setFailure(error instanceof HubRequestFailed ? error.errors : [{ message: 'The hub could not be reached.' }]);
+  };
+
+  const run = async (event?: FormEvent) => {
+    event?.preventDefault();
+    setBusy('run');
+    setFailure(null);
+    try {
+      setResult(await client.run(query.name, version, values(), CONSOLE_ROW_LIMIT));
+    } catch (error) {
+      setResult(null);
+      fail(error);
+    } finally {
+      setBusy(null);
+      setRuns((count) => count + 1);
+    }
+  };
+
+  const downloadCsv = async () => {
+    setBusy('csv');
+    setFailure(null);
+    try {
+      const { file, fileName } = await client.csv(query.name, version, values());
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(file);
+      link.download = fileName;
+      link.click();
+      // The click has handed the file to the browser; the object URL is not needed after it.
+      setTimeout(() => URL.revokeObjectURL(link.href), 0);
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const chooseVersion = async (chosen: number) => {
+    setFailure(null);
+    try {
+      const shown = await client.show(query.name, chosen === props.latest.version ? null : chosen);
+      if (shown) {
+        setQuery(shown);
+        setResult(null);
+      }
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  const fieldErrors = Object.fromEntries(
+    (failure ?? [])
+      .filter((error) => typeof error.extensions?.argument === 'string')
+      .map((error) => [error.extensions!.argument!, error.message]),
+  );
+  const broken = query.status === 'BROKEN';
+  return (
+    <section className="panel" aria-labelledby="query-title" data-query-panel={query.name} data-runs={runs}>
+      <div className="panel-head">
+        <h2 id="query-title">
+          {query.name}
+          {broken && <span className="badge broken">broken</span>}
+        </h2>
+        <label className="version">
+          Version
+          <select
+            name="version"
+            value={query.version}
+            onChange={(event) => void chooseVersion(Number(event.target.value))}
+          >
+            {props.latest.history.map((entry) => (
+              <option key={entry.version} value={entry.version}>
+                v{entry.version}
+                {entry.version === props.latest.version ? ' (latest)' : ''} · {entry.savedBy} ·{' '}
+                {new Date(entry.savedAt).toLocaleDateString()}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="description">
+        <WithInlineCode text={query.description} />
+      </p>
+      <p className="meta">
+        Owned by {query.owner} · tags {query.tags.join(', ') || 'none'}
+      </p>
+      {broken && (
+        <div className="problems" role="alert">
+          <h3>This saved query no longer runs against the graph</h3>
+          <ul>
+            {query.problems.map((problem, index) => (
+              <li key={index}>
+                {problem.locations.map((where) => `Line ${where.line}, column ${where.column}: `).join('')}
+                {problem.message}
+              </li>
+            ))}
+          </ul>
+          <p>Save a corrected version to run it again.</p>
+        </div>
+      )}
+      <form className="run" onSubmit={(event) => void run(event)}>
+        <VariablesForm
+          variables={variables}
+          texts={texts}
+          errors={fieldErrors}
+          onChange={(name, text) => setTexts({ ...texts, [name]: text })}
+        />
+        <div className="actions">
+          <button type="submit" disabled={broken || busy !== null}>
+            {busy === 'run' ? 'Running…' : 'Run'}
+          </button>
+          <button type="button" disabled={broken || busy !== null} onClick={() => void downloadCsv()}>
+            {busy === 'csv' ? 'Preparing CSV…' : 'Download CSV'}
+          </button>
+          <button type="button" onClick={() => props.onNewVersion(query)}>
+            Save a new version
+          </button>
+        </div>
+      </form>
+      {failure && <ErrorsPanel errors={failure} total={failure.length} title="The run did not start" />}
+      {result && (
+        <>
+          <p className="summary" data-testid="summary">
+            {summaryOf(result)}
+          </p>
+          {result.errors.length > 0 && (
+            <ErrorsPanel errors={result.errors} total={result.errorCount} title="Some of the answer is missing" />
+          )}
+          <ResultTable result={result} />
+          <ResultChart result={result} />
+        </>
+      )}
+      <details className="document">
+        <summary>GraphQL document (version {query.version})</summary>
+        <pre>{query.document}</pre>
+      </details>
+    </section>
+  );
+}
+
+function summaryOf(result: RunResult): string {
+  const rows = result.rows.length.toLocaleString('en');
+  if (result.truncated)
+    return `Showing the first ${rows} rows${
+      result.totalCount === null ? '' : ` of ${result.totalCount.toLocaleString('en')}`
+    }: Download CSV has them all.`;
+  return `${rows} ${result.rows.length === 1 ? 'row' : 'rows'}`;
+}
