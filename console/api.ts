@@ -1,6 +1,8 @@
 // What the console asks the hub, and what it gets back: the GraphQL endpoint for saved queries,
 // and the export route for their rows (the same rows, columns and errors a CSV download holds).
 
+import { LIST_SAVED_QUERIES, SAVE_QUERY, SHOW_SAVED_QUERY } from '../schema/saved-query/client-operations';
+
 /** An error as the hub formats it for a client (GraphQL's shape, with a stable `extensions.code`). */
 export interface HubError {
   message: string;
@@ -33,6 +35,8 @@ export interface SavedQuery {
   version: number;
   description: string;
   document: string;
+  /** `sha256:` and the SHA-256 of `document`: the id to run it by as a trusted document. */
+  documentId: string;
   tags: string[];
   owner: string;
   savedBy: string;
@@ -80,40 +84,6 @@ export class HubRequestFailed extends Error {
   }
 }
 
-const SAVED_QUERY_FIELDS = /* GraphQL */ `
-  fragment ConsoleSavedQuery on SavedQuery {
-    name
-    version
-    description
-    document
-    tags
-    owner
-    savedBy
-    savedAt
-    status
-    problems {
-      message
-      locations {
-        line
-        column
-      }
-    }
-    variables {
-      name
-      type
-      defaultValue
-      hasDefault
-      required
-    }
-    pagingVariable
-    history {
-      version
-      savedAt
-      savedBy
-    }
-  }
-`;
-
 /** The values of a run's variables, as the export's query string takes them (a list: several values). */
 export type QueryStringValues = Record<string, string | string[]>;
 
@@ -158,20 +128,16 @@ export class HubClient {
 
   /** Every saved query (latest versions), or those `search` finds; refusals throw. */
   async list(search: string): Promise<SavedQuery[]> {
-    const { data, errors } = await this.graphql<{ savedQueries: SavedQuery[] }>(
-      `query ConsoleSavedQueries($search: String) { savedQueries(search: $search) { ...ConsoleSavedQuery } } ${SAVED_QUERY_FIELDS}`,
-      { search: search.trim() || null },
-    );
+    const { data, errors } = await this.graphql<{ savedQueries: SavedQuery[] }>(LIST_SAVED_QUERIES, {
+      search: search.trim() || null,
+    });
     if (!data) throw new HubRequestFailed(200, errors);
     return data.savedQueries;
   }
 
   /** One saved query in one version. */
   async show(name: string, version: number | null): Promise<SavedQuery | null> {
-    const { data, errors } = await this.graphql<{ savedQuery: SavedQuery | null }>(
-      `query ConsoleSavedQuery($name: String!, $version: Int) { savedQuery(name: $name, version: $version) { ...ConsoleSavedQuery } } ${SAVED_QUERY_FIELDS}`,
-      { name, version },
-    );
+    const { data, errors } = await this.graphql<{ savedQuery: SavedQuery | null }>(SHOW_SAVED_QUERY, { name, version });
     if (errors.length > 0 && !data?.savedQuery) throw new HubRequestFailed(200, errors);
     return data?.savedQuery ?? null;
   }
@@ -183,10 +149,7 @@ export class HubClient {
     document: string;
     tags: string[];
   }): Promise<{ saved: SavedQuery | null; errors: HubError[] }> {
-    const { data, errors } = await this.graphql<{ saveQuery: SavedQuery | null }>(
-      `mutation ConsoleSaveQuery($input: SaveQueryInput!) { saveQuery(input: $input) { ...ConsoleSavedQuery } } ${SAVED_QUERY_FIELDS}`,
-      { input },
-    );
+    const { data, errors } = await this.graphql<{ saveQuery: SavedQuery | null }>(SAVE_QUERY, { input });
     return { saved: data?.saveQuery ?? null, errors };
   }
 

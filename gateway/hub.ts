@@ -23,7 +23,8 @@ import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
 import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
 import { describeSync, identityAfterReload, syncAtStart } from './identity-on-start';
 import { registerHealthRoutes } from './health';
-import { bareId, documentHash, type TrustedDocuments } from './trusted-documents';
+import { bareId, documentHash, trustedDocumentsFrom, type TrustedDocuments } from './trusted-documents';
+import { CLIENT_OPERATIONS } from '../schema/saved-query/client-operations';
 import { buildGeneration, type Generation } from './generation';
 import { createSchemaSwap, type SchemaSwap } from './schema-swap';
 import { createReloader, type Reloader } from './reload';
@@ -222,11 +223,22 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       mode === 'demo' ? ((await repository.example(connectorsNow().length))?.phones[0] ?? null) : null;
     // The registered documents of the generation serving, re-validated by each reload, and every
     // saved query version (saved queries are trusted documents), looked up in the store by hash.
+    // So are the operations of the hub's own clients (the console, `switchboard query`), or in
+    // trusted mode an analyst could not even list saved queries.
+    const clientDocuments = trustedDocumentsFrom(
+      new Map(CLIENT_OPERATIONS.map((text) => [documentHash(text), text])),
+      swap.current.schema,
+      "the console's and `switchboard query`'s operations",
+    );
     const trustedDocuments: TrustedDocuments = {
       byId: async (id) =>
-        swap.current.trustedDocuments?.byId(id) ?? (await savedQueries?.documentByHash(bareId(id))) ?? undefined,
+        swap.current.trustedDocuments?.byId(id) ??
+        clientDocuments.byId(id) ??
+        (await savedQueries?.documentByHash(bareId(id))) ??
+        undefined,
       includes: async (text) =>
         (swap.current.trustedDocuments?.includes(text) ?? false) ||
+        clientDocuments.includes(text) ||
         ((await savedQueries?.documentByHash(documentHash(text))) ?? null) !== null,
     };
     const { app, apollo } = await createGatewayServer({

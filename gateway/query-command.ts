@@ -5,6 +5,12 @@ import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { CommandIo } from './command-args';
+import {
+  DELETE_SAVED_QUERY,
+  LIST_SAVED_QUERIES,
+  SAVE_QUERY,
+  SHOW_SAVED_QUERY,
+} from '../schema/saved-query/client-operations';
 
 export const QUERY_USAGE = `Usage: switchboard query <list|show|save|run|delete> ...
 
@@ -139,10 +145,7 @@ export async function runQueryCommand(
       case 'list': {
         const { savedQueries } = await graphql<{
           savedQueries: Array<{ name: string; version: number; status: string; tags: string[]; description: string }>;
-        }>(
-          'query ($search: String, $tag: String) { savedQueries(search: $search, tag: $tag) { name version status tags description } }',
-          { search: parsed.flags.get('search') ?? null, tag: parsed.flags.get('tag') ?? null },
-        );
+        }>(LIST_SAVED_QUERIES, { search: parsed.flags.get('search') ?? null, tag: parsed.flags.get('tag') ?? null });
         for (const line of table(
           ['name', 'version', 'status', 'tags', 'description'],
           savedQueries.map((q) => [q.name, String(q.version), q.status, q.tags.join(','), q.description]),
@@ -151,34 +154,10 @@ export async function runQueryCommand(
         return 0;
       }
       case 'show': {
-        const { savedQuery } = await graphql<{ savedQuery: Record<string, unknown> | null }>(
-          `
-            query ($name: String!, $version: Int) {
-              savedQuery(name: $name, version: $version) {
-                name
-                version
-                description
-                owner
-                savedBy
-                savedAt
-                tags
-                status
-                documentId
-                problems {
-                  message
-                }
-                variables {
-                  name
-                  type
-                  defaultValue
-                  required
-                }
-                document
-              }
-            }
-          `,
-          { name: needName(), version },
-        );
+        const { savedQuery } = await graphql<{ savedQuery: Record<string, unknown> | null }>(SHOW_SAVED_QUERY, {
+          name: needName(),
+          version,
+        });
         if (!savedQuery) throw new HubError(`No saved query is named "${name}"`);
         io.out(JSON.stringify(savedQuery, null, 2));
         return 0;
@@ -190,15 +169,14 @@ export async function runQueryCommand(
           throw new UsageError('query save needs --file FILE (or - for stdin) and --description');
         const document = readFileSync(file === '-' ? 0 : file, 'utf8');
         const tags = parsed.flags.get('tags')?.split(',').filter(Boolean) ?? [];
-        const { saveQuery } = await graphql<{ saveQuery: { name: string; version: number } }>(
-          'mutation ($input: SaveQueryInput!) { saveQuery(input: $input) { name version } }',
-          { input: { name: needName(), description, document, tags } },
-        );
+        const { saveQuery } = await graphql<{ saveQuery: { name: string; version: number } }>(SAVE_QUERY, {
+          input: { name: needName(), description, document, tags },
+        });
         io.out(`Saved ${saveQuery.name} as version ${saveQuery.version}`);
         return 0;
       }
       case 'delete': {
-        await graphql('mutation ($name: String!) { deleteSavedQuery(name: $name) }', { name: needName() });
+        await graphql(DELETE_SAVED_QUERY, { name: needName() });
         io.out(`Deleted ${name}`);
         return 0;
       }

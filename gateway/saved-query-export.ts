@@ -317,6 +317,15 @@ async function variablesOf(
   schema: GraphQLSchema,
 ): Promise<Record<string, unknown>> {
   const saved = await savedQueries.find(name, version);
+  // A version saved before the export's names were reserved: its default applies, but a variable
+  // it must be given never can be, here (runSavedQuery still runs it).
+  const clash = saved?.variables.find((variable) => RESERVED.has(variable.name) && variable.required);
+  if (clash)
+    throw badUserInput(
+      `Saved query "${name}" needs $${clash.name}, which this export reads as its own parameter: ` +
+        'save a version that renames the variable, or run it with runSavedQuery',
+      clash.name,
+    );
   const declared = new Map((saved?.variables ?? []).map((variable) => [variable.name, variable.type]));
   const variables: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(query)) {

@@ -69,6 +69,21 @@ function savedQueryFields(schema: GraphQLSchema, document: DocumentNode): FieldN
  */
 export const EXPORT_PARAMETERS: readonly string[] = ['format', 'version', 'bom', 'limit'];
 
+/**
+ * A variable the export could never be given, its name being one of the export's own
+ * parameters: refused when a query is saved (a version stored before the rule still runs).
+ */
+export function reservedVariableProblems(operation: OperationDefinitionNode): DocumentProblem[] {
+  return (operation.variableDefinitions ?? [])
+    .filter((definition) => EXPORT_PARAMETERS.includes(definition.variable.name.value))
+    .map((definition) => ({
+      message:
+        `A saved query cannot declare $${definition.variable.name.value}: ` +
+        `${EXPORT_PARAMETERS.join(', ')} are the export's own parameters (GET /queries/<name>)`,
+      locations: locationsOf(definition),
+    }));
+}
+
 /** The variables an operation declares, with their defaults coerced by their types. */
 function declaredVariables(operation: OperationDefinitionNode): SavedQueryVariable[] {
   return (operation.variableDefinitions ?? []).map((definition) => {
@@ -127,19 +142,6 @@ export function checkSavedDocument(
     };
   const errors = validate(schema, document, [...specifiedRules, ...rules]);
   if (errors.length > 0) return { ok: false, problems: errors.map(problemOf) };
-  const reserved = (operation.variableDefinitions ?? []).filter((definition) =>
-    EXPORT_PARAMETERS.includes(definition.variable.name.value),
-  );
-  if (reserved.length > 0)
-    return {
-      ok: false,
-      problems: reserved.map((definition) => ({
-        message:
-          `A saved query cannot declare $${definition.variable.name.value}: ` +
-          `${EXPORT_PARAMETERS.join(', ')} are the export's own parameters (GET /queries/<name>)`,
-        locations: locationsOf(definition),
-      })),
-    };
   const nested = savedQueryFields(schema, document);
   if (nested.length > 0)
     return {

@@ -16,7 +16,7 @@ import {
 } from '../../store/saved-queries.repository';
 import { badUserInput, conflict, forbidden, quoteInput, savedQueryInvalid, savedQueryNotFound } from '../errors';
 import type { Principal } from '../principal';
-import { createDocumentChecker, type DocumentCheck, type RunnableDocument } from './document';
+import { createDocumentChecker, reservedVariableProblems, type DocumentCheck, type RunnableDocument } from './document';
 
 /** What a GraphQL execution of a saved query's document answers (errors already formatted for clients). */
 export interface RunResult {
@@ -166,6 +166,9 @@ export class SavedQueries {
       throw badUserInput(`The document is longer than ${max} characters (limits.documentCharacters)`, 'document');
     const check = this.status({ document });
     if (!check.ok) throw invalid(name, check, 'save');
+    const reserved = reservedVariableProblems(check.operation);
+    if (reserved.length > 0)
+      throw savedQueryInvalid(`Saved query "${name}" was not saved: ${reserved[0].message}`, reserved);
 
     const existing = await this.options.repository.find(name);
     if (existing && existing.ownerId !== principal.id && !mayChangeAnyQuery(principal))

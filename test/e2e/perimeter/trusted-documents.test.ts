@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { documentHash } from '../../../gateway/trusted-documents';
+import { DELETE_SAVED_QUERY, LIST_SAVED_QUERIES, SAVE_QUERY } from '../../../schema/saved-query/client-operations';
 import { ApiKeyRepository } from '../../../store/api-keys.repository';
 import { startTestHub, type TestHub } from '../../helpers/hub';
 
@@ -142,6 +143,25 @@ describe('a hub that runs only trusted documents', () => {
     const byText = await post(analyst, { query: NEXT });
     expect(byText.status).toBe(200);
     expect((byText.body.data as unknown as { customers: { nodes: unknown[] } }).customers.nodes).toHaveLength(3);
+  });
+
+  it("runs the console's and the query CLI's own operations for an analyst, and nothing written differently", async () => {
+    const listed = await post(analyst, { query: LIST_SAVED_QUERIES, variables: { search: 'win-back' } });
+    expect(listed.status).toBe(200);
+    expect((listed.body.data as unknown as { savedQueries: Array<{ name: string }> }).savedQueries).toEqual([
+      expect.objectContaining({ name: 'win-back-list', pagingVariable: 'after' }),
+    ]);
+    const saved = await post(analyst, {
+      query: SAVE_QUERY,
+      variables: {
+        input: { name: 'analyst-ids', description: 'Ids.', document: '{ customers(first: 1) { nodes { id } } }' },
+      },
+    });
+    expect(saved.body.errors).toBeUndefined();
+    const deleted = await post(analyst, { query: DELETE_SAVED_QUERY, variables: { name: 'analyst-ids' } });
+    expect(deleted.body).toEqual({ data: { deleteSavedQuery: true } });
+    const rewritten = await post(analyst, { query: LIST_SAVED_QUERIES.replace('  ', ' '), variables: {} });
+    expect(rewritten.body.errors?.map((e) => e.extensions.code)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
   });
 
   it('still refuses an anonymous caller first', async () => {

@@ -1,6 +1,12 @@
 import { SHIPPED_QUERIES } from '../../../gateway/shipped-queries';
 import { ApiKeyRepository } from '../../../store/api-keys.repository';
-import { SAVED_QUERIES_COLLECTION, SAVED_QUERY_VERSIONS_COLLECTION } from '../../../store/saved-queries.repository';
+import {
+  SAVED_QUERIES_COLLECTION,
+  SAVED_QUERY_VERSIONS_COLLECTION,
+  SavedQueryRepository,
+} from '../../../store/saved-queries.repository';
+import { checkSavedDocument } from '../../../schema/saved-query/document';
+import { documentHash } from '../../../gateway/trusted-documents';
 import { startTestHub, type GraphQLResponse, type TestHub } from '../../helpers/hub';
 
 interface SavedQueryView {
@@ -251,6 +257,39 @@ describe('saved queries over GraphQL', () => {
     expect(codes(answer)).toEqual(['SAVED_QUERY_INVALID']);
     expect(answer.errors![0].message).toContain(says);
     expect(await stored()).toBe(before);
+  });
+
+  it('still runs a version stored before a variable name was kept for the export, which the export names', async () => {
+    const document = 'query ($limit: Int!) { customers(first: $limit) { nodes { id } } }';
+    const check = checkSavedDocument(t.hub.schema, document);
+    if (!check.ok) throw new Error('the old document should validate');
+    await new SavedQueryRepository(t.hub.store.db).save(
+      {
+        name: 'old-limit',
+        description: 'Saved before the rule',
+        document,
+        hash: documentHash(document),
+        variables: check.variables,
+        tags: [],
+      },
+      { id: 'ana', name: 'ana' },
+    );
+    const listed = await as<{ savedQuery: { status: string } }>('ana', '{ savedQuery(name: "old-limit") { status } }');
+    expect(listed.data).toEqual({ savedQuery: { status: 'OK' } });
+    const run = await as<{ runSavedQuery: { data: { customers: { nodes: unknown[] } } } }>(
+      'ana',
+      '{ runSavedQuery(name: "old-limit", variables: { limit: 2 }) { data } }',
+    );
+    expect(run.data!.runSavedQuery.data.customers.nodes).toHaveLength(2);
+    const exported = await fetch(`${new URL(t.hub.url).origin}/queries/old-limit?limit=2`, {
+      headers: { authorization: `Bearer ${tokens.get('ana')}` },
+    });
+    expect(exported.status).toBe(400);
+    expect(((await exported.json()) as { errors: Array<{ message: string }> }).errors[0].message).toBe(
+      'Saved query "old-limit" needs $limit, which this export reads as its own parameter: ' +
+        'save a version that renames the variable, or run it with runSavedQuery',
+    );
+    await as('ana', 'mutation { deleteSavedQuery(name: "old-limit") }');
   });
 
   it.each([
