@@ -53,6 +53,8 @@ export interface SavedQuery {
 export interface Column {
   name: string;
   path: string[];
+  /** A list of objects: its cell is JSON, as in the CSV. */
+  json?: boolean;
 }
 
 /** A run's rows, as the export gives them. */
@@ -99,6 +101,16 @@ function errorsIn(body: unknown, status: number): HubError[] {
   const errors = (body as { errors?: unknown } | null)?.errors;
   if (Array.isArray(errors) && errors.length > 0) return errors as HubError[];
   return [{ message: `The hub answered HTTP ${status} without saying why`, extensions: { code: `HTTP_${status}` } }];
+}
+
+/** The export stopped after its first bytes: nothing of it is shown, rather than a part that looks whole. */
+function cutShort(): HubRequestFailed {
+  return new HubRequestFailed(200, [
+    {
+      message: 'The hub stopped the answer half-way: a later page of the list failed. Nothing of it is shown.',
+      extensions: { code: 'EXPORT_INCOMPLETE' },
+    },
+  ]);
 }
 
 /** The hub, as one signed-in person calls it. */
@@ -173,6 +185,8 @@ export class HubClient {
       errorCount?: number;
       errors?: HubError[];
     } | null;
+    // A 200 whose body does not read is an export the hub cut short (a page failed half-way).
+    if (response.ok && !body) throw cutShort();
     if (!response.ok || !body?.columns || !body.data)
       throw new HubRequestFailed(response.status, errorsIn(body, response.status));
     const total = response.headers.get('x-total-count');
@@ -197,7 +211,9 @@ export class HubClient {
     });
     if (!response.ok) throw new HubRequestFailed(response.status, errorsIn(await bodyOf(response), response.status));
     // A transfer the hub cut short (a page failed half-way) rejects here: no short file is offered as whole.
-    const file = await response.blob();
+    const file = await response.blob().catch(() => {
+      throw cutShort();
+    });
     const disposition = response.headers.get('content-disposition') ?? '';
     const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${name}.csv`;
     return { file, fileName };

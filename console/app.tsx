@@ -8,8 +8,9 @@ import { SignIn } from './sign-in';
 /** The key stays for this tab only (sessionStorage): closing the tab signs out. */
 const KEY_STORAGE = 'switchboard.console.apiKey';
 
+/** What the main area shows; the query shown stays while a search hides it from the list. */
 type View =
-  { kind: 'query'; name: string } | { kind: 'new' } | { kind: 'version'; base: SavedQuery } | { kind: 'none' };
+  { kind: 'query'; query: SavedQuery } | { kind: 'new' } | { kind: 'version'; base: SavedQuery } | { kind: 'none' };
 
 /** The console: sign in, then a list of saved queries beside the one chosen (or a form to save one). */
 export function App() {
@@ -25,6 +26,7 @@ export function App() {
     sessionStorage.removeItem(KEY_STORAGE);
     setClient(null);
     setQueries([]);
+    setSearch('');
     setView({ kind: 'none' });
     setSignInProblem(why);
   }, []);
@@ -51,6 +53,9 @@ export function App() {
       setQueries(listed);
       setSignInProblem(null);
     } catch (error) {
+      // A key the hub refused is not tried again at the next reload (each try counts against the
+      // limit on refused credentials).
+      if (error instanceof HubRequestFailed && error.status === 401) sessionStorage.removeItem(KEY_STORAGE);
       setSignInProblem(
         error instanceof HubRequestFailed
           ? error.status === 401
@@ -78,6 +83,12 @@ export function App() {
         const found = await client.list(term);
         if (asked !== latestSearch.current) return;
         setQueries(found);
+        // The query shown follows its latest version when the list has it (a new version saved).
+        setView((view) =>
+          view.kind === 'query'
+            ? { kind: 'query', query: found.find((q) => q.name === view.query.name) ?? view.query }
+            : view,
+        );
         setListProblem(null);
       } catch (error) {
         if (!onRequestFailed(error)) setListProblem(error instanceof Error ? error.message : String(error));
@@ -87,7 +98,7 @@ export function App() {
   );
 
   if (!client) return <SignIn problem={signInProblem} onSignIn={signIn} />;
-  const shown = view.kind === 'query' ? queries.find((query) => query.name === view.name) : undefined;
+  const shown = view.kind === 'query' ? view.query : undefined;
   return (
     <div className="layout">
       <header className="top">
@@ -102,20 +113,23 @@ export function App() {
       <QueryList
         queries={queries}
         search={search}
-        selected={view.kind === 'query' ? view.name : null}
+        selected={view.kind === 'query' ? view.query.name : null}
         problem={listProblem}
         onSearch={(term) => {
           setSearch(term);
           void refresh(term);
         }}
-        onSelect={(name) => setView({ kind: 'query', name })}
+        onSelect={(name) => {
+          const query = queries.find((q) => q.name === name);
+          if (query) setView({ kind: 'query', query });
+        }}
         onNew={() => setView({ kind: 'new' })}
       />
       <main className="main">
         {view.kind === 'none' && <p className="placeholder">Choose a saved query on the left, or save a new one.</p>}
         {shown && (
           <QueryPanel
-            key={shown.name}
+            key={`${shown.name}@${shown.version}`}
             client={client}
             latest={shown}
             onRequestFailed={onRequestFailed}
@@ -128,13 +142,11 @@ export function App() {
             client={client}
             base={view.kind === 'version' ? view.base : null}
             onRequestFailed={onRequestFailed}
-            onCancel={() =>
-              setView(view.kind === 'version' ? { kind: 'query', name: view.base.name } : { kind: 'none' })
-            }
+            onCancel={() => setView(view.kind === 'version' ? { kind: 'query', query: view.base } : { kind: 'none' })}
             onSaved={async (saved) => {
               setSearch('');
+              setView({ kind: 'query', query: saved });
               await refresh('');
-              setView({ kind: 'query', name: saved.name });
             }}
           />
         )}

@@ -14,9 +14,10 @@ export function valueAt(row: unknown, column: Column): unknown {
   return value ?? undefined;
 }
 
-/** A cell's text as the table and the CSV show it. */
-export function cellText(value: unknown): string {
+/** A cell's text as the table and the CSV show it (`json`: the column is a list of objects). */
+export function cellText(value: unknown, json = false): string {
   if (value === null || value === undefined) return '';
+  if (json) return JSON.stringify(value);
   if (Array.isArray(value)) {
     if (value.some((item) => item !== null && typeof item === 'object')) return JSON.stringify(value);
     return value.map((item) => (item === null || item === undefined ? '' : String(item))).join('; ');

@@ -18,7 +18,8 @@ export interface ChartSpec {
 
 export interface ChartData {
   labels: string[];
-  values: number[];
+  /** Per label; null for an average over a group with no value at all (no bar, not a bar of 0). */
+  values: Array<number | null>;
   /** Groups left out beyond `MAX_GROUPS` (a bar chart keeps the largest). */
   omittedGroups: number;
   /** The group column holds date-times, grouped by their month (`2026-05`). */
@@ -62,15 +63,16 @@ export function chartDataOf(rows: readonly unknown[], spec: ChartSpec): ChartDat
         : spec.aggregate === 'sum'
           ? group.sum
           : group.measured === 0
-            ? 0
+            ? null
             : group.sum / group.measured,
   }));
-  if (spec.kind === 'bar') points.sort((a, b) => b.value - a.value || collator.compare(a.label, b.label));
+  const size = (value: number | null) => value ?? -Infinity;
+  if (spec.kind === 'bar') points.sort((a, b) => size(b.value) - size(a.value) || collator.compare(a.label, b.label));
   else points.sort((a, b) => collator.compare(a.label, b.label));
   const kept = points.slice(0, MAX_GROUPS);
   return {
     labels: kept.map((point) => point.label),
-    values: kept.map((point) => roundForDisplay(point.value)),
+    values: kept.map((point) => (point.value === null ? null : roundForDisplay(point.value))),
     omittedGroups: points.length - kept.length,
     byMonth,
   };
@@ -112,4 +114,22 @@ export function defaultGroupColumn(rows: readonly unknown[], candidates: readonl
     if (groups >= 2 && (!best || groups < best.groups)) best = { column, groups };
   }
   return best?.column ?? candidates[0];
+}
+
+/**
+ * The currencies a summed amount is in, when the rows give more than one: the `currency` column
+ * beside it (`sales.currency` for `sales.lifetimeValue`). Summing them mixes units; the chart says so.
+ */
+export function mixedCurrencies(rows: readonly unknown[], columns: readonly Column[], value: Column): string[] {
+  const parent = value.path.slice(0, -1).join('.');
+  const currency = columns.find(
+    (column) => column.path[column.path.length - 1] === 'currency' && column.path.slice(0, -1).join('.') === parent,
+  );
+  if (!currency || currency === value) return [];
+  const found = new Set<string>();
+  for (const row of rows) {
+    const text = cellText(valueAt(row, currency));
+    if (text) found.add(text);
+  }
+  return found.size > 1 ? [...found].sort() : [];
 }

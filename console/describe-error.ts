@@ -44,6 +44,14 @@ const HEADINGS: Record<string, { heading: string; advice: string }> = {
     advice: 'The hub builds them shortly after start; try again in a minute.',
   },
   OVERLOADED: { heading: 'The hub is busy', advice: 'Try again in a few seconds.' },
+  EXPORT_INCOMPLETE: {
+    heading: 'The answer was cut short',
+    advice: 'A department system probably failed part-way through the list: try again in a minute.',
+  },
+  PERSISTED_QUERY_NOT_IN_LIST: {
+    heading: 'This hub runs only registered queries',
+    advice: 'Save the query (analysts may), or ask the hub’s operators to register it.',
+  },
   RATE_LIMITED: { heading: 'Too many requests', advice: 'Wait a little, then try again.' },
   QUERY_TOO_COMPLEX: {
     heading: 'The query asks for too much at once',

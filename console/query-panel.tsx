@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { HubRequestFailed, type HubClient, type HubError, type RunResult, type SavedQuery } from './api';
 import { ErrorsPanel } from './errors-panel';
 import { WithInlineCode } from './inline-code';
@@ -33,6 +33,18 @@ export function QueryPanel(props: {
   const values = () => queryStringOf(variables, texts);
   const version = isLatest ? null : query.version;
 
+  // Each call takes a ticket; an answer is shown only if no later call was made meanwhile, and
+  // never after the panel is gone (another query chosen, signed out).
+  const ticket = useRef(0);
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
+  const current = (mine: number) => alive.current && mine === ticket.current;
+
   const fail = (error: unknown) => {
     if (props.onRequestFailed(error)) return;
     setFailure(error instanceof HubRequestFailed ? error.errors : [{ message: 'The hub could not be reached.' }]);
@@ -40,24 +52,31 @@ export function QueryPanel(props: {
 
   const run = async (event?: FormEvent) => {
     event?.preventDefault();
+    const mine = ++ticket.current;
     setBusy('run');
     setFailure(null);
     try {
-      setResult(await client.run(query.name, version, values(), CONSOLE_ROW_LIMIT));
+      const answer = await client.run(query.name, version, values(), CONSOLE_ROW_LIMIT);
+      if (current(mine)) setResult(answer);
     } catch (error) {
+      if (!current(mine)) return;
       setResult(null);
       fail(error);
     } finally {
-      setBusy(null);
-      setRuns((count) => count + 1);
+      if (current(mine)) {
+        setBusy(null);
+        setRuns((count) => count + 1);
+      }
     }
   };
 
   const downloadCsv = async () => {
+    const mine = ++ticket.current;
     setBusy('csv');
     setFailure(null);
     try {
       const { file, fileName } = await client.csv(query.name, version, values());
+      if (!current(mine)) return;
       const link = document.createElement('a');
       link.href = URL.createObjectURL(file);
       link.download = fileName;
@@ -65,22 +84,24 @@ export function QueryPanel(props: {
       // The click has handed the file to the browser; the object URL is not needed after it.
       setTimeout(() => URL.revokeObjectURL(link.href), 0);
     } catch (error) {
-      fail(error);
+      if (current(mine)) fail(error);
     } finally {
-      setBusy(null);
+      if (current(mine)) setBusy(null);
     }
   };
 
   const chooseVersion = async (chosen: number) => {
+    const mine = ++ticket.current;
     setFailure(null);
     try {
       const shown = await client.show(query.name, chosen === props.latest.version ? null : chosen);
+      if (!current(mine)) return;
       if (shown) {
         setQuery(shown);
         setResult(null);
       }
     } catch (error) {
-      fail(error);
+      if (current(mine)) fail(error);
     }
   };
 
@@ -102,6 +123,7 @@ export function QueryPanel(props: {
           <select
             name="version"
             value={query.version}
+            disabled={busy !== null}
             onChange={(event) => void chooseVersion(Number(event.target.value))}
           >
             {props.latest.history.map((entry) => (
@@ -137,6 +159,7 @@ export function QueryPanel(props: {
       <form className="run" onSubmit={(event) => void run(event)}>
         <VariablesForm
           variables={variables}
+          pageSizeVariable={query.pagingVariable ? 'first' : null}
           texts={texts}
           errors={fieldErrors}
           onChange={(name, text) => setTexts({ ...texts, [name]: text })}
@@ -153,7 +176,7 @@ export function QueryPanel(props: {
           </button>
         </div>
       </form>
-      {failure && <ErrorsPanel errors={failure} total={failure.length} title="The run did not start" />}
+      {failure && <ErrorsPanel errors={failure} total={failure.length} title="The run did not finish" />}
       {result && (
         <>
           <p className="summary" data-testid="summary">

@@ -10,9 +10,9 @@ import {
   Tooltip,
 } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RunResult } from './api';
+import type { Column, RunResult } from './api';
 import { isNumericColumn } from './cells';
-import { chartDataOf, defaultGroupColumn, type Aggregate, type ChartKind } from './chart-data';
+import { chartDataOf, defaultGroupColumn, mixedCurrencies, type Aggregate, type ChartKind } from './chart-data';
 
 // Only what the two chart kinds draw: the bundle leaves the rest of Chart.js out.
 Chart.register(
@@ -30,11 +30,18 @@ const AGGREGATES: Record<Aggregate, string> = { sum: 'Sum', average: 'Average', 
 
 /**
  * The rows as a chart: a bar or a line over a numeric column, grouped by another column, with
- * the figures it draws in a table beside it (what a screen reader, or a check, reads).
+ * the figures it draws in a table beside it (what a screen reader, or a check, reads). Its
+ * settings start again when a run brings other columns (or other numeric ones).
  */
 export function ResultChart(props: { result: RunResult }) {
   const { result } = props;
   const numeric = useMemo(() => result.columns.filter((column) => isNumericColumn(result.rows, column)), [result]);
+  const signature = `${result.columns.map((column) => column.name).join(',')}|${numeric.map((column) => column.name).join(',')}`;
+  return <ChartBody key={signature} result={result} numeric={numeric} />;
+}
+
+function ChartBody(props: { result: RunResult; numeric: Column[] }) {
+  const { result, numeric } = props;
   const groupable = useMemo(() => result.columns.filter((column) => !numeric.includes(column)), [result, numeric]);
   const [kind, setKind] = useState<ChartKind>('bar');
   const [valueName, setValueName] = useState(numeric[0]?.name ?? '');
@@ -51,6 +58,10 @@ export function ResultChart(props: { result: RunResult }) {
         ? chartDataOf(result.rows, { kind, value: value ?? groupBy, groupBy, aggregate })
         : null,
     [result, kind, value, groupBy, aggregate],
+  );
+  const currencies = useMemo(
+    () => (value && aggregate !== 'count' ? mixedCurrencies(result.rows, result.columns, value) : []),
+    [result, value, aggregate],
   );
   const measure = aggregate === 'count' ? 'rows' : `${AGGREGATES[aggregate].toLowerCase()} of ${valueName}`;
 
@@ -135,6 +146,17 @@ export function ResultChart(props: { result: RunResult }) {
           aria-label={`${kind} chart of ${measure} by ${groupName}`}
         />
       </div>
+      {result.truncated && (
+        <p className="meta" data-testid="chart-partial">
+          Drawn from the first {result.rows.length.toLocaleString('en')} rows only: the CSV download has them all.
+        </p>
+      )}
+      {currencies.length > 0 && (
+        <p className="warning" data-testid="chart-currencies">
+          {valueName} is in {currencies.join(', ')}: {AGGREGATES[aggregate].toLowerCase()}s mix them. Group by the
+          currency column, or save a version of the query that filters one.
+        </p>
+      )}
       {data?.byMonth && <p className="meta">{groupName} holds dates: they are grouped by month.</p>}
       {data && data.omittedGroups > 0 && (
         <p className="meta">
@@ -155,7 +177,7 @@ export function ResultChart(props: { result: RunResult }) {
               {data.labels.map((label, index) => (
                 <tr key={label}>
                   <td>{label}</td>
-                  <td className="num">{data.values[index]}</td>
+                  <td className="num">{data.values[index] ?? ''}</td>
                 </tr>
               ))}
             </tbody>

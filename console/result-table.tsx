@@ -27,8 +27,9 @@ export function ResultTable(props: { result: RunResult }) {
           // Empty cells are undefined, which TanStack sorts last whichever way the column goes.
           accessorFn: (row: unknown) => {
             const value = valueAt(row, column);
-            return value === undefined ? undefined : numeric ? value : cellText(value);
+            return value === undefined ? undefined : numeric ? value : cellText(value, column.json);
           },
+          // The accessor has made the text already (a number stays a number, for sorting).
           cell: (info) => cellText(info.getValue()),
           sortingFn: numeric ? 'basic' : 'alphanumeric',
           sortUndefined: 'last',

@@ -4,6 +4,8 @@ import { hintOf, initialText, inputKindOf } from './variables';
 /** A field per declared variable, typed by its GraphQL type, starting from its default. */
 export function VariablesForm(props: {
   variables: readonly SavedQueryVariable[];
+  /** The variable that sizes each page of a paged query (`first`): not a row count, and said so. */
+  pageSizeVariable: string | null;
   texts: Readonly<Record<string, string>>;
   errors: Readonly<Record<string, string>>;
   onChange: (name: string, text: string) => void;
@@ -17,7 +19,10 @@ export function VariablesForm(props: {
         const text = props.texts[variable.name] ?? initialText(variable);
         const error = props.errors[variable.name];
         const id = `variable-${variable.name}`;
-        const hint = hintOf(variable);
+        const hint =
+          variable.name === props.pageSizeVariable
+            ? 'Rows per request: every page is read, whatever this is'
+            : hintOf(variable);
         return (
           <div className={error ? 'field invalid' : 'field'} key={variable.name}>
             <label htmlFor={id}>

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -75,7 +75,8 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
  * credential: the page asks for an API key and sends it with every call it makes.
  */
 export function registerConsole(app: FastifyInstance, assetsDir: string = defaultConsoleAssetsDir()): void {
-  const cache = new Map<string, { body: Buffer; etag: string }>();
+  // Read once per build: a file changed on disk (`npm run build` beside a running hub) is read again.
+  const cache = new Map<string, { body: Buffer; etag: string; modified: number }>();
   const built = () => existsSync(path.join(assetsDir, 'console.js'));
   const page = async (_request: unknown, reply: FastifyReply) => {
     securityHeaders(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
@@ -91,10 +92,11 @@ export function registerConsole(app: FastifyInstance, assetsDir: string = defaul
       return reply
         .code(404)
         .send({ errors: [{ message: 'No such console asset', extensions: { code: 'NOT_FOUND' } }] });
+    const modified = statSync(fullPath).mtimeMs;
     let asset = cache.get(file);
-    if (!asset) {
+    if (!asset || asset.modified !== modified) {
       const body = readFileSync(fullPath);
-      asset = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      asset = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, modified };
       cache.set(file, asset);
     }
     // The file names do not change between builds: a browser revalidates (a 304 when unchanged)

@@ -219,7 +219,7 @@ function rowWriter(format: Format, res: ServerResponse, plan: RowPlan, bom: bool
       end: async () => undefined,
     };
   // The columns come first: a reader (the console's table) knows them before the first row.
-  const head = `{"columns":${JSON.stringify(plan.columns.map(({ name, path }) => ({ name, path })))},"data":[`;
+  const head = `{"columns":${JSON.stringify(plan.columns.map(({ name, path, json }) => ({ name, path, json })))},"data":[`;
   let first = true;
   return {
     async row(row) {

@@ -1,4 +1,4 @@
-import { chartDataOf, defaultGroupColumn, MAX_GROUPS } from '../../console/chart-data';
+import { chartDataOf, defaultGroupColumn, MAX_GROUPS, mixedCurrencies } from '../../console/chart-data';
 
 const band = { name: 'credit.riskBand', path: ['credit', 'riskBand'] };
 const value = { name: 'sales.lifetimeValue', path: ['sales', 'lifetimeValue'] };
@@ -24,8 +24,11 @@ describe('chartDataOf', () => {
   });
 
   it('averages over the rows that have a value, and counts every row', () => {
+    // The empty group has no value to average: no bar, rather than a bar of 0.
     expect(chartDataOf(ROWS, { kind: 'bar', value, groupBy: band, aggregate: 'average' }).values).toEqual([
-      5.05, 0.2, 0,
+      5.05,
+      0.2,
+      null,
     ]);
     expect(chartDataOf(ROWS, { kind: 'bar', value, groupBy: band, aggregate: 'count' })).toMatchObject({
       labels: ['A', 'B', '(empty)'],
@@ -60,5 +63,25 @@ describe('defaultGroupColumn', () => {
     expect(defaultGroupColumn(ROWS, [id, band, lastOrder])).toBe(band);
     expect(defaultGroupColumn(ROWS, [id, lastOrder, band])).toBe(lastOrder);
     expect(defaultGroupColumn([ROWS[0]], [id, band])).toBe(id);
+  });
+});
+
+describe('mixedCurrencies', () => {
+  const amount = { name: 'sales.lifetimeValue', path: ['sales', 'lifetimeValue'] };
+  const currency = { name: 'sales.currency', path: ['sales', 'currency'] };
+  const balance = { name: 'accounting.balance', path: ['accounting', 'balance'] };
+  const rows = [
+    { sales: { lifetimeValue: 1, currency: 'USD' }, accounting: { balance: 1 } },
+    { sales: { lifetimeValue: 2, currency: 'EUR' }, accounting: { balance: 2 } },
+    { sales: null, accounting: null },
+  ];
+
+  it('names the currencies an amount is in when its rows mix them', () => {
+    expect(mixedCurrencies(rows, [amount, currency, balance], amount)).toEqual(['EUR', 'USD']);
+  });
+
+  it('says nothing for one currency, or an amount with no currency column beside it', () => {
+    expect(mixedCurrencies([rows[0], rows[2]], [amount, currency], amount)).toEqual([]);
+    expect(mixedCurrencies(rows, [amount, currency, balance], balance)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -54,6 +54,13 @@ describe('the console page and its assets', () => {
     const again = await get('/console/assets/console.js', { 'if-none-match': etag });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
+    // A rebuild beside the running hub is served at once, under a new validator.
+    writeFileSync(path.join(dir, 'console.js'), 'console.log(2)');
+    utimesSync(path.join(dir, 'console.js'), new Date(), new Date(Date.now() + 5000));
+    const rebuilt = await get('/console/assets/console.js', { 'if-none-match': etag });
+    expect(rebuilt.statusCode).toBe(200);
+    expect(rebuilt.body).toBe('console.log(2)');
+    expect(rebuilt.headers.etag).not.toBe(etag);
   });
 
   it.each([['secrets.txt'], ['..%2Fpackage.json'], ['console.css']])(

@@ -1,20 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { bundleConsole } from '../../../gateway/console-bundle';
 import { SHIPPED_QUERIES } from '../../../gateway/shipped-queries';
 import { ApiKeyRepository } from '../../../store/api-keys.repository';
 import { startTestHub, type TestHub } from '../../helpers/hub';
+import { ConsoleDriver, exported, exportedCsv, launchChromium } from './console-driver';
 
-/** Debian's Chromium (`.ci/run` installs it); a browser download cannot work on these machines. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots the run leaves behind, for a person to look at (CI keeps the folder). */
 const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'console');
-
-/** A spreadsheet-safe CSV cell (`'+1 415…`) as the value it guards. */
-const unguard = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
 
 /** The shipped win-back list, run as the tests fill its form in. */
 const LAST_ORDER_BEFORE = '2026-06-01T00:00:00Z';
@@ -34,53 +29,21 @@ const TOP_SCORES = /* GraphQL */ `
   }
 `;
 
+// One analyst's session, step after step: each test goes on from the page the previous one left.
 describe('the console at /console, in a real headless Chromium', () => {
   let t: TestHub;
   let origin: string;
   let assets: string;
   let browser: Browser;
   let page: Page;
-  const tokens = new Map<string, string>();
   /** What the page itself threw or logged as an error: every test expects none. */
   const pageErrors: string[] = [];
   /** Every URL the page asked for: all of them the hub's own. */
   const requested: string[] = [];
 
-  /** The export's own answer, as a client other than the console reads it. */
-  const exported = async (who: string, query: string) => {
-    const response = await fetch(`${origin}/queries/${query}`, {
-      headers: { authorization: `Bearer ${tokens.get(who)}` },
-    });
-    expect(response.status).toBe(200);
-    return response.text();
-  };
-  const csvRows = async (who: string, query: string) => {
-    const text = await exported(who, `${query}${query.includes('?') ? '&' : '?'}format=csv`);
-    const rows: string[][] = parseCsv(text, {});
-    return rows.map((row) => row.map(unguard));
-  };
-  const tableRows = async () => {
-    const rows = page.getByTestId('result-table').locator('tbody tr');
-    const out: string[][] = [];
-    for (const row of await rows.all()) out.push(await row.locator('td').allTextContents());
-    return out;
-  };
-  const signIn = async (who: string) => {
-    await page.goto(`${origin}/console`);
-    await page.getByLabel('API key').fill(tokens.get(who) ?? who);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  };
-  const choose = async (name: string) => {
-    await page.locator(`[data-query="${name}"]`).click();
-    await page.locator(`section[data-query-panel="${name}"]`).waitFor();
-  };
-  /** Clicks Run and waits until that run has finished (the panel counts finished runs). */
-  const run = async () => {
-    const panel = page.locator('section[data-runs]');
-    const before = Number(await panel.getAttribute('data-runs'));
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.locator(`section[data-runs="${before + 1}"]`).waitFor();
-  };
+  let ui: ConsoleDriver;
+  let analystKey: string;
+  const csvRows = (query: string) => exportedCsv(origin, analystKey, query);
 
   beforeAll(async () => {
     // The console as this checkout's source builds it, not whatever an earlier build left in dist/.
@@ -94,20 +57,12 @@ describe('the console at /console, in a real headless Chromium', () => {
     });
     await t.hub.buildSnapshots();
     origin = new URL(t.hub.url).origin;
-    const keys = new ApiKeyRepository(t.hub.store.db);
-    for (const [name, role] of [
-      ['ana', 'analyst'],
-      ['desk', 'support'],
-    ])
-      tokens.set(name, (await keys.create(name, [role])).token);
+    analystKey = (await new ApiKeyRepository(t.hub.store.db).create('ana', ['analyst'])).token;
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 1100 } });
     page = await context.newPage();
+    ui = new ConsoleDriver(page, origin);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       // The browser logs every 4xx answer by itself (a refused key, a missing variable): those are
@@ -130,9 +85,9 @@ describe('the console at /console, in a real headless Chromium', () => {
     const response = await fetch(`${origin}/console`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
-    await signIn('sb_000000000000_notakey');
+    await ui.signIn('sb_000000000000_notakey');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('did not accept this key');
-    await signIn('ana');
+    await ui.signIn(analystKey);
     await page.getByTestId('signed-in').waitFor();
     const listed: string[] = [];
     for (const button of await page.locator('[data-query]').all())
@@ -148,29 +103,29 @@ describe('the console at /console, in a real headless Chromium', () => {
   });
 
   it('says which variable is missing or mistyped, next to its field', async () => {
-    await choose('win-back-list');
+    await ui.choose('win-back-list');
     // The cursor is the console's to fill in: no field asks for it.
     expect(await page.locator('#variable-after').count()).toBe(0);
     await expect(page.locator('#variable-first').inputValue()).resolves.toBe('100');
-    await run();
+    await ui.run();
     await expect(page.locator('#variable-lastOrderBefore-error').textContent()).resolves.toMatch(
       /lastOrderBefore.*required|required.*lastOrderBefore/i,
     );
     await page.locator('#variable-lastOrderBefore').fill('yesterday');
-    await run();
+    await ui.run();
     await expect(page.locator('#variable-lastOrderBefore-error').textContent()).resolves.toMatch(/DateTime/);
     expect(await page.getByTestId('result-table').count()).toBe(0);
   });
 
   it("runs a shipped saved query and shows the export's own rows, sortable and a page at a time", async () => {
     await page.locator('#variable-lastOrderBefore').fill(LAST_ORDER_BEFORE);
-    await run();
-    const [header, ...rows] = await csvRows('ana', WIN_BACK);
+    await ui.run();
+    const [header, ...rows] = await csvRows(WIN_BACK);
     // More than a page of them, or paging is not tried.
     expect(rows.length).toBeGreaterThan(50);
     await expect(page.getByTestId('summary').textContent()).resolves.toBe(`${rows.length} rows`);
-    expect(await page.getByTestId('result-table').locator('thead th').allTextContents()).toEqual(header);
-    expect(await tableRows()).toEqual(rows.slice(0, 25));
+    expect(await ui.tableHeader()).toEqual(header);
+    expect(await ui.tableRows()).toEqual(rows.slice(0, 25));
 
     const column = header.indexOf('sales.lifetimeValue');
     await page.getByRole('button', { name: 'sales.lifetimeValue' }).click();
@@ -180,17 +135,17 @@ describe('the console at /console, in a real headless Chromium', () => {
       .map((row) => Number(row[column]))
       .sort((a, b) => (direction === 'ascending' ? a - b : b - a))
       .map(String);
-    expect((await tableRows()).map((row) => row[column])).toEqual(sorted.slice(0, 25));
+    expect((await ui.tableRows()).map((row) => row[column])).toEqual(sorted.slice(0, 25));
     await page.getByRole('button', { name: 'Next page' }).click();
     await expect(page.getByTestId('page-status').textContent()).resolves.toBe(`Rows 26–50 of ${rows.length}`);
-    expect((await tableRows()).map((row) => row[column])).toEqual(sorted.slice(25, 50));
+    expect((await ui.tableRows()).map((row) => row[column])).toEqual(sorted.slice(25, 50));
   });
 
   it('draws a bar chart of a numeric column grouped by another, and a line of the same', async () => {
     await page.locator('select[name="valueColumn"]').selectOption('sales.lifetimeValue');
     // Dates are grouped by month: lifetime value of the customers lost, by the month of their last order.
     await page.locator('select[name="groupColumn"]').selectOption('sales.lastOrderAt');
-    const [header, ...rows] = await csvRows('ana', WIN_BACK);
+    const [header, ...rows] = await csvRows(WIN_BACK);
     const by = header.indexOf('sales.lastOrderAt');
     const value = header.indexOf('sales.lifetimeValue');
     const sums = new Map<string, number>();
@@ -203,31 +158,14 @@ describe('the console at /console, in a real headless Chromium', () => {
       .map(([label, sum]) => [label, String(Math.round(sum * 100) / 100)])
       .sort((a, b) => Number(b[1]) - Number(a[1]) || a[0].localeCompare(b[0], 'en', { numeric: true }));
     expect(expected.length).toBeGreaterThan(1);
-    const figures = page.getByTestId('chart-data').locator('tbody tr');
-    const drawn: string[][] = [];
-    for (const row of await figures.all()) drawn.push(await row.locator('td').allTextContents());
-    expect(drawn).toEqual(expected);
+    expect(await ui.chartFigures()).toEqual(expected);
     // Chart.js drew on the canvas: a good part of it is no longer blank.
-    const inked = () =>
-      page.getByTestId('chart').evaluate((canvas) => {
-        const drawing = canvas as unknown as {
-          width: number;
-          height: number;
-          getContext(kind: '2d'): {
-            getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-          };
-        };
-        const pixels = drawing.getContext('2d').getImageData(0, 0, drawing.width, drawing.height).data;
-        let count = 0;
-        for (let index = 3; index < pixels.length; index += 4) if (pixels[index] > 0) count += 1;
-        return count;
-      });
-    expect(await inked()).toBeGreaterThan(5000);
+    expect(await ui.inkedPixels()).toBeGreaterThan(5000);
     // The table back at its first column, for a picture a person can read (the README's).
     await page.locator('.table-wrap').evaluate((wrap) => ((wrap as unknown as { scrollLeft: number }).scrollLeft = 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-bar-chart.png'), fullPage: true });
     await page.locator('select[name="chartKind"]').selectOption('line');
-    expect(await inked()).toBeGreaterThan(1000);
+    expect(await ui.inkedPixels()).toBeGreaterThan(1000);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-line-chart.png'), fullPage: true });
   });
 
@@ -238,7 +176,7 @@ describe('the console at /console, in a real headless Chromium', () => {
     ]);
     expect(download.suggestedFilename()).toBe('win-back-list-v1.csv');
     const file = readFileSync(await download.path(), 'utf8');
-    expect(file).toBe(await exported('ana', `${WIN_BACK}&format=csv`));
+    expect(file).toBe(await exported(origin, analystKey, `${WIN_BACK}&format=csv`));
   });
 
   it('saves a new query from the page, refusing a document that does not run, then a new version', async () => {
@@ -249,7 +187,7 @@ describe('the console at /console, in a real headless Chromium', () => {
             `{ savedQuery(name: "${name}") { version description } }`,
             {},
             {
-              authorization: `Bearer ${tokens.get('ana')}`,
+              authorization: `Bearer ${analystKey}`,
             },
           )
         ).json()) as { data: { savedQuery: { version: number; description: string } | null } }
@@ -273,7 +211,7 @@ describe('the console at /console, in a real headless Chromium', () => {
 
     await page.locator('textarea[name="document"]').fill(TOP_SCORES);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await choose('top-scores');
+    await ui.choose('top-scores');
     expect(await savedQuery('top-scores')).toEqual({ version: 1, description: 'Credit scores, first page' });
 
     await page.getByRole('button', { name: 'Save a new version' }).click();
@@ -285,33 +223,41 @@ describe('the console at /console, in a real headless Chromium', () => {
       expect.stringMatching(/^v2 \(latest\) · ana/),
       expect.stringMatching(/^v1 · ana/),
     ]);
+    // An older version is shown, and would run, as it was saved.
+    await page.locator('select[name="version"]').selectOption('1');
+    await page.getByText('GraphQL document (version 1)').waitFor();
+    await expect(page.locator('section[data-query-panel] p.description').textContent()).resolves.toBe(
+      'Credit scores, first page',
+    );
+    await page.locator('select[name="version"]').selectOption('2');
+    await page.getByText('GraphQL document (version 2)').waitFor();
   });
 
   it("shows a field the caller's roles may not read as empty cells, next to what was denied", async () => {
     // Credit scores are for credit, accounting and admin: not for an analyst.
-    await run();
-    const [, ...rows] = await csvRows('ana', 'top-scores');
+    await ui.run();
+    const [, ...rows] = await csvRows('top-scores');
     expect(rows.every((row) => row[2] === '')).toBe(true);
     const denied = page.getByRole('alert', { name: 'Some of the answer is missing' });
     await expect(denied.locator('li[data-code="FORBIDDEN"]').textContent()).resolves.toContain(
       'Not allowed for your roles',
     );
     await expect(denied.textContent()).resolves.toContain('Your roles may not read CreditProfile.score');
-    expect((await tableRows()).slice(0, 3)).toEqual(rows.slice(0, 3));
+    expect((await ui.tableRows()).slice(0, 3)).toEqual(rows.slice(0, 3));
   });
 
   it('shows a department system that is down as empty cells beside the departments that answered', async () => {
     t.reconfigure({ connectors: { accounting: { url: 'http://127.0.0.1:9' } } });
     expect((await t.hub.reload()).ok).toBe(true);
     try {
-      await choose('collections-call-list');
-      await run();
+      await ui.choose('collections-call-list');
+      await ui.run();
       const missing = page.getByRole('alert', { name: 'Some of the answer is missing' });
       await expect(missing.locator('li[data-code="UPSTREAM_UNAVAILABLE"] strong').textContent()).resolves.toBe(
         'A department system did not answer',
       );
-      const header = await page.getByTestId('result-table').locator('thead th').allTextContents();
-      const rows = await tableRows();
+      const header = await ui.tableHeader();
+      const rows = await ui.tableRows();
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((row) => row[header.indexOf('accounting.balance')] === '')).toBe(true);
       expect(rows.every((row) => row[header.indexOf('name')] !== '')).toBe(true);
@@ -327,7 +273,7 @@ describe('the console at /console, in a real headless Chromium', () => {
     expect((await t.hub.reload()).ok).toBe(true);
     await page.getByLabel('Search saved queries').fill('upsell');
     await page.locator('[data-query="upsell-list"] .badge').waitFor();
-    await choose('upsell-list');
+    await ui.choose('upsell-list');
     await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/no longer runs.*credit/s);
     expect(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
   });

@@ -165,10 +165,10 @@ describe('GET /queries/<name>: saved queries streamed as JSON, NDJSON or CSV', (
     const json = await download(`${base}/all-balances`, tokens.get('ana')!);
     expect(JSON.parse(json.body)).toEqual({
       columns: [
-        { name: 'id', path: ['id'] },
-        { name: 'name', path: ['name'] },
-        { name: 'accounting.balance', path: ['accounting', 'balance'] },
-        { name: 'accounting.currency', path: ['accounting', 'currency'] },
+        { name: 'id', path: ['id'], json: false },
+        { name: 'name', path: ['name'], json: false },
+        { name: 'accounting.balance', path: ['accounting', 'balance'], json: false },
+        { name: 'accounting.currency', path: ['accounting', 'currency'], json: false },
       ],
       data: expected,
       truncated: false,
