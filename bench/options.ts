@@ -12,6 +12,8 @@ export class UsageError extends Error {
 export interface BenchOptions {
   /** Demo customers the silos serve. */
   scale: number;
+  /** Customers of the world the CSV export scenario exports (a world of its own). */
+  exportScale: number;
   /** Seed of the demo data, so two runs serve the same customers. */
   seed: number;
   /** Latency each silo adds to every request, ms. */
@@ -37,6 +39,7 @@ export const USAGE = `Usage: npm run bench -- [--scale N] [--seed N] [--latency-
                         [--duration S] [--connections N] [--quick] [--out DIR] [--peer | --no-peer]
 
   --scale N        demo customers (default 10000; --quick: 300)
+  --export-scale N customers of the CSV export scenario's own world (default 100000; --quick: 300)
   --seed N         seed of the demo data (default 42)
   --latency-ms N   latency every silo request gets (default 20)
   --jitter-ms N    up to this much more, at random (default 5)
@@ -51,6 +54,7 @@ export const USAGE = `Usage: npm run bench -- [--scale N] [--seed N] [--latency-
 /** Bounds per flag: [min, max]; outside them the run would be meaningless or would not fit in memory. */
 const LIMITS = {
   scale: [1, 100_000],
+  'export-scale': [1, 100_000],
   seed: [0, Number.MAX_SAFE_INTEGER],
   'latency-ms': [0, 10_000],
   'jitter-ms': [0, 10_000],
@@ -87,6 +91,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
       allowPositionals: false,
       options: {
         scale: { type: 'string' },
+        'export-scale': { type: 'string' },
         seed: { type: 'string' },
         'latency-ms': { type: 'string' },
         'jitter-ms': { type: 'string' },
@@ -111,6 +116,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
   if (values.peer && values['no-peer']) throw new UsageError('--peer and --no-peer cannot both be given');
   return {
     scale: numberFlag('scale', str('scale'), quick ? 300 : 10_000),
+    exportScale: numberFlag('export-scale', str('export-scale'), quick ? 300 : 100_000),
     seed: numberFlag('seed', str('seed'), 42),
     latencyMs: numberFlag('latency-ms', str('latency-ms'), 20),
     jitterMs: numberFlag('jitter-ms', str('jitter-ms'), 5),

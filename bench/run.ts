@@ -24,7 +24,6 @@ import { summarizeProfile, type ProfileSummary } from './profile';
 import { commitId, machineInfo, writeResults, type BenchResults, type PeerResults } from './report';
 import {
   crossDepartmentFilter,
-  csvExport,
   pageOf100,
   primeWarmSet,
   screenPopCold,
@@ -34,6 +33,7 @@ import {
   screenPopWarmExecuted,
   type ScenarioContext,
 } from './scenarios';
+import { csvExportScenario } from './export';
 import { computeRatios, judgeTargets } from './targets';
 import { discoverCustomers, planWorkload } from './workload';
 
@@ -268,7 +268,6 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   rows.add(await pageOf100(ctx, workload.pageCursors));
   rows.add(await pageOf100(ctx, workload.pageCursors, '', true));
   rows.add(await crossDepartmentFilter(ctx));
-  rows.add(csvExport());
   const vmHwmMb = await readRssMb(hub.pid, 'VmHWM');
   await hub.stop();
 
@@ -290,6 +289,19 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
         skippedPeer(`failed during its run: ${(error as Error).message}`),
       );
   await silos.stop();
+  // Last, on a world of its own (100,000 customers by default): the export's memory and time.
+  rows.add(
+    await csvExportScenario({
+      scale: options.exportScale,
+      seed: options.seed,
+      latencyMs: options.latencyMs,
+      jitterMs: options.jitterMs,
+      entryRoot: ENTRY_ROOT,
+      benchDir: __dirname,
+      started,
+      log,
+    }),
+  );
 
   const ratios = computeRatios(rows.get);
   const machine = machineInfo();
@@ -303,6 +315,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
       : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     options: {
       scale: options.scale,
+      exportScale: options.exportScale,
       seed: options.seed,
       latencyMs: options.latencyMs,
       jitterMs: options.jitterMs,

@@ -242,12 +242,3 @@ export async function crossDepartmentFilter(ctx: ScenarioContext): Promise<Measu
       }),
   );
 }
-
-/** Scenario 5: the saved-query CSV export; saved queries are a later issue. */
-export function csvExport(): MeasuredRow {
-  return skippedRow(
-    'csvExport',
-    SCENARIOS.csvExport,
-    'not built yet: saved queries and their CSV export are a later issue',
-  );
-}

@@ -8,6 +8,8 @@ export const TARGETS = {
   warmVsCeilingMin: 0.5,
   /** CSV export of 100,000 customers under this peak RSS, MB. */
   csvExportPeakMb: 300,
+  /** ...and in under this many seconds (issue 11). */
+  csvExportSeconds: 60,
   /** Store round trips per cold screen pop, at most (the identity look-up, one read, one write-back; issue 10). */
   coldScreenPopStoreMax: 3,
   /** A warm page of 100 (executed) costs at most this share of a cold one's hub CPU per operation. */
@@ -281,15 +283,32 @@ export function judgeTargets(
   }
 
   const csv = row('csvExport');
+  // The targets name 100,000 customers: a smaller export (--quick, --export-scale) is measured, not judged.
+  const full = csv?.status === 'ok' && csv.failed === 0 && /100,000 customers/.test(csv.name);
+  const notJudged =
+    csv?.status !== 'ok'
+      ? 'not measured'
+      : csv.failed !== 0
+        ? 'not judged: the export was not whole (see its note)'
+        : 'not judged: fewer than 100,000 customers exported';
   results.push({
     id: 'csvExportMemory',
     description: `CSV export of 100,000 customers under ${TARGETS.csvExportPeakMb} MB peak memory`,
-    measured:
-      csv?.status === 'ok' && csv.peakRssMb !== null ? `${csv.peakRssMb} MB` : 'not measured (export not built yet)',
-    met: csv?.status === 'ok' && csv.peakRssMb !== null ? csv.peakRssMb < TARGETS.csvExportPeakMb : null,
+    measured: csv?.peakRssMb != null ? `${csv.peakRssMb} MB${full ? '' : ` (${notJudged})`}` : notJudged,
+    met: full && csv.peakRssMb !== null ? csv.peakRssMb < TARGETS.csvExportPeakMb : null,
     missedBy:
-      csv?.status === 'ok' && csv.peakRssMb !== null && csv.peakRssMb >= TARGETS.csvExportPeakMb
+      full && csv.peakRssMb !== null && csv.peakRssMb >= TARGETS.csvExportPeakMb
         ? `${(csv.peakRssMb - TARGETS.csvExportPeakMb).toFixed(0)} MB over`
+        : null,
+  });
+  results.push({
+    id: 'csvExportTime',
+    description: `CSV export of 100,000 customers in under ${TARGETS.csvExportSeconds} s`,
+    measured: csv?.elapsedS != null ? `${csv.elapsedS} s${full ? '' : ` (${notJudged})`}` : notJudged,
+    met: full && csv.elapsedS !== null ? csv.elapsedS < TARGETS.csvExportSeconds : null,
+    missedBy:
+      full && csv.elapsedS !== null && csv.elapsedS >= TARGETS.csvExportSeconds
+        ? `${(csv.elapsedS / TARGETS.csvExportSeconds).toFixed(2)}x the time`
         : null,
   });
   return results;

@@ -41,11 +41,14 @@ export async function createSavedQueries(setup: SavedQueriesSetup): Promise<Save
     const { data, errors } = response.body.singleResult;
     return { data: data ?? null, errors };
   };
+  const limits = createQueryLimits({ ...config.limits, exposeLimits: !config.production });
   const savedQueries = new SavedQueries({
     repository,
     schema: () => swap.current.schema,
     run,
-    rules: createQueryLimits({ ...config.limits, exposeLimits: !config.production }).validationRules,
+    rules: limits.validationRules,
+    // At the document's own default page sizes: a query that could never run as saved is refused.
+    judgeCost: (schema, document) => limits.judgeCost(schema, document, {}),
     maxDocumentCharacters: config.limits.documentCharacters,
   });
   await shipSavedQueries(savedQueries, repository, warn);

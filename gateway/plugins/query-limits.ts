@@ -52,6 +52,11 @@ export interface QueryLimits {
   parseOptions: ParseOptions;
   validationRules: ValidationRule[];
   plugin: ApolloServerPlugin<RequestContext>;
+  /**
+   * The cost verdict of a document for these variables (page sizes not given count at their
+   * defaults): null when within `cost`, else the `QUERY_TOO_COMPLEX` error a request would get.
+   */
+  judgeCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): GraphQLError | null;
 }
 
 /** The public sentence of each budget, without numbers (production). */
@@ -195,6 +200,7 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
   const costRule = costLimitRule({ maxCost: cost, ...reporter('cost', cost, expose) });
   const costVerdicts = new CostVerdicts((schema, document) => validate(schema, document, [costRule])[0] ?? null);
   return {
+    judgeCost: (schema, document, variables) => costVerdicts.judge(schema, document, variables),
     parseOptions: { maxTokens: options.tokens ?? 1_000 },
     validationRules: [
       // Depth counts fields only: clients (Apollo Client, Relay) wrap every level in fragments, and

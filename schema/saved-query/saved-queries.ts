@@ -1,5 +1,7 @@
 import {
   getVariableValues,
+  type DocumentNode,
+  type GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
@@ -40,6 +42,11 @@ export interface SavedQueriesOptions {
   rules?: readonly ValidationRule[];
   /** The longest document accepted (`limits.documentCharacters`). */
   maxDocumentCharacters?: number;
+  /**
+   * The hub's cost budget, judged with the document's default variables (cost depends on the
+   * page sizes a run gives, so it is not a validation rule): the error when over it, else null.
+   */
+  judgeCost?: (schema: GraphQLSchema, document: DocumentNode) => GraphQLError | null;
   now?: () => Date;
 }
 
@@ -166,6 +173,19 @@ export class SavedQueries {
       throw badUserInput(`The document is longer than ${max} characters (limits.documentCharacters)`, 'document');
     const check = this.status({ document });
     if (!check.ok) throw invalid(name, check, 'save');
+    const tooCostly = this.options.judgeCost?.(this.options.schema(), check.document);
+    if (tooCostly)
+      throw savedQueryInvalid(
+        `Saved query "${name}" was not saved: at its default page sizes, ${tooCostly.message.charAt(0).toLowerCase()}${tooCostly.message.slice(1)}`,
+        [
+          {
+            message: tooCostly.message,
+            locations: check.operation.loc
+              ? [{ line: check.operation.loc.startToken.line, column: check.operation.loc.startToken.column }]
+              : [],
+          },
+        ],
+      );
     const reserved = reservedVariableProblems(check.operation);
     if (reserved.length > 0)
       throw savedQueryInvalid(`Saved query "${name}" was not saved: ${reserved[0].message}`, reserved);

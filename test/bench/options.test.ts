@@ -5,6 +5,7 @@ describe('parseBenchOptions', () => {
   it('defaults to the issue settings and writes into bench/', () => {
     expect(parseBenchOptions([], '/repo/bench')).toEqual({
       scale: 10_000,
+      exportScale: 100_000,
       seed: 42,
       latencyMs: 20,
       jitterMs: 5,
@@ -28,12 +29,15 @@ describe('parseBenchOptions', () => {
 
   it('makes --quick small and writes it to a temp dir, never the committed results', () => {
     const options = parseBenchOptions(['--quick'], '/repo/bench');
-    expect(options).toEqual(expect.objectContaining({ quick: true, scale: 300, durationS: 2, connections: 2 }));
+    expect(options).toEqual(
+      expect.objectContaining({ quick: true, scale: 300, exportScale: 300, durationS: 2, connections: 2 }),
+    );
     expect(options !== 'help' && path.dirname(options.outDir)).not.toBe('/repo');
   });
 
   it.each([
     [['--scale', '0'], '--scale must be a whole number from 1 to 100000, got "0"'],
+    [['--export-scale', '200000'], '--export-scale must be a whole number from 1 to 100000, got "200000"'],
     [['--duration', '2.5'], '--duration must be a whole number from 1 to 3600, got "2.5"'],
     [['--nope'], "Unknown option '--nope'"],
   ])('refuses %j with one sentence', (argv, message) => {

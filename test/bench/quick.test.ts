@@ -127,6 +127,14 @@ describe('npm run bench -- --quick', () => {
     expect(naive.upstreamPerOp as number).toBeGreaterThan(10 * (page.upstreamPerOp as number));
   });
 
+  it("exports every customer of its own world through a saved query's CSV, each once and without errors", () => {
+    const row = results.scenarios.find((s) => s.id === 'csvExport')!;
+    expect(row).toMatchObject({ status: 'ok', operations: 1, failed: 0, connectorsTouched: 4 });
+    expect(row.note).toContain('300 rows in 1 page of 300');
+    // One page of 300: one request per department.
+    expect(row.upstreamPerOp).toBe(4);
+  });
+
   // The peer runs in --quick only when bench/peer/ is installed: the suite never downloads it.
   it('reports the peer, measured and scored, or skipped with the reason', () => {
     expect(results.peer.note).toEqual(expect.any(String));

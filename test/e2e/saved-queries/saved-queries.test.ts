@@ -247,6 +247,14 @@ describe('saved queries over GraphQL', () => {
       'cannot read saved queries',
     ],
     [
+      // Cost depends on the page size a run gives: judged at the document's own default.
+      'a query over the cost budget at its default page size',
+      'query ($first: Int = 500) { customers(first: $first) { nodes { id name phones emails ' +
+        'accounting { accountNumber balance overdueAmount currency } sales { lifetimeValue openOpportunities lastOrderAt } ' +
+        'credit { riskBand limit } support { openTickets lastCallAt } } } }',
+      'at its default page sizes, the query asks for too much at once',
+    ],
+    [
       "a variable named like one of the export's own parameters",
       'query ($limit: Int = 5) { customers(first: $limit) { nodes { id } } }',
       "cannot declare $limit: format, version, bom, limit are the export's own parameters",
