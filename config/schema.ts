@@ -294,6 +294,8 @@ export const configSchema = z
         refreshesPerOperation: z.number().int().positive().default(1),
         /** Most `reloadConnectors` calls in one operation (each one re-stitches the whole graph). */
         reloadsPerOperation: z.number().int().positive().default(1),
+        /** Most `runSavedQuery` calls in one operation (each one is a whole operation of its own). */
+        savedQueryRunsPerOperation: z.number().int().positive().default(1),
         /** Longest an operation may execute before it is answered with OPERATION_TIMEOUT. */
         executionTimeoutMs: z.number().int().positive().max(300_000).default(15_000),
         /** Slow clients: how long a connection may take to send its headers, its whole request, or sit idle. */

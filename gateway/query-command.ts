@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
@@ -237,7 +237,8 @@ async function run(
     throw new HubError(message);
   }
   const outFile = parsed.flags.get('out');
-  const out: Writable = outFile ? createWriteStream(outFile) : (options.stdout ?? process.stdout);
+  const output = openOutput(outFile, options.stdout ?? process.stdout);
+  const out = output.stream;
   const total = Number(answer.headers['x-total-count'] ?? NaN);
   const bar =
     (options.progress ?? process.stderr.isTTY) && Number.isFinite(total)
@@ -246,21 +247,33 @@ async function run(
   bar?.start(total, 0);
   let lines = 0;
   let body = '';
-  for await (const chunk of answer.response) {
-    const piece = (chunk as Buffer).toString('utf8');
-    lines += piece.split('\n').length - 1;
-    bar?.update(Math.min(total, Math.max(0, lines - (format === 'csv' ? 1 : 0))));
-    if (format === 'table') body += piece;
-    else if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+  try {
+    for await (const chunk of answer.response) {
+      output.check();
+      const piece = (chunk as Buffer).toString('utf8');
+      lines += piece.split('\n').length - 1;
+      bar?.update(Math.min(total, Math.max(0, lines - (format === 'csv' ? 1 : 0))));
+      if (format === 'table') body += piece;
+      else if (!out.write(chunk)) await output.drained();
+    }
+    bar?.stop();
+    if (!answer.response.complete)
+      throw new HubError(
+        `The export stopped before its end (see the hub log); the output is incomplete${outFile ? `, and ${outFile} was not written` : ''}`,
+      );
+    if (format === 'table') {
+      const [header = [], ...rows] = parseCsv(body);
+      for (const line of table(header, rows)) out.write(`${line}\n`);
+    }
+    await output.finish();
+  } catch (error) {
+    bar?.stop();
+    answer.response.destroy();
+    output.abandon();
+    // A reader that went away (`| head`) is not a failure: it has what it wanted.
+    if (output.readerGone()) return 0;
+    throw error;
   }
-  bar?.stop();
-  if (!answer.response.complete)
-    throw new HubError('The export stopped before its end (see the hub log); the output is incomplete');
-  if (format === 'table') {
-    const [header = [], ...rows] = parseCsv(body);
-    for (const line of table(header, rows)) out.write(`${line}\n`);
-  }
-  if (outFile) await new Promise((resolve, reject) => out.end(() => resolve(undefined)).once('error', reject));
   const errors = answer.response.trailers['switchboard-errors'];
   if (errors && errors !== '0') {
     io.err(`${name}: ${errors} errors; their cells are empty (--format json lists them)`);
@@ -278,4 +291,64 @@ function table(header: string[], rows: string[][]): string[] {
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+}
+
+/**
+ * Where `run` writes: stdout, or `--out FILE` through `FILE.part` renamed over FILE only once
+ * the whole export arrived, so a failed run never leaves a short file that looks whole. A write
+ * error (no such folder, disk full) is a HubError naming the file; stdout closed by its reader
+ * (EPIPE) ends the run quietly.
+ */
+function openOutput(outFile: string | undefined, stdout: Writable) {
+  let failure: Error | null = null;
+  let gone = false;
+  const partFile = outFile ? `${outFile}.part` : null;
+  const stream: Writable = partFile ? createWriteStream(partFile) : stdout;
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (!partFile && error.code === 'EPIPE') gone = true;
+    failure ??= partFile ? new HubError(`Cannot write ${outFile}: ${error.message}`) : error;
+  };
+  stream.on('error', onError);
+  const check = () => {
+    if (gone) throw new Error('the reader of the output went away');
+    if (failure) throw failure;
+  };
+  return {
+    stream,
+    check,
+    readerGone: () => gone,
+    /** Waits for room in the output, or fails as it does. */
+    drained: () =>
+      new Promise<void>((resolve, reject) => {
+        const done = () => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          stream.off('close', done);
+          try {
+            check();
+            resolve();
+          } catch (error) {
+            reject(error as Error);
+          }
+        };
+        stream.once('drain', done);
+        stream.once('error', done);
+        stream.once('close', done);
+      }),
+    async finish() {
+      check();
+      if (!partFile || !outFile) return;
+      await new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.end(() => resolve());
+      });
+      check();
+      renameSync(partFile, outFile);
+    },
+    abandon() {
+      if (!partFile) return;
+      stream.destroy();
+      rmSync(partFile, { force: true });
+    },
+  };
 }

@@ -131,7 +131,8 @@ export type QueryLimit =
   | 'directives'
   | 'cost'
   | 'refreshesPerOperation'
-  | 'reloadsPerOperation';
+  | 'reloadsPerOperation'
+  | 'savedQueryRunsPerOperation';
 
 /** A document over one of the budgets; the message says which, and the numbers only outside production. */
 export function queryTooComplex(message: string, limit: QueryLimit): GraphQLError {

@@ -34,6 +34,8 @@ export interface QueryLimitsOptions {
   refreshesPerOperation?: number;
   /** Most `reloadConnectors` calls in one document (default 1). */
   reloadsPerOperation?: number;
+  /** Most `runSavedQuery` calls in one document (default 1): each is a whole operation of its own. */
+  savedQueryRunsPerOperation?: number;
   /**
    * Say the limit and the value found in the message (default: outside `NODE_ENV=production`).
    * In production the message names the budget but not its numbers.
@@ -46,6 +48,9 @@ export const REFRESH_FIELD = 'refreshCustomer';
 
 /** The mutation each call of which re-creates every connector and re-stitches the graph: its own budget too. */
 export const RELOAD_FIELD = 'reloadConnectors';
+
+/** The query field that runs a saved query: a whole operation per call, aliases or not. */
+export const RUN_SAVED_QUERY_FIELD = 'runSavedQuery';
 
 /** What Apollo Server takes from the limits: parse options, validation rules and a plugin for what needs variables. */
 export interface QueryLimits {
@@ -69,6 +74,7 @@ const QUIET: Record<QueryLimit, string> = {
   cost: 'The query asks for too much at once: select fewer fields or smaller pages.',
   refreshesPerOperation: `The operation calls ${REFRESH_FIELD} too many times.`,
   reloadsPerOperation: `The operation calls ${RELOAD_FIELD} too many times.`,
+  savedQueryRunsPerOperation: `The operation calls ${RUN_SAVED_QUERY_FIELD} too many times.`,
 };
 
 /** The public sentence of a budget exceeded; with `found` and `max` only when limits are exposed. */
@@ -95,12 +101,20 @@ function reporter(limit: QueryLimit, max: number, expose: boolean) {
 }
 
 /** At most `max` calls of the mutation `field` on the mutation root, counted over the whole document. */
-function maxMutationCallsRule(field: string, limit: QueryLimit, max: number, expose: boolean): ValidationRule {
+function maxRootCallsRule(
+  root: 'query' | 'mutation',
+  field: string,
+  limit: QueryLimit,
+  max: number,
+  expose: boolean,
+): ValidationRule {
   return (context) => {
     let count = 0;
     return {
       Field(node) {
-        if (node.name.value !== field || context.getParentType() !== context.getSchema().getMutationType()) return;
+        const schema = context.getSchema();
+        const rootType = root === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+        if (node.name.value !== field || context.getParentType() !== rootType) return;
         count += 1;
         if (count === max + 1) context.reportError(queryTooComplex(limitMessage(limit, expose, max, undefined), limit));
       },
@@ -197,6 +211,7 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
   const cost = options.cost ?? 5_000;
   const refreshes = options.refreshesPerOperation ?? 1;
   const reloads = options.reloadsPerOperation ?? 1;
+  const savedQueryRuns = options.savedQueryRunsPerOperation ?? 1;
   const costRule = costLimitRule({ maxCost: cost, ...reporter('cost', cost, expose) });
   const costVerdicts = new CostVerdicts((schema, document) => validate(schema, document, [costRule])[0] ?? null);
   return {
@@ -208,8 +223,9 @@ export function createQueryLimits(options: QueryLimitsOptions = {}): QueryLimits
       maxDepthRule({ n: depth, flattenFragments: true, ...reporter('depth', depth, expose) }),
       maxAliasesRule({ n: aliases, ...reporter('aliases', aliases, expose) }),
       maxDirectivesRule({ n: directives, ...reporter('directives', directives, expose) }),
-      maxMutationCallsRule(REFRESH_FIELD, 'refreshesPerOperation', refreshes, expose),
-      maxMutationCallsRule(RELOAD_FIELD, 'reloadsPerOperation', reloads, expose),
+      maxRootCallsRule('mutation', REFRESH_FIELD, 'refreshesPerOperation', refreshes, expose),
+      maxRootCallsRule('mutation', RELOAD_FIELD, 'reloadsPerOperation', reloads, expose),
+      maxRootCallsRule('query', RUN_SAVED_QUERY_FIELD, 'savedQueryRunsPerOperation', savedQueryRuns, expose),
     ],
     plugin: {
       async requestDidStart() {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { runQueryCommand } from '../../gateway/query-command';
 import { ApiKeyRepository } from '../../store/api-keys.repository';
@@ -38,9 +38,13 @@ describe('switchboard query: saved queries from a terminal', () => {
 
   /** Runs the command as `who`, collecting what it prints and what `run` streams to stdout. */
   async function query(who: string, ...args: string[]) {
+    return queryTo(new PassThrough(), who, ...args);
+  }
+
+  /** The same, with `run` streaming into `stdout`. */
+  async function queryTo(stdout: Writable, who: string, ...args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const stdout = new PassThrough();
     const streamed: Buffer[] = [];
     stdout.on('data', (chunk: Buffer) => streamed.push(chunk));
     const status = await runQueryCommand(
@@ -125,6 +129,32 @@ describe('switchboard query: saved queries from a terminal', () => {
     const ran = await query('sales', 'run', 'scores', '--format', 'csv');
     expect(ran.status).toBe(3);
     expect(ran.err).toMatch(/scores: \d+ \(FORBIDDEN\) errors/);
+  });
+
+  it('writes --out FILE whole or not at all, and says so when it cannot write there', async () => {
+    const file = path.join(dir, 'out', 'top.csv');
+    const nowhere = await query('analyst', 'run', 'top-balances', '--format', 'csv', '--out', file);
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.err).toContain(`Cannot write ${file}: ENOENT`);
+    expect(existsSync(path.dirname(file))).toBe(false);
+    const fine = path.join(dir, 'whole.csv');
+    expect((await query('analyst', 'run', 'top-balances', '--format', 'csv', '--out', fine)).status).toBe(0);
+    expect(readFileSync(fine, 'utf8').split('\n')[0]).toBe('id,name,accounting.balance');
+    // Written beside it under another name, then renamed: nothing of the kind is left behind.
+    expect(readdirSync(dir).filter((name) => name.endsWith('.part'))).toEqual([]);
+  });
+
+  it('ends quietly, exit 0, when the reader of its output goes away (| head)', async () => {
+    let writes = 0;
+    const closedPipe = new Writable({
+      write(_chunk, _encoding, callback) {
+        writes += 1;
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const ran = await queryTo(closedPipe, 'analyst', 'run', 'top-balances', '--format', 'csv');
+    expect(writes).toBe(1);
+    expect(ran).toMatchObject({ status: 0, err: '' });
   });
 
   it('refuses being used wrongly with its usage, exit 2', async () => {

@@ -164,6 +164,19 @@ describe('the budgets against hostile documents', () => {
     );
   });
 
+  it('refuses an operation that runs two saved queries: each run is a whole operation of its own', async () => {
+    const runs = (count: number) =>
+      `{ ${repeat((i) => `r${i}: runSavedQuery(name: "win-back-list", variables: { lastOrderBefore: "2026-06-01T00:00:00Z" }) { data }`, count)} }`;
+    await expectRefusedWithoutWork(
+      { query: runs(2) },
+      { code: 'QUERY_TOO_COMPLEX', limit: 'savedQueryRunsPerOperation' },
+    );
+    // One run is let through (its own answer, in `data`, says the list needs a snapshot first).
+    const one = await post(t, { query: runs(1) });
+    expect(one.body.errors).toBeUndefined();
+    expect(one.body.data).toEqual({ r0: { data: null } });
+  });
+
   it('refuses a body over 100 KB with PAYLOAD_TOO_LARGE in a GraphQL-shaped body', async () => {
     await expectRefusedWithoutWork(
       { query: '{ __typename }', variables: { pad: 'x'.repeat(110_000) } },
