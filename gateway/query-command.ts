@@ -328,7 +328,7 @@ function openOutput(outFile: string | undefined, stdout: Writable) {
             check();
             resolve();
           } catch (error) {
-            reject(error as Error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
         };
         stream.once('drain', done);
