@@ -341,7 +341,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
       'pageOf100Warm',
     ]),
     ratios,
-    targets: judgeTargets(rows.get, ratios, { vmHwmMb }),
+    targets: judgeTargets(rows.get, ratios, { vmHwmMb, exportScale: options.exportScale }),
     profiles,
     peer,
     notes: [

@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
@@ -238,7 +238,6 @@ async function run(
   }
   const outFile = parsed.flags.get('out');
   const output = openOutput(outFile, options.stdout ?? process.stdout);
-  const out = output.stream;
   const total = Number(answer.headers['x-total-count'] ?? NaN);
   const bar =
     (options.progress ?? process.stderr.isTTY) && Number.isFinite(total)
@@ -254,7 +253,7 @@ async function run(
       lines += piece.split('\n').length - 1;
       bar?.update(Math.min(total, Math.max(0, lines - (format === 'csv' ? 1 : 0))));
       if (format === 'table') body += piece;
-      else if (!out.write(chunk)) await output.drained();
+      else if (!output.write(chunk as Buffer)) await output.drained();
     }
     bar?.stop();
     if (!answer.response.complete)
@@ -263,15 +262,14 @@ async function run(
       );
     if (format === 'table') {
       const [header = [], ...rows] = parseCsv(body);
-      for (const line of table(header, rows)) out.write(`${line}\n`);
+      for (const line of table(header, rows)) output.write(`${line}\n`);
     }
     await output.finish();
   } catch (error) {
     bar?.stop();
     answer.response.destroy();
-    output.abandon();
-    // A reader that went away (`| head`) is not a failure: it has what it wanted.
-    if (output.readerGone()) return 0;
+    await output.abandon();
+    if (error instanceof ReaderGone) return 0;
     throw error;
   }
   const errors = answer.response.trailers['switchboard-errors'];
@@ -293,31 +291,49 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 
+/** The output's reader went away (a closed pipe, `| head`): not a failure, it has what it wanted. */
+class ReaderGone extends Error {}
+
 /**
- * Where `run` writes: stdout, or `--out FILE` through `FILE.part` renamed over FILE only once
- * the whole export arrived, so a failed run never leaves a short file that looks whole. A write
- * error (no such folder, disk full) is a HubError naming the file; stdout closed by its reader
- * (EPIPE) ends the run quietly.
+ * Where `run` writes: stdout, or `--out FILE`. A regular file (or a new one) is written as
+ * `FILE.part` and renamed over FILE only once the whole export arrived, so a failed run never
+ * leaves a short file that looks whole; a device or a pipe (`/dev/stdout`, a FIFO) is written as
+ * it is. Every write error is a HubError naming where (exit 1); stdout closed by its reader
+ * (EPIPE) is ReaderGone.
  */
 function openOutput(outFile: string | undefined, stdout: Writable) {
   let failure: Error | null = null;
   let gone = false;
-  const partFile = outFile ? `${outFile}.part` : null;
-  const stream: Writable = partFile ? createWriteStream(partFile) : stdout;
+  const special = outFile !== undefined && existsSync(outFile) && !statSync(outFile).isFile();
+  const partFile = outFile !== undefined && !special ? `${outFile}.part` : null;
+  const target = partFile ?? outFile;
+  const stream: Writable = target ? createWriteStream(target) : stdout;
+  const cannotWrite = (error: Error) =>
+    new HubError(`Cannot write ${outFile ?? 'to standard output'}: ${error.message}`);
   const onError = (error: NodeJS.ErrnoException) => {
-    if (!partFile && error.code === 'EPIPE') gone = true;
-    failure ??= partFile ? new HubError(`Cannot write ${outFile}: ${error.message}`) : error;
+    if (!outFile && error.code === 'EPIPE') gone = true;
+    else failure ??= cannotWrite(error);
   };
   stream.on('error', onError);
   const check = () => {
-    if (gone) throw new Error('the reader of the output went away');
+    if (gone) throw new ReaderGone('the reader of the output went away');
     if (failure) throw failure;
+    if (stream.destroyed) throw cannotWrite(new Error('the output was closed'));
   };
   return {
     stream,
     check,
-    readerGone: () => gone,
-    /** Waits for room in the output, or fails as it does. */
+    /** Writes a chunk; false when the output is full (wait for `drained`). */
+    write(chunk: Buffer | string): boolean {
+      try {
+        return stream.write(chunk);
+      } catch (error) {
+        onError(error as NodeJS.ErrnoException);
+        check();
+        return true;
+      }
+    },
+    /** Waits for room in the output, or fails as it does (an error, or a close without one). */
     drained: () =>
       new Promise<void>((resolve, reject) => {
         const done = () => {
@@ -337,17 +353,32 @@ function openOutput(outFile: string | undefined, stdout: Writable) {
       }),
     async finish() {
       check();
-      if (!partFile || !outFile) return;
-      await new Promise<void>((resolve, reject) => {
-        stream.once('error', reject);
+      if (!outFile) {
+        stream.off('error', onError);
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        stream.once('error', () => resolve());
         stream.end(() => resolve());
       });
-      check();
-      renameSync(partFile, outFile);
-    },
-    abandon() {
+      // Ended and closed by now: only an error while flushing counts.
+      if (failure) throw failure;
       if (!partFile) return;
-      stream.destroy();
+      try {
+        renameSync(partFile, outFile);
+      } catch (error) {
+        throw cannotWrite(error as Error);
+      }
+    },
+    /** Drops what was written of a file, once the file is closed (it may still be opening). */
+    async abandon() {
+      if (!partFile) return;
+      if (!stream.closed) {
+        await new Promise<void>((resolve) => {
+          stream.once('close', () => resolve());
+          stream.destroy();
+        });
+      }
       rmSync(partFile, { force: true });
     },
   };

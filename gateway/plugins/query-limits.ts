@@ -10,10 +10,12 @@ import {
   type GraphQLSchema,
   Kind,
   type ParseOptions,
+  TypeInfo,
   type ValidationContext,
   type ValidationRule,
   validate,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import type { RequestContext } from '../runtime';
 import { queryTooComplex, type QueryLimit } from '../../schema/errors';
@@ -136,26 +138,36 @@ function pageSizeVariables(document: DocumentNode): string[] {
 
 /**
  * The document with every `first:`/`last:` variable replaced by its value, so Armor's cost rule,
- * which multiplies only by literals, cannot be dodged with `customers(first: $n)`.
+ * which multiplies only by literals, cannot be dodged with `customers(first: $n)`. A variable not
+ * given counts at its own default, else at the argument's default in the schema (what a run
+ * without it gets: `customers` takes 20).
  */
-function inlinePageSizes(document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
+function inlinePageSizes(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): DocumentNode {
   const defaults = new Map<string, unknown>();
   visit(document, {
     VariableDefinition(node) {
       if (node.defaultValue?.kind === Kind.INT) defaults.set(node.variable.name.value, node.defaultValue.value);
     },
   });
-  return visit(document, {
-    Argument(node): ASTNode | undefined {
-      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE)
-        return undefined;
-      const name = node.value.name.value;
-      const value = variables[name] ?? defaults.get(name);
-      const int = Number(value);
-      if (!Number.isInteger(int)) return undefined;
-      return { ...node, value: { kind: Kind.INT, value: String(int) } };
-    },
-  });
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node): ASTNode | undefined {
+        if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE)
+          return undefined;
+        const name = node.value.name.value;
+        const value = variables[name] ?? defaults.get(name) ?? typeInfo.getArgument()?.defaultValue;
+        const int = Number(value);
+        if (value === undefined || value === null || !Number.isInteger(int)) return undefined;
+        return { ...node, value: { kind: Kind.INT, value: String(int) } };
+      },
+    }),
+  );
 }
 
 /** What is known of one document: which variables its cost reads, and the values it was let through with. */
@@ -187,7 +199,7 @@ class CostVerdicts {
       documents.set(document, (verdicts = { pageSizeVariables: pageSizeVariables(document), passed: new Set() }));
     const key = JSON.stringify(verdicts.pageSizeVariables.map((name) => variables[name] ?? null));
     if (verdicts.passed.has(key)) return null;
-    const verdict = this.validateCost(schema, inlinePageSizes(document, variables));
+    const verdict = this.validateCost(schema, inlinePageSizes(schema, document, variables));
     if (verdict === null && verdicts.passed.size < MAX_VERDICTS_PER_DOCUMENT) verdicts.passed.add(key);
     return verdict;
   }

@@ -142,6 +142,9 @@ describe('switchboard query: saved queries from a terminal', () => {
     expect(readFileSync(fine, 'utf8').split('\n')[0]).toBe('id,name,accounting.balance');
     // Written beside it under another name, then renamed: nothing of the kind is left behind.
     expect(readdirSync(dir).filter((name) => name.endsWith('.part'))).toEqual([]);
+    // A device is written as it is, not replaced by a renamed file.
+    expect((await query('analyst', 'run', 'top-balances', '--format', 'csv', '--out', '/dev/null')).status).toBe(0);
+    expect(existsSync('/dev/null.part')).toBe(false);
   });
 
   it('ends quietly, exit 0, when the reader of its output goes away (| head)', async () => {

@@ -1,3 +1,5 @@
+import { parse } from 'graphql';
+import { createQueryLimits } from '../../gateway/plugins/query-limits';
 import { startTestHub, type TestHub } from '../helpers/hub';
 import { post, refusal, repeat, workDone } from './helpers';
 
@@ -131,6 +133,16 @@ describe('the budgets against hostile documents', () => {
       },
       { code: 'QUERY_TOO_COMPLEX', limit: 'cost' },
     );
+  });
+
+  it('costs a page size not given at what a run without it gets: the argument’s default in the schema', () => {
+    const limits = createQueryLimits({ cost: 200 });
+    const document = parse(
+      'query ($n: Int) { customers(first: $n) { nodes { id accounting { balance } sales { lifetimeValue } } } }',
+    );
+    // `customers` takes 20 when `first` is not given: 20 customers' worth, over a budget of 200.
+    expect(limits.judgeCost(t.hub.schema, document, {})?.extensions).toMatchObject({ limit: 'cost' });
+    expect(limits.judgeCost(t.hub.schema, document, { n: 2 })).toBeNull();
   });
 
   it('judges one document by each request’s page sizes: a pass with a small page does not let a large one through', async () => {
