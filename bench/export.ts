@@ -62,6 +62,8 @@ export interface ExportScenarioOptions {
   benchDir: string;
   /** Children started, for the benchmark to stop if it is interrupted. */
   started: ChildHandle[];
+  /** Write a CPU profile of the exporting hub's main thread over the download to this file. */
+  profileFile?: string;
   log: (message: string) => void;
 }
 
@@ -195,6 +197,7 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
           siloUrls: silos.urls,
         },
         async () => {
+          if (options.profileFile) await hub.startProfile();
           const began = performance.now();
           // A transfer the hub cut short is this row's failure, not the end of the whole benchmark.
           let cut: string | null = null;
@@ -203,6 +206,7 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
             return null;
           });
           const ms = performance.now() - began;
+          if (options.profileFile) await hub.stopProfile(options.profileFile);
           // Whole: every customer the generator made, each once (not the hub's own count of them).
           const whole =
             download !== null &&

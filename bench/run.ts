@@ -290,8 +290,16 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
       );
   await silos.stop();
   // Last, on a world of its own (100,000 customers by default): the export's memory and time.
+  // BENCH_PROFILE_EXPORT=1 profiles the exporting hub over the download (its time then includes
+  // the profiler's), with the summary among the profiles.
+  const exportProfile =
+    process.env.BENCH_PROFILE_EXPORT === '1'
+      ? path.join(options.outDir, 'profiles', 'csvExport.cpuprofile')
+      : undefined;
+  if (exportProfile) mkdirSync(path.dirname(exportProfile), { recursive: true });
   rows.add(
     await csvExportScenario({
+      profileFile: exportProfile,
       scale: options.exportScale,
       seed: options.seed,
       latencyMs: options.latencyMs,
@@ -302,6 +310,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
       log,
     }),
   );
+  if (exportProfile) profiles.push(summarizeProfile(exportProfile, 'csvExport', ROOT, options.outDir));
 
   const ratios = computeRatios(rows.get);
   const machine = machineInfo();
