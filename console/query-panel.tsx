@@ -8,10 +8,11 @@ import { formVariables, queryStringOf } from './variables';
 import { VariablesForm } from './variables-form';
 
 /**
- * The most rows the console reads for its table and chart; a longer list says so, and the CSV
- * download has every row.
+ * How many rows the console reads for its table and chart, at most (5,000 unless the analyst
+ * picks another); a longer list says so, and the CSV download has every row.
  */
-export const CONSOLE_ROW_LIMIT = 5000;
+const ROW_LIMITS = [100, 1000, 5000, 20000];
+const DEFAULT_ROW_LIMIT = 5000;
 
 /** One saved query: what it is, its variables, Run and Download CSV, and its answer. */
 export function QueryPanel(props: {
@@ -28,6 +29,7 @@ export function QueryPanel(props: {
   const [busy, setBusy] = useState<'run' | 'csv' | null>(null);
   /** Runs finished, success or not: what a script driving the page waits on. */
   const [runs, setRuns] = useState(0);
+  const [rowLimit, setRowLimit] = useState(DEFAULT_ROW_LIMIT);
   const isLatest = query.version === props.latest.version;
   const variables = formVariables(query.variables, query.pagingVariable);
   const values = () => queryStringOf(variables, texts);
@@ -56,7 +58,7 @@ export function QueryPanel(props: {
     setBusy('run');
     setFailure(null);
     try {
-      const answer = await client.run(query.name, version, values(), CONSOLE_ROW_LIMIT);
+      const answer = await client.run(query.name, version, values(), rowLimit);
       if (current(mine)) setResult(answer);
     } catch (error) {
       if (!current(mine)) return;
@@ -174,6 +176,21 @@ export function QueryPanel(props: {
           <button type="button" onClick={() => props.onNewVersion(query)}>
             Save a new version
           </button>
+          <label className="row-limit">
+            Rows to show, at most
+            <select
+              name="rowLimit"
+              value={rowLimit}
+              disabled={busy !== null}
+              onChange={(event) => setRowLimit(Number(event.target.value))}
+            >
+              {ROW_LIMITS.map((limit) => (
+                <option key={limit} value={limit}>
+                  {limit.toLocaleString('en')}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
       </form>
       {failure && <ErrorsPanel errors={failure} total={failure.length} title="The run did not finish" />}

@@ -179,6 +179,21 @@ describe('the console at /console, in a real headless Chromium', () => {
     expect(file).toBe(await exported(origin, analystKey, `${WIN_BACK}&format=csv`));
   });
 
+  it('reads at most the rows asked for, and says the table and the chart hold only those', async () => {
+    const [, ...rows] = await csvRows(WIN_BACK);
+    await page.locator('select[name="rowLimit"]').selectOption('100');
+    await ui.run();
+    await expect(page.getByTestId('summary').textContent()).resolves.toBe(
+      `Showing the first 100 rows of ${rows.length}: Download CSV has them all.`,
+    );
+    await expect(page.getByTestId('page-status').textContent()).resolves.toBe('Rows 1–25 of 100');
+    expect(await ui.tableRows()).toEqual(rows.slice(0, 25));
+    await expect(page.getByTestId('chart-partial').textContent()).resolves.toBe(
+      'Drawn from the first 100 rows only: the CSV download has them all.',
+    );
+    await page.locator('select[name="rowLimit"]').selectOption('5000');
+  });
+
   it('saves a new query from the page, refusing a document that does not run, then a new version', async () => {
     const savedQuery = async (name: string) =>
       (
