@@ -41,11 +41,10 @@ const collator = new Intl.Collator('en', { numeric: true });
  * ordered largest first; a line follows its labels in order (dates and numbers sort naturally).
  */
 export function chartDataOf(rows: readonly unknown[], spec: ChartSpec): ChartData {
-  const byMonth = isDateTimeColumn(rows, spec.groupBy);
+  const { byMonth, labelOf } = groupsOf(rows, spec.groupBy);
   const groups = new Map<string, { sum: number; measured: number; rows: number }>();
   for (const row of rows) {
-    const text = cellText(valueAt(row, spec.groupBy));
-    const label = (byMonth ? text.slice(0, 7) : text) || EMPTY_GROUP;
+    const label = labelOf(row);
     const group = groups.get(label) ?? { sum: 0, measured: 0, rows: 0 };
     group.rows += 1;
     const value = valueAt(row, spec.value);
@@ -81,6 +80,18 @@ export function chartDataOf(rows: readonly unknown[], spec: ChartSpec): ChartDat
 /** ISO date-times (`2026-05-31T08:00:00.000Z`): every row's is its own group unless grouped by month. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
 
+/** How rows are grouped by `column`: by its cell text, or by month when it holds date-times. */
+function groupsOf(rows: readonly unknown[], column: Column): { byMonth: boolean; labelOf: (row: unknown) => string } {
+  const byMonth = isDateTimeColumn(rows, column);
+  return {
+    byMonth,
+    labelOf: (row) => {
+      const text = cellText(valueAt(row, column));
+      return (byMonth ? text.slice(0, 7) : text) || EMPTY_GROUP;
+    },
+  };
+}
+
 function isDateTimeColumn(rows: readonly unknown[], column: Column): boolean {
   let seen = false;
   for (const row of rows) {
@@ -104,13 +115,8 @@ function roundForDisplay(value: number): number {
 export function defaultGroupColumn(rows: readonly unknown[], candidates: readonly Column[]): Column | undefined {
   let best: { column: Column; groups: number } | undefined;
   for (const column of candidates) {
-    const byMonth = isDateTimeColumn(rows, column);
-    const groups = new Set(
-      rows.map((row) => {
-        const text = cellText(valueAt(row, column));
-        return byMonth ? text.slice(0, 7) : text;
-      }),
-    ).size;
+    const { labelOf } = groupsOf(rows, column);
+    const groups = new Set(rows.map(labelOf)).size;
     if (groups >= 2 && (!best || groups < best.groups)) best = { column, groups };
   }
   return best?.column ?? candidates[0];

@@ -1,5 +1,6 @@
 import type { HubError } from './api';
 import { describeErrors } from './describe-error';
+import { ProblemList } from './problem-list';
 
 /** A run's errors, grouped and explained, shown beside the partial data they left. */
 export function ErrorsPanel(props: { errors: readonly HubError[]; total: number; title: string }) {
@@ -30,14 +31,5 @@ export function ErrorsPanel(props: { errors: readonly HubError[]; total: number;
 function Problems(props: { error: HubError | undefined }) {
   const problems = props.error?.extensions?.problems ?? [];
   if (problems.length === 0) return null;
-  return (
-    <ul className="problems-list">
-      {problems.map((problem, index) => (
-        <li key={index}>
-          {problem.locations.map((where) => `Line ${where.line}, column ${where.column}: `).join('')}
-          {problem.message}
-        </li>
-      ))}
-    </ul>
-  );
+  return <ProblemList problems={problems} className="problems-list" />;
 }

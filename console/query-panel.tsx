@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { HubRequestFailed, type HubClient, type HubError, type RunResult, type SavedQuery } from './api';
 import { ErrorsPanel } from './errors-panel';
 import { WithInlineCode } from './inline-code';
+import { ProblemList } from './problem-list';
 import { ResultChart } from './result-chart';
 import { ResultTable } from './result-table';
 import { formVariables, queryStringOf } from './variables';
@@ -147,14 +148,7 @@ export function QueryPanel(props: {
       {broken && (
         <div className="problems" role="alert">
           <h3>This saved query no longer runs against the graph</h3>
-          <ul>
-            {query.problems.map((problem, index) => (
-              <li key={index}>
-                {problem.locations.map((where) => `Line ${where.line}, column ${where.column}: `).join('')}
-                {problem.message}
-              </li>
-            ))}
-          </ul>
+          <ProblemList problems={query.problems} />
           <p>Save a corrected version to run it again.</p>
         </div>
       )}

@@ -40,7 +40,9 @@ function problemOf(error: GraphQLError): DocumentProblem {
 }
 
 /** Where `node` is, as a problem's locations. */
-function locationsOf(node: { loc?: { startToken: { line: number; column: number } } }): DocumentProblem['locations'] {
+export function locationsOf(node: {
+  loc?: { startToken: { line: number; column: number } };
+}): DocumentProblem['locations'] {
   return node.loc ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column }] : [];
 }
 

@@ -18,7 +18,13 @@ import {
 } from '../../store/saved-queries.repository';
 import { badUserInput, conflict, forbidden, quoteInput, savedQueryInvalid, savedQueryNotFound } from '../errors';
 import type { Principal } from '../principal';
-import { createDocumentChecker, reservedVariableProblems, type DocumentCheck, type RunnableDocument } from './document';
+import {
+  createDocumentChecker,
+  locationsOf,
+  reservedVariableProblems,
+  type DocumentCheck,
+  type RunnableDocument,
+} from './document';
 
 /** What a GraphQL execution of a saved query's document answers (errors already formatted for clients). */
 export interface RunResult {
@@ -180,9 +186,7 @@ export class SavedQueries {
         [
           {
             message: tooCostly.message,
-            locations: check.operation.loc
-              ? [{ line: check.operation.loc.startToken.line, column: check.operation.loc.startToken.column }]
-              : [],
+            locations: locationsOf(check.operation),
           },
         ],
       );
