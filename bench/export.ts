@@ -182,7 +182,7 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
       const startRss = await readRssMb(hub.pid);
       let hwmReset = true;
       try {
-        writeFileSync(`/proc/${hub.pid}/clear_refs`, '5');
+        for (const pid of [hub.pid, hub.storePid]) if (pid !== null) writeFileSync(`/proc/${pid}/clear_refs`, '5');
       } catch {
         hwmReset = false;
       }
@@ -193,7 +193,7 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
           id: 'csvExport',
           name: `saved-query CSV export of all ${options.scale.toLocaleString('en')} customers`,
           connectorsTouched: 4,
-          hub: { pid: hub.pid, origin },
+          hub: { pid: hub.pid, origin, storePid: hub.storePid },
           siloUrls: silos.urls,
         },
         async () => {
@@ -236,6 +236,7 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
         },
       );
       const hwm = hwmReset ? await readRssMb(hub.pid, 'VmHWM') : null;
+      const storeHwm = hwmReset && hub.storePid !== null ? await readRssMb(hub.storePid, 'VmHWM') : null;
       const peak = Math.max(row.peakRssMb ?? 0, hwm ?? 0) || null;
       const got = download as Download | null;
       const rows = got?.rows ?? 0;
@@ -247,7 +248,9 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
           ? "peak RSS: the hub's high-water mark from the export's start (clear_refs), and 100 ms samples"
           : 'peak RSS: 100 ms samples (the high-water mark could not be reset here)',
         `hub RSS ${startRss === null ? '–' : Math.round(startRss)} MB when the export started`,
-        process.env.MONGODB_URI ? 'store: MongoDB (MONGODB_URI)' : 'embedded store on disk, as npm start runs it',
+        process.env.MONGODB_URI
+          ? 'store: MongoDB (MONGODB_URI)'
+          : `embedded store on disk in its own process, as npm start runs it: its peak ${storeHwm === null ? '–' : Math.round(storeHwm)} MB, apart from the hub's; CPU counts both`,
         ...(process.env.BENCH_EXPORT_NODE_OPTIONS
           ? [
               `the exporting hub ran with NODE_OPTIONS=${process.env.BENCH_EXPORT_NODE_OPTIONS} (BENCH_EXPORT_NODE_OPTIONS)`,

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PAGE_QUERY, requestBody } from './documents';
-import { readCpuMs, readRssMb } from './metrics';
+import { hubCpuMs } from './measure';
+import { readRssMb } from './metrics';
 import { startHubProcess, startSilosProcess } from './processes';
 import { discoverCustomers, postGraphQL } from './workload';
 
@@ -58,9 +59,9 @@ async function measureScale(scale: number, latencyMs: number): Promise<GrowthRow
       const warmUp = Math.min(WARM_UP_PAGES, Math.floor(spread.length / 2));
       for (const after of spread.slice(0, warmUp)) await ask(after);
       const measured = spread.slice(warmUp, warmUp + MEASURED_PAGES);
-      const before = await readCpuMs(hub.pid);
+      const before = await hubCpuMs(hub);
       for (const after of measured) await ask(after);
-      const after = await readCpuMs(hub.pid);
+      const after = await hubCpuMs(hub);
       const pageCpuMs =
         before === null || after === null || measured.length === 0
           ? null

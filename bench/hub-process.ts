@@ -68,7 +68,9 @@ async function main(): Promise<void> {
   const config = loadConfig({ env: process.env, overrides: { production: false, ...overrides } });
   const hub = await startHub(config, { logger });
   serveRequests(hub);
-  process.stdout.write(`HUB_READY ${JSON.stringify({ url: hub.url })}\n`);
+  const storePid =
+    hub.store.embeddedPid !== null && hub.store.embeddedPid !== process.pid ? hub.store.embeddedPid : null;
+  process.stdout.write(`HUB_READY ${JSON.stringify({ url: hub.url, storePid })}\n`);
 
   let stopping = false;
   const stop = async (): Promise<void> => {

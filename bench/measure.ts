@@ -5,6 +5,19 @@ import { countsBetween, readCpuMs, readStoreCommands, sampleRss, settle, sum, ty
 export interface MeasuredProcess {
   readonly pid: number;
   readonly origin: string;
+  /**
+   * The embedded store's own process, when the hub runs it in one: its CPU counts as the hub's
+   * (the peer has no store to hand work to), its memory is reported apart, as a mongod's would be.
+   */
+  readonly storePid?: number | null;
+}
+
+/** The hub's CPU time so far, ms: its process and its embedded store's, when that has its own. */
+export async function hubCpuMs(hub: MeasuredProcess): Promise<number | null> {
+  const own = await readCpuMs(hub.pid);
+  if (own === null || hub.storePid == null) return own;
+  const store = await readCpuMs(hub.storePid);
+  return store === null ? own : own + store;
 }
 
 /** One row of the results: a scenario or a baseline, measured or skipped. */
@@ -28,7 +41,10 @@ export interface MeasuredRow {
   storeRoundTripsPerOp: number | null;
   /** The same by command name (`find`, `update`...), to see which kind of round trip it is. */
   storeCommandsPerOp: Record<string, number> | null;
-  /** CPU time the hub process used per operation (user + system), ms: what bounds its throughput. */
+  /**
+   * CPU time the hub used per operation (user + system), ms: what bounds its throughput. With
+   * the embedded store in a process of its own, that process's CPU is added in.
+   */
   hubCpuMsPerOp: number | null;
   /** Largest RSS sample of the process under test during the run, MB. */
   peakRssMb: number | null;
@@ -90,7 +106,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   const siloBefore = await settle(spec.siloUrls);
   const countStore = spec.hub !== null && spec.store !== false;
   const storeBefore = countStore ? await readStoreCommands(spec.hub!.origin) : null;
-  const cpuBefore = spec.hub ? await readCpuMs(spec.hub.pid) : null;
+  const cpuBefore = spec.hub ? await hubCpuMs(spec.hub) : null;
   const rss = spec.hub ? sampleRss(spec.hub.pid) : null;
   const outcome = await load().then(
     (value) => ({ value }),
@@ -102,7 +118,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   // Quiet for as long as the slowest requests took (at least 300 ms, at most 10 s): see settle().
   const siloAfter = await settle(spec.siloUrls, Math.min(10_000, Math.max(300, result.p99Ms)));
   const storeAfter = countStore ? await readStoreCommands(spec.hub!.origin) : null;
-  const cpuAfter = spec.hub ? await readCpuMs(spec.hub.pid) : null;
+  const cpuAfter = spec.hub ? await hubCpuMs(spec.hub) : null;
   const upstream = countsBetween(siloBefore, siloAfter);
   const ops = result.sent;
   const notes: string[] = spec.note ? [spec.note] : [];

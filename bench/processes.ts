@@ -23,6 +23,8 @@ export interface HubProcess extends ChildHandle {
   readonly url: string;
   /** The hub's origin (for `/metrics`). */
   readonly origin: string;
+  /** The embedded store's process, when the hub runs it as a child; null when it is in the hub or a real MongoDB. */
+  readonly storePid: number | null;
   /** Starts the V8 CPU profiler inside the hub (over the IPC channel); resolves once it runs. */
   startProfile(): Promise<void>;
   /** Stops it and writes the `.cpuprofile` to `file`; resolves once written. */
@@ -154,7 +156,12 @@ export async function startHubProcess(benchDir: string, spec: HubSpec): Promise<
     },
   });
   const base = handle(child);
-  const { url } = await readyLine<{ url: string }>(child, 'HUB_READY', spec.label, 300_000);
+  const { url, storePid } = await readyLine<{ url: string; storePid: number | null }>(
+    child,
+    'HUB_READY',
+    spec.label,
+    300_000,
+  );
 
   let nextId = 1;
   const ask = (request: HubRequest): Promise<string | undefined> =>
@@ -177,6 +184,7 @@ export async function startHubProcess(benchDir: string, spec: HubSpec): Promise<
     ...base,
     url,
     origin: new URL(url).origin,
+    storePid,
     startProfile: async () => void (await ask({ type: 'profile-start' })),
     stopProfile: async (file) => void (await ask({ type: 'profile-stop', file })),
     buildSnapshots: async () => (await ask({ type: 'build-snapshots' })) ?? '',

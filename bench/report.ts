@@ -44,7 +44,8 @@ export interface BenchResults {
   date: string;
   command: string;
   options: Omit<BenchOptions, 'outDir'>;
-  hub: { store: string; vmHwmMb: number | null; naiveVmHwmMb: number | null };
+  /** `storeVmHwmMb`: the embedded store's own process (when it has one), apart from the hub's. */
+  hub: { store: string; vmHwmMb: number | null; storeVmHwmMb: number | null; naiveVmHwmMb: number | null };
   scenarios: MeasuredRow[];
   baselines: MeasuredRow[];
   /** Runs that explain the others (one connection: latency without queueing). */
@@ -241,7 +242,9 @@ export function renderMarkdown(results: BenchResults): string {
       `naive/batched page of 100: ${cell(results.ratios.naiveVsBatchedPageUpstream)}x the upstream requests, ` +
       `${cell(results.ratios.naiveVsBatchedPageP50)}x the p50.`,
     '',
-    `Hub peak RSS over the whole run (VmHWM): ${cell(results.hub.vmHwmMb)} MB; naive hub: ${cell(results.hub.naiveVmHwmMb)} MB.`,
+    `Hub peak RSS over the whole run (VmHWM): ${cell(results.hub.vmHwmMb)} MB; naive hub: ${cell(results.hub.naiveVmHwmMb)} MB; ` +
+      `the hub's embedded store, in its own process (what a mongod would use): ${cell(results.hub.storeVmHwmMb)} MB. ` +
+      'CPU per operation counts the store process too.',
     '',
     '## The peer: Hive Gateway over a GraphQL Mesh supergraph (what an evaluator would pick instead)',
     '',

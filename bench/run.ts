@@ -269,6 +269,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   rows.add(await pageOf100(ctx, workload.pageCursors, '', true));
   rows.add(await crossDepartmentFilter(ctx));
   const vmHwmMb = await readRssMb(hub.pid, 'VmHWM');
+  const storeVmHwmMb = hub.storePid === null ? null : await readRssMb(hub.storePid, 'VmHWM');
   await hub.stop();
 
   // The naive graph: the same stitched schema, one key per upstream request, no cache.
@@ -336,8 +337,9 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     hub: {
       store: process.env.MONGODB_URI
         ? 'MongoDB (MONGODB_URI)'
-        : 'embedded MongoDB-compatible server, in memory, in a worker thread of the hub process',
+        : 'embedded MongoDB-compatible server, in memory, in a child process of the hub (mongodb.embeddedIn: process)',
       vmHwmMb: mb(vmHwmMb),
+      storeVmHwmMb: mb(storeVmHwmMb),
       naiveVmHwmMb: mb(naiveVmHwmMb),
     },
     scenarios: rows.pick(['screenPopCold', 'screenPopWarm', 'pageOf100', 'crossDepartmentFilter', 'csvExport']),

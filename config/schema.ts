@@ -106,8 +106,19 @@ export const configSchema = z
         dataDir: z.string().min(1).default('.switchboard/data'),
         /** Keep the embedded store in memory only: nothing survives a restart. */
         memory: z.boolean().default(false),
-        /** Run the embedded server in a worker thread, so its work does not share the gateway's event loop. */
-        embeddedThread: z.boolean().default(true),
+        /**
+         * Where the embedded server runs: `process` (its own child process, as a real mongod: its
+         * memory is not the gateway's and its work runs on any free core), `thread` (a worker
+         * thread of the hub), `inline` (the hub's own event loop, for tests).
+         */
+        embeddedIn: z.enum(['process', 'thread', 'inline']).default('process'),
+        /** Replaced by `embeddedIn`; named here so an old config file gets a sentence, not "unrecognized key". */
+        embeddedThread: z
+          .never({
+            error:
+              'mongodb.embeddedThread is replaced by mongodb.embeddedIn: "process" (the default), "thread" or "inline"',
+          })
+          .optional(),
         /**
          * Longest one store call a client waits on may take (an identity look-up, a page, a count, a
          * snapshot query, an API key, a change notice); past it the request answers STORE_UNAVAILABLE

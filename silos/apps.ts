@@ -2,17 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { accountingSilo } from './accounting/accounting.app';
 import { buildSiloServer, type SiloDefinition, type SiloOptions } from './common/app';
 import { creditSilo } from './credit/credit.app';
-import type { DefaultSiloName, SiloName, World } from './generator/types';
-import { OPTIONAL_SILO_NAMES } from './generator/world';
+import type { SiloName, World } from './generator/types';
+import { ALL_SILO_NAMES } from './names';
+
+export { ALL_SILO_NAMES, SILO_NAMES } from './names';
 import { marketingSilo } from './marketing/marketing.app';
 import { salesSilo } from './sales/sales.app';
 import { supportSilo } from './support/support.app';
-
-/** The four default silos, in the order they are started and listed: what starts unless told otherwise. */
-export const SILO_NAMES: readonly DefaultSiloName[] = Object.freeze(['accounting', 'sales', 'credit', 'support']);
-
-/** Every silo, the optional ones (marketing) after the four default ones. */
-export const ALL_SILO_NAMES: readonly SiloName[] = Object.freeze([...SILO_NAMES, ...OPTIONAL_SILO_NAMES]);
 
 /** Where each silo listens unless told otherwise. */
 export const DEFAULT_SILO_PORTS: Readonly<Record<SiloName, number>> = Object.freeze({

@@ -1,6 +1,21 @@
 import { MongoClient, type Db } from 'mongodb';
 import { defaultRepositoryDeadlines, type RepositoryDeadlines } from './deadline';
-import { startEmbeddedMongo, startEmbeddedMongoThread, type EmbeddedMongo } from './embedded';
+import {
+  startEmbeddedMongo,
+  startEmbeddedMongoProcess,
+  startEmbeddedMongoThread,
+  type EmbeddedMongo,
+  type EmbeddedMongoOptions,
+} from './embedded';
+
+/** Where the embedded server can run. */
+export type EmbeddedIn = 'process' | 'thread' | 'inline';
+
+const START_EMBEDDED: Record<EmbeddedIn, (options: EmbeddedMongoOptions) => Promise<EmbeddedMongo>> = {
+  process: startEmbeddedMongoProcess,
+  thread: startEmbeddedMongoThread,
+  inline: startEmbeddedMongo,
+};
 
 /** Where the hub's repository is. */
 export interface StoreOptions {
@@ -11,8 +26,11 @@ export interface StoreOptions {
   dataDir: string;
   /** Keep the embedded server's data in memory only. */
   memory: boolean;
-  /** Run the embedded server in a worker thread (default) rather than on the caller's event loop. */
-  embeddedThread?: boolean;
+  /**
+   * Where the embedded server runs: its own child process (default), a worker thread of this
+   * process, or this process's event loop (tests).
+   */
+  embeddedIn?: EmbeddedIn;
   /**
    * Also let the embedded server listen on TCP (no authentication: any local user gets in).
    * Default null: only its Unix socket, which only this user can open.
@@ -40,6 +58,8 @@ export interface StoreConnection {
   readonly embedded: boolean;
   /** The embedded server's TCP connection string, when `embeddedTcp` asked for one. */
   readonly embeddedTcpUri: string | null;
+  /** The process the embedded server runs in (this one unless `embeddedIn` is `process`); null with a real MongoDB. */
+  readonly embeddedPid: number | null;
   /** The deadlines repositories on this connection use (from `operationTimeoutMs`, `batchOperationTimeoutMs`). */
   readonly deadlines: RepositoryDeadlines;
   close(): Promise<void>;
@@ -52,7 +72,7 @@ export interface StoreConnection {
 export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): Promise<StoreConnection> {
   let server: EmbeddedMongo | null = null;
   if (options.uri === null) {
-    const start = options.embeddedThread === false ? startEmbeddedMongo : startEmbeddedMongoThread;
+    const start = START_EMBEDDED[options.embeddedIn ?? 'process'];
     const tcp = options.embeddedTcp ?? false;
     server = await start(options.memory ? { memory: true, tcp } : { dataDir: options.dataDir, tcp });
   }
@@ -80,6 +100,7 @@ export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): 
     uri,
     embedded: server !== null,
     embeddedTcpUri: server?.tcp?.uri ?? null,
+    embeddedPid: server?.pid ?? null,
     deadlines: {
       requestMs: options.operationTimeoutMs ?? defaultRepositoryDeadlines.requestMs,
       batchMs: options.batchOperationTimeoutMs ?? defaultRepositoryDeadlines.batchMs,

@@ -1,11 +1,11 @@
 // Public API of store/: the MongoDB connection (real or embedded) and the repositories on it.
 export { openStore } from './connect';
-export type { StoreConnection, StoreOptions, StoreHooks } from './connect';
+export type { EmbeddedIn, StoreConnection, StoreOptions, StoreHooks } from './connect';
 export { StoreTimeoutError, isStoreUnavailable, withDeadline, defaultRepositoryDeadlines } from './deadline';
 export type { RepositoryDeadlines } from './deadline';
 export { IdentityRepository, IDENTITY_COLLECTION } from './identity.repository';
 export type { StoredIdentity, IdentityPage } from './identity.repository';
-export { startEmbeddedMongo, startEmbeddedMongoThread, DataDirInUseError } from './embedded';
+export { startEmbeddedMongo, startEmbeddedMongoProcess, startEmbeddedMongoThread, DataDirInUseError } from './embedded';
 export type { EmbeddedMongo, EmbeddedMongoOptions } from './embedded';
 export {
   SnapshotRepository,

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, type SwitchboardConfig } from '../../config';
-import { ALL_SILO_NAMES, OPTIONAL_SILO_NAMES } from '../../silos';
+// The names only, not silos/index.ts: that loads the silos and their generator into every hub.
+import { ALL_SILO_NAMES, OPTIONAL_SILO_NAMES } from '../../silos/names';
 import { DemoSilosError, describeExit } from './errors';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);

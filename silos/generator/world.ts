@@ -7,13 +7,13 @@ import { type Member, PeopleFactory } from './people';
 import { createRng } from './random';
 import { generateContacts } from './sales';
 import { generateRequesters } from './support';
-import type { OptionalSiloName, World, WorldOptions } from './types';
+import { OPTIONAL_SILO_NAMES } from '../names';
+import type { World, WorldOptions } from './types';
+
+export { OPTIONAL_SILO_NAMES } from '../names';
 
 /** The largest world the generator makes (and the silos CLI accepts). */
 export const MAX_SCALE = 100_000;
-
-/** The silos a world holds only when `with` names them (and a demo starts only when asked). */
-export const OPTIONAL_SILO_NAMES: readonly OptionalSiloName[] = Object.freeze(['marketing']);
 
 /**
  * Generates the demo world: `scale` people and each silo's records of them, all derived from

@@ -5,7 +5,8 @@ import { resolveOptions } from './options';
 import { listen, type Endpoint } from './server';
 import { prepareSocket, socketUri } from './socket';
 
-export { DataDirInUseError } from './sqlite';
+export { DataDirInUseError } from './data-dir-error';
+export { startEmbeddedMongoProcess } from './process';
 export { startEmbeddedMongoThread } from './thread';
 
 /** How to start the embedded server. Either `dataDir` or `memory: true` is required. */
@@ -32,6 +33,8 @@ export interface EmbeddedMongo {
   socketPath: string;
   /** The TCP listener, when `tcp` asked for one (`port` is the real one with port 0). */
   tcp: { port: number; uri: string } | null;
+  /** The process whose memory and CPU the server uses: this one, or its own child process. */
+  pid: number;
   /** Disconnects clients, stops the TTL sweep and closes the data file. Idempotent. */
   close(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     uri: socketUri(socket.path),
     socketPath: socket.path,
     tcp,
+    pid: process.pid,
     close: () =>
       (closing ??= server.close().then(() => {
         engine.close();

@@ -6,6 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DataDirInUseError } from './data-dir-error';
+
+export { DataDirInUseError };
 
 /** The data file's name inside `dataDir`. */
 export const DATA_FILE = 'switchboard.sqlite';
@@ -60,16 +63,6 @@ export interface DocRow {
 /** A scan row that also carries the key it was found under (for paging). */
 export interface KeyedDocRow extends DocRow {
   key: Buffer;
-}
-
-/** The data file is open in another process: one embedded server owns a data directory at a time. */
-export class DataDirInUseError extends Error {
-  override readonly name = 'DataDirInUseError';
-  constructor(readonly file: string) {
-    super(
-      `startEmbeddedMongo expected exclusive use of ${file}, but another process (or another embedded server) has it open.`,
-    );
-  }
 }
 
 /**

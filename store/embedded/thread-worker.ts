@@ -1,15 +1,15 @@
 // The worker side of startEmbeddedMongoThread: runs one embedded server and answers "close".
 import { parentPort, workerData } from 'node:worker_threads';
 import { startEmbeddedMongo, type EmbeddedMongoOptions } from './index';
-import type { ThreadMessage } from './thread';
+import { errorMessage, type ServerMessage } from './messages';
 
 const port = parentPort!;
-const send = (message: ThreadMessage) => port.postMessage(message);
+const send = (message: ServerMessage) => port.postMessage(message);
 
 startEmbeddedMongo(workerData as EmbeddedMongoOptions).then(
   (server) => {
     send({ type: 'ready', uri: server.uri, socketPath: server.socketPath, tcp: server.tcp });
-    port.on('message', (message: ThreadMessage) => {
+    port.on('message', (message: ServerMessage) => {
       if (message.type !== 'close') return;
       void server.close().then(() => {
         send({ type: 'closed' });
@@ -18,7 +18,7 @@ startEmbeddedMongo(workerData as EmbeddedMongoOptions).then(
     });
   },
   (error: Error & { file?: string }) => {
-    send({ type: 'error', name: error.name, message: error.message, file: error.file });
+    send(errorMessage(error));
     port.close();
   },
 );

@@ -2,14 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './index';
 import { resolveOptions } from './options';
-import { DataDirInUseError } from './sqlite';
-
-/** What the server thread and its owner say to each other. */
-export type ThreadMessage =
-  | { type: 'ready'; uri: string; socketPath: string; tcp: EmbeddedMongo['tcp'] }
-  | { type: 'error'; name: string; message: string; file?: string }
-  | { type: 'close' }
-  | { type: 'closed' };
+import { rebuildError, type ServerMessage } from './messages';
 
 /** The worker, compiled (`dist/`) or from source through ts-node (development and tests). */
 function spawnWorker(options: EmbeddedMongoOptions): Worker {
@@ -20,14 +13,6 @@ function spawnWorker(options: EmbeddedMongoOptions): Worker {
     eval: true,
     workerData: options,
   });
-}
-
-/** Rebuilds the error the worker reported, keeping the types callers test for. */
-function rebuildError(message: Extract<ThreadMessage, { type: 'error' }>): Error {
-  if (message.name === 'DataDirInUseError' && message.file) return new DataDirInUseError(message.file);
-  const error = new Error(message.message);
-  error.name = message.name;
-  return error;
 }
 
 /**
@@ -44,7 +29,7 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoOptions = {}): Pr
       reject(new Error(`The embedded server thread stopped (exit code ${code}) before it was ready`));
     worker.once('exit', onExit);
     worker.once('error', reject);
-    worker.once('message', (message: ThreadMessage) => {
+    worker.once('message', (message: ServerMessage) => {
       worker.off('exit', onExit);
       if (message.type === 'error') return reject(rebuildError(message));
       if (message.type !== 'ready')
@@ -59,12 +44,13 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoOptions = {}): Pr
         uri: message.uri,
         socketPath: message.socketPath,
         tcp: message.tcp,
+        pid: process.pid,
         close: () =>
           (closing ??= exited
             ? Promise.resolve()
             : new Promise<void>((done) => {
                 worker.once('exit', () => done());
-                worker.postMessage({ type: 'close' } satisfies ThreadMessage);
+                worker.postMessage({ type: 'close' } satisfies ServerMessage);
               })),
       });
     });

@@ -92,6 +92,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('runs the embedded store in a process of its own by default, and names the key that replaced embeddedThread', () => {
+    expect(loadConfig({ env: {} }).mongodb.embeddedIn).toBe('process');
+    expect(loadConfig({ env: {}, overrides: { mongodb: { embeddedIn: 'thread' } } }).mongodb.embeddedIn).toBe('thread');
+    expect(() => loadConfig({ env: {}, overrides: { mongodb: { embeddedIn: 'elsewhere' } } as never })).toThrow(
+      /mongodb\.embeddedIn: /,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { mongodb: { embeddedThread: true } } as never })).toThrow(
+      'mongodb.embeddedThread is replaced by mongodb.embeddedIn: "process" (the default), "thread" or "inline"',
+    );
+  });
+
   it('rejects unknown keys instead of ignoring a typo', () => {
     expect(() => loadConfig({ env: {}, overrides: { server: { prot: 1 } } as never })).toThrow(
       /server: Unrecognized key: "prot"/,

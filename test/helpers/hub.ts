@@ -121,7 +121,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     server: { host: '127.0.0.1', port: 0 },
     // In-process store: starting a ts-node worker thread per test hub would only slow the suite;
     // test/store runs the driver suite against the threaded server.
-    mongodb: { memory: true, embeddedThread: false, ...options.mongodb },
+    mongodb: { memory: true, embeddedIn: 'inline', ...options.mongodb },
     // A demo hub only marks itself so (the CLI, not startHub, starts the demo systems).
     demo: { enabled: options.demo ?? false },
     identity: { syncOnStart: options.syncOnStart ?? 'always' },

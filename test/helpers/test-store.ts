@@ -35,7 +35,7 @@ export function useTestStore(name: string): TestStore {
       dataDir: '',
       memory: true,
       // In-process: a worker thread per test would only slow the suite (test/store/embedded.test.ts runs the thread).
-      embeddedThread: false,
+      embeddedIn: 'inline',
     });
   });
   afterEach(async () => {

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { startEmbeddedMongo, startEmbeddedMongoThread } from '../../store/embedded';
+import { startEmbeddedMongo, startEmbeddedMongoProcess, startEmbeddedMongoThread } from '../../store/embedded';
 import { defineMongoSuite } from '../helpers/embedded-suite';
 import { realMongoUri } from '../helpers/test-store';
 
@@ -11,6 +11,12 @@ defineMongoSuite('the embedded MongoDB-compatible server', async () => {
 // The hub runs the server in a worker thread: the same contract must hold there.
 defineMongoSuite('the embedded server in a worker thread', async () => {
   const server = await startEmbeddedMongoThread({ memory: true, ttlSweepMs: 100 });
+  return { uri: server.uri, ttlDeadlineMs: 10_000, close: () => server.close() };
+});
+
+// And in a process of its own, where `npm start` runs it.
+defineMongoSuite('the embedded server in a process of its own', async () => {
+  const server = await startEmbeddedMongoProcess({ memory: true, ttlSweepMs: 100 });
   return { uri: server.uri, ttlDeadlineMs: 10_000, close: () => server.close() };
 });
 

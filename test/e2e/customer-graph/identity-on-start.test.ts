@@ -29,7 +29,7 @@ describe('the identity map at start-up, over a data directory that outlives the 
       env: {},
       overrides: {
         server: { host: '127.0.0.1', port: 0 },
-        mongodb: { dataDir, embeddedThread: false },
+        mongodb: { dataDir, embeddedIn: 'inline' },
         demo: { enabled: false },
         identity: { syncOnStart },
         connectors: Object.fromEntries(

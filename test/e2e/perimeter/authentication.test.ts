@@ -109,7 +109,7 @@ describe('demo mode and production mode', () => {
       env: {},
       overrides: {
         server: { host: '127.0.0.1', port: 0 },
-        mongodb: { memory: true, embeddedThread: false },
+        mongodb: { memory: true, embeddedIn: 'inline' },
         demo: { enabled: false },
         identity: { syncOnStart: 'never' },
         production: true,

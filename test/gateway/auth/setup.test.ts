@@ -21,7 +21,7 @@ function demoConfig(store: TestStore): SwitchboardConfig {
     env: {},
     overrides: {
       server: { host: '127.0.0.1', port: 0 },
-      mongodb: { uri: store.connection.uri, database: store.db.databaseName, embeddedThread: false },
+      mongodb: { uri: store.connection.uri, database: store.db.databaseName, embeddedIn: 'inline' },
       demo: { enabled: false },
       connectors: { sales: { url: 'http://127.0.0.1:9' } },
     },

@@ -15,7 +15,7 @@ function system(name: string, entries: () => DirectoryEntry[]): Connector {
 describe('the identity sync', () => {
   let store: StoreConnection;
   beforeEach(async () => {
-    store = await openStore({ uri: null, database: 'sync', dataDir: '', memory: true, embeddedThread: false });
+    store = await openStore({ uri: null, database: 'sync', dataDir: '', memory: true, embeddedIn: 'inline' });
   });
   afterEach(() => store.close());
 
