@@ -20,6 +20,7 @@ import { EXPORT_PARAMETERS, type PreparedRun, type SavedQueries } from '../schem
 import { cellsOf, planRows, rowsOf, type RowPlan } from '../schema/saved-query/rows';
 import { isStoreUnavailable } from '../store/deadline';
 import { principalOf } from './auth/hook';
+import { PagesAhead } from './export-pages';
 import type { HubLogger } from './logger';
 
 /** The export route: `GET /queries/<name>`. */
@@ -27,6 +28,13 @@ export const EXPORT_ROUTE = '/queries/:name';
 
 /** The query-string parameters the export itself reads; a saved query's variables are all the others. */
 const RESERVED = new Set(EXPORT_PARAMETERS);
+
+/**
+ * Pages an export reads ahead of the one it writes. Two keep the hub busy while a page waits on
+ * the departments and the store (the export of 100,000 customers left the main thread 40% idle
+ * reading one page at a time), and hold at most two pages' rows in memory.
+ */
+const PAGES_AHEAD = 2;
 
 const FORMATS = {
   json: { type: 'application/json; charset=utf-8', extension: 'json' },
@@ -82,7 +90,7 @@ function formatted(error: GraphQLError): GraphQLFormattedError {
  * their text, lists from repeated parameters (or one JSON array), input objects from JSON. What
  * does not convert is passed on as text, for GraphQL's own coercion to refuse by name.
  */
-function fromQueryString(raw: string | string[], type: GraphQLInputType, variable: string): unknown {
+export function fromQueryString(raw: string | string[], type: GraphQLInputType, variable: string): unknown {
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     const items = Array.isArray(raw) ? raw : raw.trimStart().startsWith('[') ? parseJson(raw, variable) : [raw];
@@ -368,6 +376,34 @@ async function runPage(
   };
 }
 
+/**
+ * The cursor that ends the page after `after`, from the list's `pageInfo` alone (see
+ * `Paging.cursorDocument`); throws when the answer does not say, which only stops reading ahead.
+ */
+async function cursorAfter(
+  savedQueries: SavedQueries,
+  prepared: PreparedRun,
+  plan: RowPlan,
+  principal: Principal,
+  after: string,
+): Promise<string | null> {
+  const paging = plan.paging!;
+  const result = await savedQueries.run(
+    prepared,
+    principal,
+    { ...prepared.variables, [paging.afterVariable]: after },
+    paging.cursorDocument,
+  );
+  const connection = result.data?.[paging.field] as
+    { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null | undefined;
+  const info = connection?.pageInfo;
+  if ((result.errors?.length ?? 0) > 0 || !info || typeof info.hasNextPage !== 'boolean')
+    throw new Error(`the list of ${paging.field} gave no page info after ${after}`);
+  if (!info.hasNextPage) return null;
+  if (!info.endCursor) throw new Error(`the list of ${paging.field} gave no cursor after ${after}`);
+  return info.endCursor;
+}
+
 async function stream(
   reply: FastifyReply,
   started: Started,
@@ -394,9 +430,19 @@ async function stream(
   let rows = 0;
   const cursors = new Set<string>();
   const limit = started.limit ?? Infinity;
+  const firstRows = Math.max(1, first.rows.length);
+  const ahead = new PagesAhead<FirstPage>({
+    readPage: (after) => runPage(savedQueries, prepared, plan, principal, after),
+    readCursor: (after) => cursorAfter(savedQueries, prepared, plan, principal, after),
+    ahead: PAGES_AHEAD,
+    // Pages are as long as the first: past the limit's last one nothing is read ahead.
+    wanted: (n) => (n - 1) * firstRows < limit,
+  });
   let truncated = false;
   try {
     for (;;) {
+      // The next page runs while this one is written.
+      if (page.next) ahead.expect(page.next);
       errors.add(page.errors);
       for (const row of page.rows) {
         if (res.destroyed) throw new ClientGone();
@@ -414,13 +460,14 @@ async function stream(
       // A cursor seen before would loop for ever: the list is not what paging assumes.
       if (cursors.has(page.next)) throw new Error(`the list of ${plan.paging!.field} gave the same cursor twice`);
       cursors.add(page.next);
-      page = await runPage(savedQueries, prepared, plan, principal, page.next);
+      page = await ahead.take(page.next);
       pages += 1;
       if (page.failed) {
         const reason = page.errors[0]?.message ?? 'the list gave no cursor to its next page';
         throw new Error(`page ${pages} failed: ${reason}`);
       }
     }
+    ahead.stop();
     await writer.end(errors, truncated);
     res.addTrailers({ 'Switchboard-Errors': errors.summary() });
     res.end();
@@ -429,6 +476,7 @@ async function stream(
         `${errors.count} errors${truncated ? `, cut at limit=${limit}` : ''}, ${Date.now() - began} ms`,
     );
   } catch (error) {
+    ahead.stop();
     if (error instanceof ClientGone) {
       options.logger.info(`Export of saved query ${name} v${version}: the client left after ${rows} rows`);
       return;

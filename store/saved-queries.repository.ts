@@ -43,14 +43,37 @@ export interface SavedQueryVersion extends SavedQueryContent {
 /** A saved query as listed: a copy of its latest version, whose `_id` is the query's name. */
 export type SavedQueryHead = SavedQueryVersion;
 
-/** Another save of the same query landed first: nothing of this one was stored. */
+/** Another save of the same query landed first, or a delete of it did: nothing of this one was stored. */
 export class SavedQueryConflictError extends Error {
   override readonly name = 'SavedQueryConflictError';
 
-  constructor(readonly queryName: string) {
-    super(`Saved query "${queryName}" was saved by someone else at the same moment; nothing was stored, try again`);
+  constructor(
+    readonly queryName: string,
+    readonly by: 'save' | 'delete' = 'save',
+  ) {
+    super(
+      by === 'save'
+        ? `Saved query "${queryName}" was saved by someone else at the same moment; nothing was stored, try again`
+        : `Saved query "${queryName}" was deleted at the same moment; nothing was stored`,
+    );
   }
 }
+
+/**
+ * What a deleted query leaves in `saved_queries` in place of its head: its last version number,
+ * so that a query saved later under the same name goes on from it (a `name@1` must never mean
+ * two documents) and a save that raced the delete finds it and stores nothing.
+ */
+interface DeletedHead {
+  _id: string;
+  deleted: true;
+  version: number;
+  deletedAt: Date;
+}
+
+/** A head that is a live query's (not a deleted one's), as a filter and as a test. */
+const LIVE = { deleted: { $ne: true } } as const;
+const isLive = (head: SavedQueryHead | DeletedHead): head is SavedQueryHead => !('deleted' in head);
 
 /** The collections: the latest version of each query, for listing; and every version, for history and runs. */
 export const SAVED_QUERIES_COLLECTION = 'saved_queries';
@@ -74,7 +97,7 @@ const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && 
  * truth: a head left behind by a failed write is put right by the next save.
  */
 export class SavedQueryRepository {
-  private readonly heads: Collection<SavedQueryHead>;
+  private readonly heads: Collection<SavedQueryHead | DeletedHead>;
   private readonly versions: Collection<SavedQueryVersion>;
   private readonly shipped: Collection<{ _id: string; at: Date }>;
 
@@ -82,7 +105,7 @@ export class SavedQueryRepository {
     db: Db,
     private readonly timeoutMs = defaultRepositoryDeadlines.requestMs,
   ) {
-    this.heads = db.collection<SavedQueryHead>(SAVED_QUERIES_COLLECTION);
+    this.heads = db.collection<SavedQueryHead | DeletedHead>(SAVED_QUERIES_COLLECTION);
     this.versions = db.collection<SavedQueryVersion>(SAVED_QUERY_VERSIONS_COLLECTION);
     this.shipped = db.collection(SHIPPED_QUERIES_COLLECTION);
   }
@@ -116,15 +139,16 @@ export class SavedQueryRepository {
    * name, description or a tag contains `search` (any case), when given.
    */
   async list(options: { search?: string | null; tag?: string | null } = {}): Promise<SavedQueryHead[]> {
-    const filter: Filter<SavedQueryHead> = {};
+    const filter: Filter<SavedQueryHead | DeletedHead> = { ...LIVE };
     if (options.tag) filter.tags = options.tag;
     if (options.search) {
       const pattern = { $regex: literally(options.search), $options: 'i' };
       filter.$or = [{ _id: pattern }, { description: pattern }, { tags: pattern }];
     }
-    return withDeadline(this.timeoutMs, 'listing saved queries', (d) =>
+    const heads = await withDeadline(this.timeoutMs, 'listing saved queries', (d) =>
       this.heads.find(filter, d).sort({ _id: 1 }).toArray(),
     );
+    return heads.filter(isLive);
   }
 
   /** One version of a query, or its latest when `version` is not given; null when there is none. */
@@ -156,8 +180,10 @@ export class SavedQueryRepository {
 
   /**
    * Stores `content` as the version after `basedOn` (default: the latest now; null: a new query,
-   * version 1) and makes it the latest. `owner` is kept from the query's first version. Throws SavedQueryConflictError, having
-   * stored nothing, when another save of the same query took that number first.
+   * version 1, or the one after a deleted query's last) and makes it the latest. `owner` is kept
+   * from the query's first version. Throws SavedQueryConflictError, having stored nothing, when
+   * another save of the same query took that number first, or when the query was deleted after
+   * `basedOn` was read.
    */
   async save(
     content: SavedQueryContent,
@@ -168,7 +194,8 @@ export class SavedQueryRepository {
     // The version the caller checked (its owner, its existence) is the one this save follows: a
     // save landing in between took this number, and this one is then a conflict, not a silent v+2.
     const previous = basedOn === undefined ? await this.find(content.name) : basedOn;
-    const number = (previous?.version ?? 0) + 1;
+    const deleted = previous ? null : await this.deletedHead(content.name);
+    const number = (previous?.version ?? deleted?.version ?? 0) + 1;
     const version: SavedQueryVersion = {
       ...content,
       _id: `${content.name}@${number}`,
@@ -186,22 +213,59 @@ export class SavedQueryRepository {
       throw error;
     }
     const head: SavedQueryHead = { ...version, _id: content.name };
+    // Only over an older head: a save that numbered after this one may have landed first. A new
+    // version of a live query never replaces a deleted one's mark: that save raced the delete.
+    const over = previous
+      ? { _id: content.name, version: { $lt: version.version }, ...LIVE }
+      : { _id: content.name, version: { $lt: version.version } };
     try {
-      // Only over an older head: a save that numbered after this one may have landed first.
       await withDeadline(this.timeoutMs, 'saving a saved query', () =>
-        this.heads.replaceOne({ _id: content.name, version: { $lt: version.version } }, head, { upsert: true }),
+        this.heads.replaceOne(over, head, { upsert: true }),
       );
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
+      if (previous && (await this.deletedHead(content.name))) {
+        await withDeadline(this.timeoutMs, 'saving a saved query', () => this.versions.deleteOne({ _id: version._id }));
+        throw new SavedQueryConflictError(content.name, 'delete');
+      }
     }
     return version;
   }
 
-  /** Deletes a query with all its versions; false when there was no such query. */
-  async delete(name: string): Promise<boolean> {
-    const [versions, heads] = await withDeadline(this.timeoutMs, 'deleting a saved query', () =>
-      Promise.all([this.versions.deleteMany({ name }), this.heads.deleteOne({ _id: name })]),
+  /**
+   * Deletes a query with all its versions, leaving its mark (see `DeletedHead`); false when there
+   * was no such query. The mark is written first, so a save that read the query before the
+   * delete and writes after it finds the mark and stores nothing.
+   */
+  async delete(name: string, now = new Date()): Promise<boolean> {
+    // A head whose versions are gone (a delete that stopped half-way) is still a query to delete.
+    const latest = (await this.find(name)) ?? (await this.liveHead(name));
+    if (!latest) return false;
+    const mark: DeletedHead = { _id: name, deleted: true, version: latest.version, deletedAt: now };
+    await withDeadline(this.timeoutMs, 'deleting a saved query', () =>
+      this.heads.replaceOne({ _id: name }, mark, { upsert: true }),
     );
-    return versions.deletedCount > 0 || heads.deletedCount > 0;
+    // A save that numbered past `latest` meanwhile: its number is used too, and the mark keeps it.
+    const last = await this.find(name);
+    if (last && last.version > latest.version)
+      await withDeadline(this.timeoutMs, 'deleting a saved query', () =>
+        this.heads.updateOne({ _id: name, deleted: true }, { $max: { version: last.version } }),
+      );
+    await withDeadline(this.timeoutMs, 'deleting a saved query', () => this.versions.deleteMany({ name }));
+    return true;
+  }
+
+  private async liveHead(name: string): Promise<SavedQueryHead | null> {
+    const head = await withDeadline(this.timeoutMs, 'reading a saved query', (d) =>
+      this.heads.findOne({ _id: name, ...LIVE }, d),
+    );
+    return head && isLive(head) ? head : null;
+  }
+
+  private async deletedHead(name: string): Promise<DeletedHead | null> {
+    const head = await withDeadline(this.timeoutMs, 'reading a saved query', (d) =>
+      this.heads.findOne({ _id: name, deleted: true }, d),
+    );
+    return head && !isLive(head) ? head : null;
   }
 }

@@ -54,13 +54,22 @@ export interface Paging {
   afterVariable: string;
   /** The document to run, with `pageInfo { hasNextPage endCursor }` added where it was not selected. */
   document: string;
+  /**
+   * The same operation with the connection's `pageInfo` only: what an export runs to learn a
+   * page's next cursor without reading the page, so that it can read pages ahead.
+   */
+  cursorDocument: string;
   /** Whether the document selects `totalCount` on it. */
   counts: boolean;
 }
 
 const keyOf = (field: FieldNode) => field.alias?.value ?? field.name.value;
 
-/** The fields a selection set selects, fragments spread in place, each with the type it is selected on. */
+/**
+ * The fields a selection set selects, fragments spread in place, each with the type it is
+ * selected on. A response key selected more than once is one field, as GraphQL answers it: at
+ * its first place, with the selections of every occurrence merged in document order.
+ */
 function fieldsOf(
   selectionSet: SelectionSetNode,
   type: GraphQLCompositeType,
@@ -68,13 +77,19 @@ function fieldsOf(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
 ): Array<{ node: FieldNode; parent: GraphQLCompositeType }> {
   const out: Array<{ node: FieldNode; parent: GraphQLCompositeType }> = [];
-  const seen = new Set<string>();
+  const byKey = new Map<string, { node: FieldNode; parent: GraphQLCompositeType }>();
   const walk = (set: SelectionSetNode, parent: GraphQLCompositeType) => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (seen.has(keyOf(selection))) continue;
-        seen.add(keyOf(selection));
-        out.push({ node: selection, parent });
+        const first = byKey.get(keyOf(selection));
+        if (!first) {
+          const entry = { node: selection, parent };
+          byKey.set(keyOf(selection), entry);
+          out.push(entry);
+        } else if (first.node.selectionSet && selection.selectionSet) {
+          const selections = [...first.node.selectionSet.selections, ...selection.selectionSet.selections];
+          first.node = { ...first.node, selectionSet: { ...first.node.selectionSet, selections } };
+        }
       } else {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment) continue;
@@ -133,7 +148,6 @@ function firstList(
   return null;
 }
 
-/** The root connection field whose `after` is a variable, and the document with its `pageInfo` ensured. */
 /** The first root field whose `after` is a variable, with that variable's name: the list paged through. */
 function pagedField(operation: OperationDefinitionNode): { selection: FieldNode; afterVariable: string } | null {
   for (const selection of operation.selectionSet.selections) {
@@ -182,8 +196,31 @@ function pagingOf(document: DocumentNode, operation: OperationDefinitionNode): P
     field: keyOf(selection),
     afterVariable,
     document: text,
+    cursorDocument: cursorDocumentOf(operation, selection),
     counts: selected.some((field) => field.name.value === 'totalCount' && !field.alias),
   };
+}
+
+/**
+ * The operation cut down to the paged field with `pageInfo { hasNextPage endCursor }`: the same
+ * arguments and directives, so the same list, and only the variables those use (GraphQL refuses
+ * a declared variable that is not used). Fragments go: nothing under the field is kept.
+ */
+function cursorDocumentOf(operation: OperationDefinitionNode, selection: FieldNode): string {
+  const used = new Set<string>();
+  const collect = { Variable: (node: { name: { value: string } }) => void used.add(node.name.value) };
+  visit({ ...selection, selectionSet: undefined }, collect);
+  for (const directive of operation.directives ?? []) visit(directive, collect);
+  const pageInfo = (parse('{ pageInfo { hasNextPage endCursor } }').definitions[0] as OperationDefinitionNode)
+    .selectionSet;
+  const cut: OperationDefinitionNode = {
+    ...operation,
+    variableDefinitions: (operation.variableDefinitions ?? []).filter((definition) =>
+      used.has(definition.variable.name.value),
+    ),
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...selection, selectionSet: pageInfo }] },
+  };
+  return print({ kind: Kind.DOCUMENT, definitions: [cut] });
 }
 
 /** How the answers of a runnable document become rows (see `RowPlan`). */

@@ -91,6 +91,58 @@ describe('SavedQueryRepository', () => {
     expect(await repository.delete('a')).toBe(false);
   });
 
+  it('goes on numbering a name saved again after a delete, so a version number never means two documents', async () => {
+    await repository.save(content('a', { description: 'old 1' }), ana);
+    await repository.save(content('a', { description: 'old 2' }), ana);
+    expect(await repository.delete('a')).toBe(true);
+    expect(await repository.find('a')).toBeNull();
+    expect(await repository.list()).toEqual([]);
+    const bea = { id: 'key_bea', name: 'bea' };
+    const again = await repository.save(content('a', { description: 'new' }), bea, new Date(), null);
+    expect(again).toMatchObject({ version: 3, owner: 'bea', ownerId: 'key_bea' });
+    expect(await repository.find('a', 1)).toBeNull();
+    expect((await repository.history('a')).map((v) => [v.version, v.description])).toEqual([[3, 'new']]);
+    expect((await repository.list()).map((head) => [head._id, head.version, head.description])).toEqual([
+      ['a', 3, 'new'],
+    ]);
+    // And after a second delete, on from there.
+    expect(await repository.delete('a')).toBe(true);
+    expect((await repository.save(content('a'), ana, new Date(), null)).version).toBe(4);
+  });
+
+  it('stores nothing from a save that read the query before a delete and writes after it', async () => {
+    const v1 = await repository.save(content('a'), ana);
+    expect(await repository.delete('a')).toBe(true);
+    // The save was judged (owner, next number) on v1, read before the delete.
+    const attempt = repository.save(content('a', { description: 'late' }), ana, new Date(), v1);
+    await expect(attempt).rejects.toBeInstanceOf(SavedQueryConflictError);
+    await expect(attempt).rejects.toThrow('Saved query "a" was deleted at the same moment; nothing was stored');
+    expect(await repository.find('a')).toBeNull();
+    expect(await repository.history('a')).toEqual([]);
+    expect(await repository.list()).toEqual([]);
+    // The name is free again, numbered on from the deleted query's last version.
+    expect((await repository.save(content('a'), ana, new Date(), null)).version).toBe(2);
+  });
+
+  it('keeps the number of a version saved while the delete was under way', async () => {
+    const v1 = await repository.save(content('a'), ana);
+    await repository.save(content('a'), ana);
+    // The delete read v1 as the latest; v2 landed just after.
+    jest.spyOn(repository, 'find').mockResolvedValueOnce(v1);
+    expect(await repository.delete('a')).toBe(true);
+    expect(await repository.history('a')).toEqual([]);
+    expect((await repository.save(content('a'), ana, new Date(), null)).version).toBe(3);
+  });
+
+  it('deletes a query whose head was left without versions', async () => {
+    await repository.save(content('a'), ana);
+    await store.db.collection('saved_query_versions').deleteMany({ name: 'a' });
+    expect((await repository.list()).map((head) => head._id)).toEqual(['a']);
+    expect(await repository.delete('a')).toBe(true);
+    expect(await repository.list()).toEqual([]);
+    expect(await repository.delete('a')).toBe(false);
+  });
+
   it('ships each shipped query once: one deleted since is not brought back, one that does not fit is tried again', async () => {
     // A graph with no `customers` at all: none of the shipped queries fits it.
     const bare = buildSchema('type Query { hello: String }');

@@ -41,6 +41,39 @@ const schema = buildSchema(/* GraphQL */ `
 `);
 
 describe('how a saved query answer becomes rows and cells', () => {
+  it('makes a response key selected twice one column set, its selections merged as GraphQL merges them', () => {
+    const plan = planRowsOfText(
+      schema,
+      `{ customers { nodes { id accounting { balance } name ...More id } } }
+      fragment More on Customer { accounting { currency balance } }`,
+    );
+    expect(plan.columns.map((column) => column.name)).toEqual([
+      'id',
+      'accounting.balance',
+      'accounting.currency',
+      'name',
+    ]);
+    const rows = rowsOf(plan, {
+      customers: { nodes: [{ id: 'c1', accounting: { balance: 3, currency: 'EUR' }, name: 'Ann' }] },
+    });
+    expect(rows.map((row) => cellsOf(plan, row))).toEqual([['c1', '3', 'EUR', 'Ann']]);
+  });
+
+  it("cuts the document down to the list's pageInfo for reading cursors ahead, keeping only the variables that list uses", () => {
+    const plan = planRowsOfText(
+      schema,
+      `query Everyone($after: String, $size: Int = 300, $unusedThere: String) @cached {
+        all: customers(first: $size, after: $after) { nodes { ...Who name(style: $unusedThere) } }
+      }
+      fragment Who on Customer { id }`,
+    );
+    expect(plan.paging!.cursorDocument).toBe(
+      'query Everyone($after: String, $size: Int = 300) @cached {\n' +
+        '  all: customers(first: $size, after: $after) {\n' +
+        '    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}',
+    );
+  });
+
   it('takes the rows from the first list, columns from the fields under it, nested paths dotted', () => {
     const plan = planRowsOfText(
       schema,
