@@ -68,6 +68,14 @@ export interface RecordStoreOptions {
   writeDelayMs?: number;
   /** A queue of this many write operations goes at once. Default 1,000. */
   maxWriteBatch?: number;
+  /**
+   * How long an evict's mark stays, seconds: a copy fetched before the evict (by this hub or
+   * another sharing the repository) and written later cannot land while it does. Past the
+   * longest a fetch and its write-back can take. Default 600.
+   */
+  evictMarkSeconds?: number;
+  /** The clock an evict's mark is dated by (the one `fetchedAt` comes from). Default the wall clock. */
+  now?: () => Date;
 }
 
 /** Someone waiting for a queued write-back to land: the record ids it wrote, and its promise. */
@@ -78,21 +86,33 @@ interface QueuedWrite {
 }
 
 /**
- * The ids of the operations a bulk write refused one by one (not counting those that found a
- * newer copy in place, which is what they were written to allow); null when it failed as a whole.
+ * How a bulk write failed one operation at a time: the ids it refused (a record it cannot hold),
+ * and the operations whose upsert collided with a copy already there. Null when it failed as a
+ * whole.
  */
-function refusedIds(error: unknown, ops: ReadonlyArray<AnyBulkWriteOperation<StoredRecord>>): Set<string> | null {
+function failuresOf(
+  error: unknown,
+  ops: ReadonlyArray<AnyBulkWriteOperation<StoredRecord>>,
+): { refused: Set<string>; collided: Array<AnyBulkWriteOperation<StoredRecord>> } | null {
   if (!(error instanceof MongoBulkWriteError)) return null;
   const writeErrors = ([] as WriteError[]).concat(error.writeErrors);
   if (writeErrors.length === 0) return null;
-  const ids = new Set<string>();
+  const refused = new Set<string>();
+  const collided: Array<AnyBulkWriteOperation<StoredRecord>> = [];
   for (const writeError of writeErrors) {
     const op = ops[writeError.index];
     const id = op && 'replaceOne' in op ? op.replaceOne.filter._id : undefined;
     if (typeof id !== 'string') return null;
-    if (writeError.code !== DUPLICATE_KEY) ids.add(id);
+    if (writeError.code === DUPLICATE_KEY) collided.push(op);
+    else refused.add(id);
   }
-  return ids;
+  return { refused, collided };
+}
+
+/** Operations a bulk write refused one by one (a record the store cannot hold), and its error. */
+interface Refusal {
+  error: unknown;
+  ids: Set<string>;
 }
 
 /** Reads of more ids than this are split (each part one round trip). */
@@ -120,6 +140,8 @@ export class RecordStore {
   private readonly writeTimeoutMs: number;
   private readonly writeDelayMs: number;
   private readonly maxWriteBatch: number;
+  private readonly evictMarkMs: number;
+  private readonly now: () => Date;
   private readonly reads: DataLoader<string, StoredRecord | null>;
   /** Queued operations by record id: a later copy of a record replaces an earlier one. */
   private queue = new Map<string, AnyBulkWriteOperation<StoredRecord>>();
@@ -136,6 +158,8 @@ export class RecordStore {
     this.writeTimeoutMs = options.writeTimeoutMs ?? 5_000;
     this.writeDelayMs = options.writeDelayMs ?? 10;
     this.maxWriteBatch = options.maxWriteBatch ?? 1_000;
+    this.evictMarkMs = (options.evictMarkSeconds ?? 600) * 1000;
+    this.now = options.now ?? (() => new Date());
     this.reads = new DataLoader((ids) => this.readBatch(ids), {
       cache: false,
       maxBatchSize: MAX_READ_BATCH,
@@ -203,8 +227,10 @@ export class RecordStore {
 
   /**
    * Forgets these keys: drops their queued copies (so a queued write cannot bring them back),
-   * waits for the writes already sent (one may hold them), then deletes them. Resolves to how many
-   * copies the repository held.
+   * waits for the writes already sent (one may hold them), then replaces each copy (and each
+   * tombstone) by a mark dated now, which reads as a miss and which no copy fetched before it can
+   * replace: another hub's write of an answer from before the change, landing late, cannot bring
+   * the old record back. Resolves to how many copies the repository held.
    */
   async evict(connector: string, keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
@@ -217,14 +243,52 @@ export class RecordStore {
     // before the delete. On a store that does not answer, the evict fails at its own deadline.
     const inDriver = [...this.inDriver];
     await withDeadline(this.writeTimeoutMs, 'the record writes before an evict', () => Promise.all(inDriver));
-    // Tombstones go too (an evict forgets everything) but are not counted: they held no copy.
-    const [held] = await withDeadline(this.writeTimeoutMs, 'an evict', () =>
-      Promise.all([
-        this.collection.deleteMany({ _id: { $in: ids }, v: { $ne: GONE_FORMAT } }),
-        this.collection.deleteMany({ _id: { $in: ids }, v: GONE_FORMAT }),
-      ]),
+    const held = await withDeadline(this.writeTimeoutMs, 'an evict', (deadline) =>
+      this.collection.countDocuments({ _id: { $in: ids }, v: { $ne: GONE_FORMAT } }, deadline),
     );
-    return held.deletedCount;
+    const at = this.now();
+    const staleUntil = new Date(at.getTime() + this.evictMarkMs);
+    await withDeadline(this.writeTimeoutMs, 'an evict', () =>
+      this.collection.bulkWrite(
+        ids.map((_id) => ({
+          replaceOne: {
+            filter: { _id },
+            replacement: { _id, c: connector, value: null, fetchedAt: at, staleUntil, v: GONE_FORMAT },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      ),
+    );
+    return held;
+  }
+
+  /**
+   * One bulk write of `ops`. An upsert that collided with a copy already there is sent once more:
+   * two first copies of a record written at the same moment (two hubs, or two pooled
+   * connections) both miss, and the one that inserts second collides whether it is older or
+   * newer. Sent again, it replaces the copy if it is at least as recent, and collides again only
+   * if the copy there is newer, which is what the filter allows.
+   */
+  private async writeOnce(ops: Array<AnyBulkWriteOperation<StoredRecord>>): Promise<Refusal | null> {
+    let failures;
+    try {
+      await this.collection.bulkWrite(ops, { ordered: false });
+      return null;
+    } catch (error) {
+      failures = failuresOf(error, ops);
+      if (failures === null) throw error;
+      if (failures.collided.length === 0) return { error, ids: failures.refused };
+      if (failures.refused.size > 0) return { error, ids: failures.refused };
+    }
+    try {
+      await this.collection.bulkWrite(failures.collided, { ordered: false });
+    } catch (again) {
+      const second = failuresOf(again, failures.collided);
+      if (second === null) throw again;
+      if (second.refused.size > 0) return { error: again, ids: second.refused };
+    }
+    return null;
   }
 
   private async readBatch(ids: readonly string[]): Promise<Array<StoredRecord | null | Error>> {
@@ -253,7 +317,7 @@ export class RecordStore {
       for (const write of waiting) write.resolve();
       return;
     }
-    const write = this.collection.bulkWrite(ops, { ordered: false });
+    const write = this.writeOnce(ops);
     const settled = write.then(
       () => undefined,
       () => undefined,
@@ -261,14 +325,13 @@ export class RecordStore {
     this.inDriver.add(settled);
     void settled.finally(() => this.inDriver.delete(settled));
     const sent = withDeadline(this.writeTimeoutMs, 'a write of cached records', () => write).then(
-      () => waiting.forEach((write) => write.resolve()),
-      (error: unknown) => {
-        const refused = refusedIds(error, ops);
+      (refusal) => {
         for (const write of waiting) {
-          if (refused === null || write.ids.some((id) => refused.has(id))) write.reject(error);
+          if (refusal && write.ids.some((id) => refusal.ids.has(id))) write.reject(refusal.error);
           else write.resolve();
         }
       },
+      (error: unknown) => waiting.forEach((write) => write.reject(error)),
     );
     this.sending.add(sent);
     void sent.finally(() => this.sending.delete(sent));

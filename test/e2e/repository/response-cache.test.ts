@@ -151,4 +151,27 @@ describe('the response cache', () => {
     expect((await post(mutation, { id })).hit).toBe(false);
     expect(requestsBetween(before, await t.siloRequests()).sales).toBe(1);
   });
+
+  it('never replays a saved query: a run after a new version is saved runs the new version', async () => {
+    const save = (document: string) =>
+      post('mutation ($input: SaveQueryInput!) { saveQuery(input: $input) { version } }', {
+        input: { name: 'cache-probe', description: 'A probe of the response cache', document },
+      });
+    const run = () => post('{ runSavedQuery(name: "cache-probe") { version data } }');
+    expect((await save('{ first: __typename }')).body.errors).toBeUndefined();
+    const once = await run();
+    expect(once.body.data).toEqual({ runSavedQuery: { version: 1, data: { first: 'Query' } } });
+    expect((await run()).hit).toBe(false);
+    // The same request, a new version since: no cached answer may stand in for it.
+    expect((await save('{ second: __typename }')).body.errors).toBeUndefined();
+    const after = await run();
+    expect(after.hit).toBe(false);
+    expect(after.body.data).toEqual({ runSavedQuery: { version: 2, data: { second: 'Query' } } });
+    // Nor is the list of saved queries kept.
+    const listed = () => post('{ savedQueries(search: "cache-probe") { name version } }');
+    await listed();
+    const again = await listed();
+    expect(again.hit).toBe(false);
+    expect(again.body.data).toEqual({ savedQueries: [{ name: 'cache-probe', version: 2 }] });
+  });
 });

@@ -158,12 +158,57 @@ describe('RecordStore: every connector in one collection, one round trip per tur
     expect((await store.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@back');
   });
 
-  it('forgets tombstones on an evict, counting only the copies it removed', async () => {
-    const store = new RecordStore(db, { writeDelayMs: 60_000 });
-    await store.write('sales', FORMAT, copies(['a'], 'v1', ['b']), true);
-    expect(await db.collection(RECORDS_COLLECTION).countDocuments()).toBe(2);
-    expect(await store.evict('sales', ['a', 'b'])).toBe(1);
-    expect(await db.collection(RECORDS_COLLECTION).countDocuments()).toBe(0);
+  it('leaves a dated mark on an evict, counting only the copies it removed, that no older copy written late replaces', async () => {
+    const [before, evictedAt, after] = [1, 2, 3].map((second) => new Date(`2026-12-01T10:00:0${second}Z`));
+    const store = new RecordStore(db, { writeDelayMs: 60_000, now: () => evictedAt, evictMarkSeconds: 60 });
+    await store.write('sales', FORMAT, copies(['a'], 'v1', ['b'], before), true);
+    expect(await store.evict('sales', ['a', 'b', 'never-held'])).toBe(1);
+    expect((await store.read('sales', FORMAT, ['a', 'b', 'never-held'])).size).toBe(0);
+    // Another hub's answer from before the change, written after the evict: it changes nothing.
+    const otherHub = new RecordStore(db, { writeDelayMs: 60_000 });
+    await otherHub.write('sales', FORMAT, copies(['a', 'never-held'], 'late', [], before), true);
+    expect((await store.read('sales', FORMAT, ['a', 'never-held'])).size).toBe(0);
+    // The mark goes with the TTL index after evictMarkSeconds, and an answer from after it lands.
+    const mark = await db.collection(RECORDS_COLLECTION).findOne({ _id: recordId('sales', 'a') as never });
+    expect(mark).toMatchObject({ v: 'gone', fetchedAt: evictedAt, staleUntil: new Date(evictedAt.getTime() + 60_000) });
+    await otherHub.write('sales', FORMAT, copies(['a'], 'fresh', [], after), true);
+    expect((await store.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@fresh');
+  });
+
+  it('lands the newer of two first copies written at the same moment, whichever inserts first', async () => {
+    // Both upserts miss (nothing is there yet); the older one inserts first and the newer one
+    // collides with it, as two hubs writing at once see it.
+    const [earlier, later] = [new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:00:05Z')];
+    const real = db.collection(RECORDS_COLLECTION);
+    let raced = false;
+    const racing = {
+      collection: () => ({
+        bulkWrite: async (ops: Array<AnyBulkWriteOperation<{ _id: string }>>, options: object) => {
+          if (raced) return real.bulkWrite(ops as never, options);
+          raced = true;
+          const id = recordId('sales', 'a');
+          await real.insertOne({
+            _id: id,
+            c: 'sales',
+            value: 'a@old',
+            fetchedAt: earlier,
+            staleUntil: hour(earlier),
+            v: FORMAT,
+          } as never);
+          throw Object.assign(Object.create(MongoBulkWriteError.prototype) as MongoBulkWriteError, {
+            message: 'E11000 duplicate key error',
+            writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key error' }],
+          });
+        },
+      }),
+    } as unknown as Db;
+    const store = new RecordStore(racing, { writeDelayMs: 60_000 });
+    await expect(store.write('sales', FORMAT, copies(['a'], 'new', [], later), true)).resolves.toBeUndefined();
+    const reader = new RecordStore(db);
+    expect((await reader.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@new');
+    // And the other way round: a copy older than the one there collides again, and changes nothing.
+    await new RecordStore(db).write('sales', FORMAT, copies(['a'], 'older', [], earlier), true);
+    expect((await reader.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@new');
   });
 
   it('fails only the write-backs whose records the store refused, when it refuses some of a bulk write', async () => {
