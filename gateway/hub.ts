@@ -241,7 +241,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         clientDocuments.includes(text) ||
         ((await savedQueries?.documentByHash(documentHash(text))) ?? null) !== null,
     };
-    const { app, apollo } = await createGatewayServer({
+    const { app, apollo, queryLimits } = await createGatewayServer({
       gateway: swap.gateway,
       createContext: (request) => swap.createContext(request),
       authenticate,
@@ -305,7 +305,14 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       health: () => swap.current.readiness.check(),
     });
     undo.push(() => app.close());
-    savedQueries = await createSavedQueries({ config, store, apollo, swap, warn: (message) => logger.warn(message) });
+    savedQueries = await createSavedQueries({
+      config,
+      store,
+      apollo,
+      limits: queryLimits,
+      swap,
+      warn: (message) => logger.warn(message),
+    });
 
     let url = '';
     if (options.listen !== false) {

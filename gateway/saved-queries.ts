@@ -5,7 +5,7 @@ import { internalError } from '../schema/errors';
 import { SavedQueries, type DocumentRunner } from '../schema/saved-query';
 import type { StoreConnection } from '../store';
 import { SavedQueryRepository } from '../store/saved-queries.repository';
-import { createQueryLimits } from './plugins/query-limits';
+import type { QueryLimits } from './plugins/query-limits';
 import type { RequestContext } from './runtime';
 import type { SchemaSwap } from './schema-swap';
 import type { Generation } from './generation';
@@ -17,6 +17,8 @@ export interface SavedQueriesSetup {
   store: StoreConnection;
   /** The server whose pipeline (policy, budgets, deadline) every run goes through. */
   apollo: ApolloServer<RequestContext>;
+  /** That server's budgets, which a save is checked against too. */
+  limits: QueryLimits;
   swap: SchemaSwap<Generation>;
   warn: (message: string) => void;
 }
@@ -28,7 +30,7 @@ export interface SavedQueriesSetup {
  * Creates the indexes and the shipped queries (those not yet stored).
  */
 export async function createSavedQueries(setup: SavedQueriesSetup): Promise<SavedQueries> {
-  const { config, store, apollo, swap, warn } = setup;
+  const { config, store, apollo, limits, swap, warn } = setup;
   const repository = new SavedQueryRepository(store.db, store.deadlines.requestMs);
   await repository.ensureIndexes();
   const run: DocumentRunner = async ({ document, variables }, principal) => {
@@ -41,7 +43,6 @@ export async function createSavedQueries(setup: SavedQueriesSetup): Promise<Save
     const { data, errors } = response.body.singleResult;
     return { data: data ?? null, errors };
   };
-  const limits = createQueryLimits({ ...config.limits, exposeLimits: !config.production });
   const savedQueries = new SavedQueries({
     repository,
     schema: () => swap.current.schema,

@@ -265,10 +265,12 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
         const savedQueries = options.savedQueries();
         if (!savedQueries) throw internalError('Saved queries are not available yet');
         const { format, version, bom, limit } = exportParameters(request.query);
+        const saved = await savedQueries.find(request.params.name, version);
         const prepared = await savedQueries.prepare(
           request.params.name,
           version,
-          await variablesOf(savedQueries, request.params.name, version, request.query, options.schema()),
+          variablesOf(saved, request.params.name, request.query, options.schema()),
+          saved,
         );
         const plan = planRows(options.schema(), prepared.runnable.document, prepared.runnable.operation);
         const first = await runPage(savedQueries, prepared, plan, principal, null);
@@ -317,14 +319,13 @@ interface FirstPage {
   failed: boolean;
 }
 
-async function variablesOf(
-  savedQueries: SavedQueries,
+/** The variables of an export's query string, read by the types `saved` declares. */
+function variablesOf(
+  saved: PreparedRun['query'] | null,
   name: string,
-  version: number | null,
   query: Record<string, string | string[]>,
   schema: GraphQLSchema,
-): Promise<Record<string, unknown>> {
-  const saved = await savedQueries.find(name, version);
+): Record<string, unknown> {
   // A version saved before the export's names were reserved: its default applies, but a variable
   // it must be given never can be, here (runSavedQuery still runs it).
   const clash = saved?.variables.find((variable) => RESERVED.has(variable.name) && variable.required);

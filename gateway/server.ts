@@ -12,7 +12,7 @@ import { ErrorCode, type QueryLimit } from '../schema/errors';
 import { createErrorFormatter, type ErrorLogger } from './errors';
 import { ApolloServerPluginDeadline, withDeadline } from './plugins/deadline';
 import { ApolloServerPluginLegacyJsonStatus } from './plugins/legacy-json-status';
-import { createQueryLimits, limitMessage } from './plugins/query-limits';
+import { createQueryLimits, limitMessage, type QueryLimits } from './plugins/query-limits';
 import { registerLoadShedding } from './load-shedding';
 import { registerRateLimits } from './rate-limit';
 import { registerQueryPageAssets, wantsQueryPage } from './query-page';
@@ -71,7 +71,7 @@ function isQueryPage(request: FastifyRequest): boolean {
  */
 export async function createGatewayServer(
   options: GatewayServerOptions,
-): Promise<{ app: FastifyInstance; apollo: ApolloServer<RequestContext> }> {
+): Promise<{ app: FastifyInstance; apollo: ApolloServer<RequestContext>; queryLimits: QueryLimits }> {
   const { limits } = options;
   const expose = options.exposeLimits ?? process.env.NODE_ENV !== 'production';
   const app = Fastify({
@@ -204,5 +204,5 @@ export async function createGatewayServer(
     const health = await options.health();
     return reply.code(health.ok ? 200 : 503).send({ status: health.ok ? 'ok' : 'degraded', checks: health.checks });
   });
-  return { app, apollo };
+  return { app, apollo, queryLimits };
 }

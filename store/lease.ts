@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { defaultRepositoryDeadlines, withDeadline, type BoundedOperation } from './deadline';
+import { isDuplicateKey } from './duplicate-key';
 import { SYNC_STATE_COLLECTION } from './snapshot.repository';
 
 /** The lease identity syncs and snapshot runs share: both rebuild the customer map. */
@@ -81,7 +82,7 @@ export class StoreLease {
       await claim();
       return { held: true };
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const holder = await this.readHolder();
     if (holder && holder.host === this.me.host && !isAlive(holder.pid)) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { defaultRepositoryDeadlines, withDeadline } from './deadline';
+import { isDuplicateKey } from './duplicate-key';
 
 /** One change notice the hub has acted on, kept while its signature could still be replayed. */
 interface NoticeDelivery {
@@ -42,7 +43,7 @@ export class NoticeLedger {
       await withDeadline(this.timeoutMs, 'recording a notice', () => this.collection.insertOne({ _id, receivedAt }));
       return true;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

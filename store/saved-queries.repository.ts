@@ -1,5 +1,6 @@
-import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { defaultRepositoryDeadlines, withDeadline } from './deadline';
+import { isDuplicateKey } from './duplicate-key';
 
 /** A variable a saved query declares, as its document declares it. */
 export interface SavedQueryVariable {
@@ -81,14 +82,10 @@ export const SAVED_QUERY_VERSIONS_COLLECTION = 'saved_query_versions';
 /** The shipped queries a store has been given once (`_id` the name), so one deleted is not brought back. */
 export const SHIPPED_QUERIES_COLLECTION = 'saved_queries_shipped';
 
-const DUPLICATE_KEY = 11000;
-
 /** Regular-expression text matching `text` literally. */
 function literally(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
 /**
  * Saved queries: named, versioned GraphQL documents. Every save is a new version document (the

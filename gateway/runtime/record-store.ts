@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type WriteError } from 'mongodb';
+import { isDuplicateKey } from '../../store';
 import { withDeadline } from '../../store/deadline';
 
 /** A department record as the repository keeps it. */
@@ -33,9 +34,6 @@ const KIT_FORMAT = 1;
  * record, written late by this hub or another, cannot bring it back. The TTL index removes it.
  */
 const GONE_FORMAT = 'gone';
-
-/** MongoDB's duplicate-key code: an upsert whose filter missed because a newer copy is there. */
-const DUPLICATE_KEY = 11000;
 
 /**
  * The format tag written on every cached document: the kit's layout and the connector's record
@@ -103,7 +101,8 @@ function failuresOf(
     const op = ops[writeError.index];
     const id = op && 'replaceOne' in op ? op.replaceOne.filter._id : undefined;
     if (typeof id !== 'string') return null;
-    if (writeError.code === DUPLICATE_KEY) collided.push(op);
+    // An upsert whose filter missed because a copy is there (see writeOnce).
+    if (isDuplicateKey(writeError)) collided.push(op);
     else refused.add(id);
   }
   return { refused, collided };

@@ -231,9 +231,15 @@ export class SavedQueries {
   /**
    * The version to run and its variables, checked: an unknown name or version, a document the
    * graph no longer runs, and a missing or mistyped variable (named) are errors, before any run.
+   * `found` is that version when the caller has read it already (null: there is none).
    */
-  async prepare(name: string, version: number | null | undefined, variables: Record<string, unknown>) {
-    const query = await this.find(name, version);
+  async prepare(
+    name: string,
+    version: number | null | undefined,
+    variables: Record<string, unknown>,
+    found?: SavedQueryVersion | null,
+  ) {
+    const query = found === undefined ? await this.find(name, version) : found;
     if (!query) throw savedQueryNotFound(`No saved query is named ${quoteInput(name)}`);
     const runnable = this.status(query);
     if (!runnable.ok) throw invalid(name, runnable, 'run');

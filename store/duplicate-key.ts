@@ -1,0 +1,11 @@
+/** MongoDB's duplicate-key error code (E11000): a write met a unique index entry already there. */
+export const DUPLICATE_KEY = 11000;
+
+/**
+ * Whether a write failed on a unique index: an insert of an `_id` taken, or an upsert whose
+ * filter missed a document that is there. Read by its code, as the driver's `MongoServerError`
+ * and a bulk write's per-operation `WriteError` both carry it.
+ */
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
+}
