@@ -273,6 +273,7 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
           saved,
         );
         const plan = planRows(options.schema(), prepared.runnable.document, prepared.runnable.operation);
+        refuseUnfollowedPages(request.params.name, plan, prepared.variables);
         const first = await runPage(savedQueries, prepared, plan, principal, null);
         if (first.failed) {
           const errors =
@@ -292,6 +293,30 @@ export function registerSavedQueryExport(app: FastifyInstance, options: SavedQue
       return stream(reply, started, options, principal);
     },
   );
+}
+
+/**
+ * An export follows the pages of one root list. Another list paged by a variable would be
+ * exported at its first page only, as if it had no more: refused, naming the variable, unless
+ * the query string gives it (that page is then the one asked for).
+ */
+function refuseUnfollowedPages(name: string, plan: RowPlan, variables: Record<string, unknown>): void {
+  const followed = plan.paging?.afterVariable;
+  for (const { path, variable } of plan.otherPagedFields) {
+    if (variable === followed)
+      throw badUserInput(
+        `Saved query "${name}" pages both ${plan.paging!.field} and ${path} by $${variable}: an export follows ` +
+          'the pages of one root list, so give the other its own variable',
+        variable,
+      );
+    if (!(variable in variables))
+      throw badUserInput(
+        `Saved query "${name}" lists ${path} a page at a time by $${variable}, which an export does not follow ` +
+          `(it follows ${followed ? `the root list ${plan.paging!.field}` : 'no list'}); give ${variable}=<cursor> ` +
+          'to export that one page, or run it with runSavedQuery',
+        variable,
+      );
+  }
 }
 
 /** An export whose first page has answered: what the stream goes on with. */

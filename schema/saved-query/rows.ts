@@ -3,6 +3,7 @@ import {
   getNullableType,
   isCompositeType,
   isListType,
+  isScalarType,
   Kind,
   parse,
   print,
@@ -11,6 +12,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -26,7 +28,7 @@ import {
  *   from the row, dots between (`accounting.balance`); an alias names its field. They are known
  *   from the document before any data arrives, so every page has the same columns.
  * - A null anywhere on a column's path is an empty cell. A list of scalars is one cell, its
- *   items joined with `; `; a list of objects inside a row is one cell of JSON.
+ *   items joined with `; `; a list of objects inside a row, and a JSON scalar, is one cell of JSON.
  */
 export interface RowPlan {
   /** Response keys from `data` to the list the rows are the items of (empty: `data` is the one row). */
@@ -36,13 +38,18 @@ export interface RowPlan {
   columns: Column[];
   /** The connection field paged by `$after`, when the query has one. */
   paging: Paging | null;
+  /**
+   * Other fields whose `after` is a variable (a list under a row, a second root list): an export
+   * follows the pages of one root list only, so each of these gives the page its variable names.
+   */
+  otherPagedFields: Array<{ path: string; variable: string }>;
 }
 
 /** One column: its name and the keys from the row to its value. */
 export interface Column {
   name: string;
   path: string[];
-  /** The value is a list of objects: written as JSON. */
+  /** The value is a list of objects or a JSON scalar: written as JSON. */
   json: boolean;
 }
 
@@ -121,11 +128,18 @@ function columnsUnder(
     const nullable = fieldTypeOf ? getNullableType(fieldTypeOf) : undefined;
     const named = fieldTypeOf ? getNamedType(fieldTypeOf) : undefined;
     if (!node.selectionSet || !named || !isCompositeType(named))
-      columns.push({ name: path.join('.'), path, json: false });
+      columns.push({ name: path.join('.'), path, json: named !== undefined && isJsonScalar(named) });
     else if (nullable && isListType(nullable)) columns.push({ name: path.join('.'), path, json: true });
     else columns.push(...columnsUnder(node.selectionSet, named, context, path));
   }
   return columns;
+}
+
+/** A scalar whose values are any JSON (`JSON`, `JSONObject`: specified by ECMA-404): its cells are JSON. */
+function isJsonScalar(type: GraphQLNamedType): boolean {
+  return (
+    isScalarType(type) && (type.specifiedByURL?.includes('ECMA-404') === true || /^JSON(Object)?$/.test(type.name))
+  );
 }
 
 /** The first list field under `selectionSet`, in document order, with the response keys to it. */
@@ -223,6 +237,37 @@ function cursorDocumentOf(operation: OperationDefinitionNode, selection: FieldNo
   return print({ kind: Kind.DOCUMENT, definitions: [cut] });
 }
 
+/** Every field of the operation (fragments followed) whose `after` is a variable, with its response path. */
+function afterVariablesOf(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): Array<{ node: FieldNode; path: string; variable: string }> {
+  const found: Array<{ node: FieldNode; path: string; variable: string }> = [];
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode, prefix: string[]) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const path = [...prefix, keyOf(selection)];
+        const after = selection.arguments?.find((argument) => argument.name.value === 'after');
+        if (after?.value.kind === Kind.VARIABLE)
+          found.push({ node: selection, path: path.join('.'), variable: after.value.name.value });
+        if (selection.selectionSet) walk(selection.selectionSet, path);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
+      else {
+        const fragment = fragments.get(selection.name.value);
+        // A fragment spread twice is walked once per place; one spread inside itself is invalid GraphQL.
+        const place = `${prefix.join('.')}:${selection.name.value}`;
+        if (fragment && !seen.has(place)) {
+          seen.add(place);
+          walk(fragment.selectionSet, prefix);
+        }
+      }
+    }
+  };
+  walk(operation.selectionSet, []);
+  return found;
+}
+
 /** How the answers of a runnable document become rows (see `RowPlan`). */
 export function planRows(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): RowPlan {
   const fragments = new Map(
@@ -233,9 +278,19 @@ export function planRows(schema: GraphQLSchema, document: DocumentNode, operatio
   const root = schema.getQueryType()!;
   const context = { schema, fragments };
   const paging = pagingOf(document, operation);
+  const otherPagedFields = afterVariablesOf(operation, fragments).filter(
+    (field) => paging === null || field.node !== pagedField(operation)?.selection,
+  );
+  const others = otherPagedFields.map(({ path, variable }) => ({ path, variable }));
   const list = firstList(operation.selectionSet, root, context);
   if (!list)
-    return { listPath: [], itemKey: null, columns: columnsUnder(operation.selectionSet, root, context), paging };
+    return {
+      listPath: [],
+      itemKey: null,
+      columns: columnsUnder(operation.selectionSet, root, context),
+      paging,
+      otherPagedFields: others,
+    };
   // `edges { node { ... } }`: the row is the node; the edge's cursor is not data.
   const fields = fieldsOf(list.selectionSet, list.type, schema, fragments);
   const node = fields.length === 1 && fields[0].node.name.value === 'node' ? fields[0] : null;
@@ -246,8 +301,15 @@ export function planRows(schema: GraphQLSchema, document: DocumentNode, operatio
       itemKey: keyOf(node.node),
       columns: columnsUnder(node.node.selectionSet, nodeType, context),
       paging,
+      otherPagedFields: others,
     };
-  return { listPath: list.path, itemKey: null, columns: columnsUnder(list.selectionSet, list.type, context), paging };
+  return {
+    listPath: list.path,
+    itemKey: null,
+    columns: columnsUnder(list.selectionSet, list.type, context),
+    paging,
+    otherPagedFields: others,
+  };
 }
 
 /** The rows of one answer's `data`, by the plan. */

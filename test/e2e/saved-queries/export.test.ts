@@ -47,6 +47,22 @@ const ALL_BALANCES = /* GraphQL */ `
   }
 `;
 
+// Two root lists, each paged by its own variable: the export follows the first only.
+const TWO_LISTS = /* GraphQL */ `
+  query TwoLists($after: String, $other: String) {
+    first: customers(first: 5, after: $after) {
+      nodes {
+        id
+      }
+    }
+    second: customers(first: 5, after: $other) {
+      nodes {
+        name
+      }
+    }
+  }
+`;
+
 const SCORES = /* GraphQL */ `
   query Scores($first: Int = 50, $after: String) {
     customers(first: $first, after: $after) {
@@ -85,6 +101,7 @@ describe('GET /queries/<name>: saved queries streamed as JSON, NDJSON or CSV', (
     for (const [name, document] of [
       ['all-balances', ALL_BALANCES],
       ['scores', SCORES],
+      ['two-lists', TWO_LISTS],
     ]) {
       const saved = await as(
         /* GraphQL */ `
@@ -208,6 +225,7 @@ describe('GET /queries/<name>: saved queries streamed as JSON, NDJSON or CSV', (
     ['a mistyped date', '/win-back-list?lastOrderBefore=yesterday', 'ana', 400, 'BAD_USER_INPUT', 'lastOrderBefore'],
     ['an undeclared variable', '/all-balances?frist=3', 'ana', 400, 'BAD_USER_INPUT', 'frist'],
     ['a caller who may not run saved queries', '/all-balances', 'me', 403, 'FORBIDDEN', undefined],
+    ['a second list it would export one page of', '/two-lists', 'ana', 400, 'BAD_USER_INPUT', 'other'],
   ])(
     'answers %s before streaming anything, with a status and the error',
     async (_case, path, who, status, code, argument) => {

@@ -59,6 +59,39 @@ describe('how a saved query answer becomes rows and cells', () => {
     expect(rows.map((row) => cellsOf(plan, row))).toEqual([['c1', '3', 'EUR', 'Ann']]);
   });
 
+  it('names every other field paged by a variable, which an export does not follow, and makes JSON scalars JSON cells', () => {
+    const withJson = buildSchema(/* GraphQL */ `
+      scalar JSON @specifiedBy(url: "http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf")
+      type Query {
+        customers(first: Int, after: String): Connection!
+      }
+      type Connection {
+        nodes: [Customer!]!
+      }
+      type Customer {
+        id: ID!
+        extra: JSON
+      }
+    `);
+    const plan = planRowsOfText(
+      withJson,
+      `query ($after: String, $other: String) {
+        a: customers(after: $after) { nodes { id extra } }
+        ...More
+      }
+      fragment More on Query { b: customers(after: $other) { nodes { id } } }`,
+    );
+    expect(plan.paging).toMatchObject({ field: 'a', afterVariable: 'after' });
+    expect(plan.otherPagedFields).toEqual([{ path: 'b', variable: 'other' }]);
+    expect(plan.columns).toEqual([
+      { name: 'id', path: ['id'], json: false },
+      { name: 'extra', path: ['extra'], json: true },
+    ]);
+    expect(cellsOf(plan, { id: 'c1', extra: 'plain' })).toEqual(['c1', '"plain"']);
+    expect(cellsOf(plan, { id: 'c1', extra: { vip: true } })).toEqual(['c1', '{"vip":true}']);
+    expect(planRowsOfText(schema, '{ customers { nodes { id } } }').otherPagedFields).toEqual([]);
+  });
+
   it("cuts the document down to the list's pageInfo for reading cursors ahead, keeping only the variables that list uses", () => {
     const plan = planRowsOfText(
       schema,
