@@ -33,10 +33,10 @@ export async function createSavedQueries(setup: SavedQueriesSetup): Promise<Save
   const { config, store, apollo, limits, swap, warn } = setup;
   const repository = new SavedQueryRepository(store.db, store.deadlines.requestMs);
   await repository.ensureIndexes();
-  const run: DocumentRunner = async ({ document, variables }, principal) => {
+  const run: DocumentRunner = async ({ document, variables, bulk }, principal) => {
     const response = await apollo.executeOperation(
       { query: document, variables },
-      { contextValue: swap.createContext({ id: randomUUID(), principal }) },
+      { contextValue: { ...swap.createContext({ id: randomUUID(), principal }), bulk } },
     );
     // Incremental delivery (@defer, @stream) is not enabled on this server.
     if (response.body.kind !== 'single') throw internalError('A saved query run answered incrementally');

@@ -380,7 +380,11 @@ async function runPage(
   after: string | null,
 ): Promise<FirstPage> {
   const variables = plan.paging ? { ...prepared.variables, [plan.paging.afterVariable]: after } : prepared.variables;
-  const result = await savedQueries.run(prepared, principal, variables, plan.paging?.document);
+  const result = await savedQueries.run(prepared, principal, {
+    variables,
+    document: plan.paging?.document,
+    bulk: true,
+  });
   const data = result.data ?? null;
   const connection = plan.paging
     ? (data?.[plan.paging.field] as
@@ -414,12 +418,11 @@ async function cursorAfter(
   after: string,
 ): Promise<string | null> {
   const paging = plan.paging!;
-  const result = await savedQueries.run(
-    prepared,
-    principal,
-    { ...prepared.variables, [paging.afterVariable]: after },
-    paging.cursorDocument,
-  );
+  const result = await savedQueries.run(prepared, principal, {
+    variables: { ...prepared.variables, [paging.afterVariable]: after },
+    document: paging.cursorDocument,
+    bulk: true,
+  });
   const connection = result.data?.[paging.field] as
     { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null | undefined;
   const info = connection?.pageInfo;

@@ -97,6 +97,7 @@ function sessionOf(context: RequestContext): string {
  *   change notices, refreshes and syncs, and a request that started before a clear never stores
  *   its answer.
  * - A request with `Cache-Control: no-cache` is executed (and its answer kept).
+ * - A page of an export (`RequestContext.bulk`) is neither answered from the cache nor kept.
  * - A hit is marked with `x-switchboard-cache: hit` (and Apollo's `age` header).
  *
  * Apollo's cache-control plugin is turned off: the policy here must never become a
@@ -139,8 +140,10 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions = 
     cache,
     sessionId: async ({ contextValue }) => sessionOf(contextValue),
     // `Cache-Control: no-cache` asks for a fresh execution (whose answer is then kept).
-    shouldReadFromCache: async ({ request }) => !/\bno-cache\b/i.test(request.http?.headers.get('cache-control') ?? ''),
+    shouldReadFromCache: async ({ request, contextValue }) =>
+      contextValue.bulk !== true && !/\bno-cache\b/i.test(request.http?.headers.get('cache-control') ?? ''),
     shouldWriteToCache: async ({ contextValue, schema }) =>
+      contextValue.bulk !== true &&
       startedIn.get(contextValue) === generation &&
       contextValue.freshness.stale.length === 0 &&
       (options.isServing?.(schema) ?? true),

@@ -13,6 +13,11 @@ export interface RequestContext {
   readonly freshness: FreshnessLog;
   /** Each connector's request scope, by connector name. */
   readonly scopes: ReadonlyMap<string, unknown>;
+  /**
+   * One page of a bulk read (an export): never answered from the response cache nor kept in
+   * it, since each page is read once and would only push out the answers worth keeping.
+   */
+  readonly bulk?: boolean;
 }
 
 /**

@@ -34,9 +34,19 @@ export interface RunResult {
 
 /** Runs a document as `principal` through the whole request pipeline (policy, budgets, deadline). */
 export type DocumentRunner = (
-  request: { document: string; variables: Record<string, unknown> },
+  request: { document: string; variables: Record<string, unknown>; bulk?: boolean },
   principal: Principal,
 ) => Promise<RunResult>;
+
+/** How `SavedQueries.run` runs a prepared version. */
+export interface RunOptions {
+  /** Instead of the ones it was prepared with. */
+  variables?: Record<string, unknown>;
+  /** The same operation, edited to page (see `RowPlan`), instead of its own document. */
+  document?: string;
+  /** One page of an export: see `RequestContext.bulk`. */
+  bulk?: boolean;
+}
 
 /** What the saved queries are built over. */
 export interface SavedQueriesOptions {
@@ -255,17 +265,16 @@ export class SavedQueries {
     return { query, runnable, variables } satisfies PreparedRun;
   }
 
-  /**
-   * Runs a prepared version as `principal`, with `variables` instead of the ones it was prepared
-   * with, and `document` (the same operation, edited to page: see `RowPlan`) instead of its own.
-   */
-  run(
-    prepared: PreparedRun,
-    principal: Principal,
-    variables = prepared.variables,
-    document = prepared.query.document,
-  ): Promise<RunResult> {
-    return this.options.run({ document, variables }, principal);
+  /** Runs a prepared version as `principal` (see `RunOptions`). */
+  run(prepared: PreparedRun, principal: Principal, options: RunOptions = {}): Promise<RunResult> {
+    return this.options.run(
+      {
+        document: options.document ?? prepared.query.document,
+        variables: options.variables ?? prepared.variables,
+        bulk: options.bulk,
+      },
+      principal,
+    );
   }
 }
 

@@ -42,12 +42,13 @@ async function serverWith(
     plugins: cache.plugins,
   });
   await server.start();
-  const run = async (principal: Principal = DEMO_PRINCIPAL, headers?: Record<string, string>) => {
+  const run = async (principal: Principal = DEMO_PRINCIPAL, headers?: Record<string, string>, bulk?: boolean) => {
     const contextValue: RequestContext = {
       requestId: 'r',
       principal,
       freshness: new FreshnessLog(),
       scopes: new Map(),
+      bulk,
     };
     const http = headers
       ? { method: 'POST', headers: new HeaderMap(Object.entries(headers)), search: '', body: {} }
@@ -89,6 +90,21 @@ describe('the response cache plugin', () => {
       expect(await s.run(sales)).toEqual({ value: 2, hit: false });
       expect(await s.run(sales)).toEqual({ value: 2, hit: true });
       expect(s.cache.hits).toBe(2);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("neither replays nor keeps a page of an export, and leaves what it kept for others' requests", async () => {
+    const s = await serverWith({});
+    try {
+      expect(await s.run()).toEqual({ value: 1, hit: false });
+      // A bulk run of the same document is executed, though an answer to it is kept...
+      expect(await s.run(DEMO_PRINCIPAL, undefined, true)).toEqual({ value: 2, hit: false });
+      // ...and its own answer did not replace that one.
+      expect(await s.run()).toEqual({ value: 1, hit: true });
+      expect(await s.run(sales, undefined, true)).toEqual({ value: 3, hit: false });
+      expect(await s.run(sales)).toEqual({ value: 4, hit: false });
     } finally {
       await s.stop();
     }
