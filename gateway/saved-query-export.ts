@@ -30,11 +30,12 @@ export const EXPORT_ROUTE = '/queries/:name';
 const RESERVED = new Set(EXPORT_PARAMETERS);
 
 /**
- * Pages an export reads ahead of the one it writes. Two keep the hub busy while a page waits on
- * the departments and the store (the export of 100,000 customers left the main thread 40% idle
- * reading one page at a time), and hold at most two pages' rows in memory.
+ * Pages an export reads ahead of the one it writes, keeping the hub and the store both busy while
+ * a page waits on the other and on the departments. Measured with bench/export.ts on two cores:
+ * at 10,000 customers none 6.5 s, two 6.1 s, four 5.7 s (two runs each); at 100,000 two 63.7 s,
+ * four 54.2 s. Four pages' rows are what it holds in memory, whatever the list's length.
  */
-const PAGES_AHEAD = 2;
+const PAGES_AHEAD = 4;
 
 const FORMATS = {
   json: { type: 'application/json; charset=utf-8', extension: 'json' },
