@@ -6,7 +6,14 @@ import type { Principal } from '../schema/principal';
 /** Anything that contributes a per-request scope: the hub and each connector. */
 export interface ScopeSource {
   readonly name: string;
-  createRequestScope(): unknown;
+  createRequestScope(options?: { bulk?: boolean }): unknown;
+}
+
+/** What a request's context is made from: its id, its caller, and whether it is a bulk read (`RequestContext.bulk`). */
+export interface ContextRequest {
+  id?: string;
+  principal: Principal;
+  bulk?: boolean;
 }
 
 /**
@@ -15,12 +22,13 @@ export interface ScopeSource {
  */
 export function createContextFactory(
   sources: ReadonlyArray<ScopeSource | Connector>,
-): (request: { id?: string; principal: Principal }) => RequestContext {
+): (request: ContextRequest) => RequestContext {
   // The principal is required: a context without one must never default to a privileged caller.
-  return ({ id = randomUUID(), principal }) => ({
+  return ({ id = randomUUID(), principal, bulk }) => ({
     requestId: id,
     principal,
     freshness: new FreshnessLog(),
-    scopes: new Map(sources.map((source) => [source.name, source.createRequestScope()])),
+    scopes: new Map(sources.map((source) => [source.name, source.createRequestScope({ bulk })])),
+    ...(bulk ? { bulk } : {}),
   });
 }

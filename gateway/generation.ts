@@ -11,7 +11,7 @@ import { figurePolicy, loadAccessPolicy } from './auth/policy';
 import { findPolicyFile } from './auth/setup';
 import { discoverConnectors } from './connector-discovery';
 import { createConnectors } from './connectors';
-import { createContextFactory } from './context';
+import { createContextFactory, type ContextRequest } from './context';
 import { loadConnectorDeclaration } from './declarations';
 import { createReadinessCheck, type ReadinessCheck } from './health';
 import type { HubLogger } from './logger';
@@ -35,7 +35,7 @@ export interface Generation {
   readonly schema: GraphQLSchema;
   readonly policy: AccessPolicy;
   /** A request's context, with a fresh scope for the hub and each of this generation's connectors. */
-  createContext(request: { id?: string; principal: Principal }): RequestContext;
+  createContext(request: ContextRequest): RequestContext;
   readonly readiness: ReadinessCheck;
   /** The query page's screen pop over these connectors. */
   readonly exampleQuery: string;

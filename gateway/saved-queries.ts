@@ -36,7 +36,7 @@ export async function createSavedQueries(setup: SavedQueriesSetup): Promise<Save
   const run: DocumentRunner = async ({ document, variables, bulk }, principal) => {
     const response = await apollo.executeOperation(
       { query: document, variables },
-      { contextValue: { ...swap.createContext({ id: randomUUID(), principal }), bulk } },
+      { contextValue: swap.createContext({ id: randomUUID(), principal, bulk }) },
     );
     // Incremental delivery (@defer, @stream) is not enabled on this server.
     if (response.body.kind !== 'single') throw internalError('A saved query run answered incrementally');

@@ -1,6 +1,6 @@
 import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
 import { execute, type GraphQLSchema } from 'graphql';
-import type { Principal } from '../schema/principal';
+import type { ContextRequest } from './context';
 import type { RequestContext } from './runtime';
 
 /** Apollo Server's way to change the schema at run time (`@apollo/server-gateway-interface`). */
@@ -12,7 +12,7 @@ type SchemaListener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 export interface ServedGraph {
   readonly schema: GraphQLSchema;
   /** A request's context with a fresh scope per source of this generation (`createContextFactory`). */
-  createContext(request: { id?: string; principal: Principal }): RequestContext;
+  createContext(request: ContextRequest): RequestContext;
 }
 
 /** The schema Apollo Server executes against, swappable while it serves. */
@@ -22,7 +22,7 @@ export interface SchemaSwap<G extends ServedGraph> {
   /** Install in Apollo Server: counts each generation's requests from their start to their response. */
   readonly plugin: ApolloServerPlugin<RequestContext>;
   /** The context factory to give the HTTP integration: the current generation's. */
-  createContext(request: { id?: string; principal: Principal }): RequestContext;
+  createContext(request: ContextRequest): RequestContext;
   /** The generation new requests get. */
   readonly current: G;
   /** The generation that validated a request against `schema`, while anything still holds that schema. */
@@ -72,7 +72,11 @@ export function createSchemaSwap<G extends ServedGraph>(initial: G): SchemaSwap<
         ? context
         : {
             ...context,
-            scopes: generation.createContext({ id: context.requestId, principal: context.principal }).scopes,
+            scopes: generation.createContext({
+              id: context.requestId,
+              principal: context.principal,
+              bulk: context.bulk,
+            }).scopes,
           };
     return execute({
       schema: requestContext.schema,

@@ -54,8 +54,11 @@ export interface Connector<TScope = unknown> {
   readonly schema: GraphQLSchema;
   /** The batch root field the gateway calls with this system's keys. */
   readonly mergeFieldName: string;
-  /** Creates this request's loaders; called once per GraphQL request by the context factory. */
-  createRequestScope(): TScope;
+  /**
+   * Creates this request's loaders; called once per GraphQL request by the context factory.
+   * `bulk`: the request reads many records once (an export), see `RequestContext.bulk`.
+   */
+  createRequestScope(options?: { bulk?: boolean }): TScope;
   /** Creates the connector's repository indexes (its cache's TTL index). Idempotent. */
   ensureIndexes(): Promise<void>;
   /** Re-reads these keys from the system now and stores the answers (change notices, refreshCustomer). */

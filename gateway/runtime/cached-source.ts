@@ -136,8 +136,13 @@ export class CachedSource<V> {
     while (this.pendingWrites.size > 0) await Promise.all([...this.pendingWrites]);
   }
 
-  /** One result per key, in key order. `refresh` skips both caches, asks the system and waits for the write. */
-  async load(keys: readonly string[], options: { refresh?: boolean } = {}): Promise<LoadResult<V>[]> {
+  /**
+   * One result per key, in key order. `refresh` skips both caches, asks the system and waits for
+   * the write. `bulk` (a request that reads many records once: an export) adds nothing to the
+   * memory layer, which would otherwise churn through every record of the list and push out the
+   * working set (and fill the hub's heap with copies nobody asks for again).
+   */
+  async load(keys: readonly string[], options: { refresh?: boolean; bulk?: boolean } = {}): Promise<LoadResult<V>[]> {
     const { connector, runtime } = this.options;
     const normalised = keys.map(this.normalize);
     const unique = [...new Set(normalised)];
@@ -153,7 +158,7 @@ export class CachedSource<V> {
         needed = needed.filter((key) => {
           const copy = cached.get(key);
           const fresh = this.serveFresh(key, copy, now, results);
-          if (fresh) this.memory?.set(key, copy);
+          if (fresh && !options.bulk) this.memory?.set(key, copy);
           return !fresh;
         });
       }
@@ -162,7 +167,7 @@ export class CachedSource<V> {
     }
 
     if (needed.length > 0) {
-      const flights = this.fetchShared(needed, now, options.refresh === true);
+      const flights = this.fetchShared(needed, now, options.refresh === true, options.bulk === true);
       const answers = await Promise.allSettled(flights.map((flight) => flight.answer));
       needed.forEach((key, index) => {
         const answer = answers[index];
@@ -278,7 +283,7 @@ export class CachedSource<V> {
    * that request; the rest go out together in one new request. A refresh never joins: the
    * request under way may have been asked before the change it is refreshing for.
    */
-  private fetchShared(keys: string[], now: Date, refresh: boolean): Array<Flight<V>> {
+  private fetchShared(keys: string[], now: Date, refresh: boolean, bulk: boolean): Array<Flight<V>> {
     const fresh = refresh ? keys : keys.filter((key) => !this.joinable(this.inFlight.get(key), now));
     if (fresh.length > 0) {
       if (refresh) for (const key of fresh) this.bump(key);
@@ -289,7 +294,7 @@ export class CachedSource<V> {
       }
       const generations = new Map(fresh.map((key) => [key, this.generationOf(key)]));
       const answer = this.fetchUpstream(fresh);
-      const written = answer.then((map) => this.writeBack(fresh, map, now, generations, refresh));
+      const written = answer.then((map) => this.writeBack(fresh, map, now, generations, refresh, !bulk));
       // Answers resolve before the write lands (a refresh waits); keys stay in flight until it has.
       const flight: Flight<V> = {
         answer: refresh ? written.then(() => answer) : answer,
@@ -338,8 +343,9 @@ export class CachedSource<V> {
   }
 
   /**
-   * Stores an upstream answer in memory and, acknowledged, in the repository, except for keys a
-   * refresh or evict has touched since the fetch began (their newer state wins).
+   * Stores an upstream answer in memory (unless `remember` is false: a bulk read's) and,
+   * acknowledged, in the repository, except for keys a refresh or evict has touched since the
+   * fetch began (their newer state wins).
    */
   private writeBack(
     asked: string[],
@@ -347,6 +353,7 @@ export class CachedSource<V> {
     now: Date,
     generations: ReadonlyMap<string, number>,
     urgent: boolean,
+    remember: boolean,
   ): Promise<void> {
     const { connector, runtime, freshness } = this.options;
     const staleUntil = new Date(now.getTime() + freshness.staleIfErrorSeconds * 1000);
@@ -355,7 +362,9 @@ export class CachedSource<V> {
     for (const key of keys) {
       const value = answer.get(key);
       if (value === undefined) this.memory?.delete(key);
-      else this.memory?.set(key, { _id: key, value, fetchedAt: now, staleUntil });
+      else if (remember) this.memory?.set(key, { _id: key, value, fetchedAt: now, staleUntil });
+      // A copy in memory older than this answer is not served again in its place.
+      else this.memory?.delete(key);
     }
     if (!this.cache) return Promise.resolve();
     const gone = keys.filter((key) => !answer.has(key));

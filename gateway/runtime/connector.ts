@@ -74,8 +74,12 @@ export function createConnector<V>(
     schema,
     mergeFieldName: definition.mergeFieldName,
     figures: definition.figures,
-    createRequestScope: () => ({
-      records: createSourceLoader(source, { maxBatchSize: config.maxBatchSize, normalizeKey: definition.normalizeKey }),
+    createRequestScope: (options) => ({
+      records: createSourceLoader(source, {
+        maxBatchSize: config.maxBatchSize,
+        normalizeKey: definition.normalizeKey,
+        bulk: options?.bulk,
+      }),
     }),
     ensureIndexes: () => source.ensureIndexes(),
     async refresh(keys) {

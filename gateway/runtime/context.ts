@@ -15,7 +15,8 @@ export interface RequestContext {
   readonly scopes: ReadonlyMap<string, unknown>;
   /**
    * One page of a bulk read (an export): never answered from the response cache nor kept in
-   * it, since each page is read once and would only push out the answers worth keeping.
+   * it, and the records it reads are not kept in the connectors' memory layer, since each is
+   * read once and would only push out what is worth keeping.
    */
   readonly bulk?: boolean;
 }

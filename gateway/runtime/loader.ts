@@ -9,12 +9,12 @@ import type { CachedSource, Fetched } from './cached-source';
  */
 export function createSourceLoader<V>(
   source: CachedSource<V>,
-  options: { maxBatchSize: number; normalizeKey?: (key: string) => string },
+  options: { maxBatchSize: number; normalizeKey?: (key: string) => string; bulk?: boolean },
 ): DataLoader<string, Fetched<V> | null> {
   return new DataLoader<string, Fetched<V> | null>(
     async (keys) => {
       try {
-        return await source.load(keys);
+        return await source.load(keys, { bulk: options.bulk });
       } catch (error) {
         // A repository failure, not a per-key one: every slot gets it.
         const failure = error instanceof Error ? error : new Error(String(error));

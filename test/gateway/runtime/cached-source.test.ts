@@ -82,6 +82,44 @@ describe('CachedSource', () => {
   const valueOf = (result: Fetched<string> | null | Error | undefined) =>
     result && !(result instanceof Error) ? result.value : result;
 
+  it('keeps nothing a bulk read fetched in memory, where an ordinary read keeps it', async () => {
+    const system = new FakeSystem();
+    const records = new RecordStore(db);
+    const cache = source(system, { records });
+    const reads = jest.spyOn(records, 'read');
+    const bulk = cache.load(['a'], { bulk: true });
+    await until(() => system.calls === 1);
+    system.releaseAll();
+    expect(valueOf((await bulk)[0])).toBe('a@v1');
+    await cache.settle();
+    // Not in memory: the next read asks the repository (which has the copy), not the system.
+    reads.mockClear();
+    expect(valueOf((await cache.load(['a']))[0])).toBe('a@v1');
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(system.calls).toBe(1);
+    // That ordinary read kept it: the one after is answered from memory.
+    reads.mockClear();
+    expect(valueOf((await cache.load(['a']))[0])).toBe('a@v1');
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('does not bring a copy a bulk read found in the repository into memory', async () => {
+    const system = new FakeSystem();
+    const records = new RecordStore(db);
+    const cache = source(system, { records });
+    const first = cache.load(['b'], { bulk: true });
+    await until(() => system.calls === 1);
+    system.releaseAll();
+    await first;
+    await cache.settle();
+    const reads = jest.spyOn(records, 'read');
+    // Twice in bulk: each read asks the repository, where the copy is; the system is not asked again.
+    await cache.load(['b'], { bulk: true });
+    await cache.load(['b'], { bulk: true });
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(system.calls).toBe(1);
+  });
+
   it('does not let a refresh join a fetch that was asked before the change', async () => {
     const system = new FakeSystem();
     const cache = source(system);
