@@ -24,7 +24,11 @@ export interface PagesAheadOptions<P> {
 export class PagesAhead<P> {
   private readonly running = new Map<string, Promise<P>>();
   private readonly cursors = new Map<string, Promise<string | null>>();
+  /** Cursors whose page the writer has taken: a chain that comes back to one is a loop, not a page. */
+  private readonly taken = new Set<string>();
   private pagesStarted = 1; // the first page is read before the export starts
+  /** Bumped by a reset and by stop(): a look-ahead begun before either starts nothing. */
+  private epoch = 0;
   private stopped = false;
 
   constructor(private readonly options: PagesAheadOptions<P>) {}
@@ -32,17 +36,18 @@ export class PagesAhead<P> {
   /** Starts reading the page after `after` (if it is not already running), and looks ahead from it. */
   expect(after: string): void {
     if (this.stopped) return;
-    if (!this.running.has(after) && this.options.wanted(this.pagesStarted + 1)) this.start(after);
-    this.lookAhead(after);
+    if (!this.running.has(after) && !this.taken.has(after) && this.options.wanted(this.pagesStarted + 1))
+      this.start(after);
+    this.lookAhead(after, new Set([after]), this.epoch);
   }
 
   /** The page after `after`: the one already running, or one started now. */
   take(after: string): Promise<P> {
+    this.taken.add(after);
     const page = this.running.get(after);
     if (page === undefined) {
       // Whatever runs was read under cursors the list did not give: it can only be stale.
-      this.running.clear();
-      this.cursors.clear();
+      this.reset();
       this.pagesStarted += 1;
       return this.options.readPage(after);
     }
@@ -54,6 +59,11 @@ export class PagesAhead<P> {
   /** Starts nothing more; pages already running finish unheard. */
   stop(): void {
     this.stopped = true;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.epoch += 1;
     this.running.clear();
     this.cursors.clear();
   }
@@ -66,17 +76,23 @@ export class PagesAhead<P> {
     this.running.set(after, page);
   }
 
-  /** Follows the cursors from `after`, starting each next page while fewer than `ahead` run. */
-  private lookAhead(after: string): void {
-    if (this.stopped || this.running.size >= this.options.ahead) return;
+  /**
+   * Follows the cursors from `after`, starting each next page while fewer than `ahead` run. It
+   * stops at a cursor this chain has met (a list whose cursors go round in a loop: the writer's
+   * own check reports it) or whose page was taken, and when a reset has started a new epoch.
+   */
+  private lookAhead(after: string, chain: Set<string>, epoch: number): void {
+    if (this.stopped || epoch !== this.epoch || this.running.size >= this.options.ahead) return;
     this.cursorAfter(after).then(
       (next) => {
-        if (next === null || this.stopped || this.running.size >= this.options.ahead) return;
+        if (next === null || epoch !== this.epoch || this.running.size >= this.options.ahead) return;
+        if (chain.has(next) || this.taken.has(next)) return;
+        chain.add(next);
         if (!this.running.has(next)) {
           if (!this.options.wanted(this.pagesStarted + 1)) return;
           this.start(next);
         }
-        this.lookAhead(next);
+        this.lookAhead(next, chain, epoch);
       },
       // A cursor that cannot be learnt ahead only means no reading ahead past it: the page's own
       // answer still gives the way on.

@@ -222,7 +222,10 @@ export class SavedQueryRepository {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       if (previous && (await this.deletedHead(content.name))) {
-        await withDeadline(this.timeoutMs, 'saving a saved query', () => this.versions.deleteOne({ _id: version._id }));
+        // This version, and any a delete that stopped half-way left: the mark says the query is gone.
+        await withDeadline(this.timeoutMs, 'saving a saved query', () =>
+          this.versions.deleteMany({ name: content.name }),
+        );
         throw new SavedQueryConflictError(content.name, 'delete');
       }
     }
@@ -236,7 +239,7 @@ export class SavedQueryRepository {
    */
   async delete(name: string, now = new Date()): Promise<boolean> {
     // A head whose versions are gone (a delete that stopped half-way) is still a query to delete.
-    const latest = (await this.find(name)) ?? (await this.liveHead(name));
+    const latest = (await this.find(name)) ?? (await this.head(name));
     if (!latest) return false;
     const mark: DeletedHead = { _id: name, deleted: true, version: latest.version, deletedAt: now };
     await withDeadline(this.timeoutMs, 'deleting a saved query', () =>
@@ -252,7 +255,8 @@ export class SavedQueryRepository {
     return true;
   }
 
-  private async liveHead(name: string): Promise<SavedQueryHead | null> {
+  /** The query as listed (a copy of its latest version), or null: what a delete left half-done still shows here. */
+  async head(name: string): Promise<SavedQueryHead | null> {
     const head = await withDeadline(this.timeoutMs, 'reading a saved query', (d) =>
       this.heads.findOne({ _id: name, ...LIVE }, d),
     );

@@ -233,6 +233,8 @@ export class RecordStore {
    */
   async evict(connector: string, keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
+    // Dated when asked for: a copy fetched after this moment may replace the mark, none before.
+    const at = this.now();
     const ids = keys.map((key) => recordId(connector, key));
     for (const id of ids) this.queue.delete(id);
     // Only the writes already sent: a later one holds no copy from before the evict (the queue
@@ -245,7 +247,6 @@ export class RecordStore {
     const held = await withDeadline(this.writeTimeoutMs, 'an evict', (deadline) =>
       this.collection.countDocuments({ _id: { $in: ids }, v: { $ne: GONE_FORMAT } }, deadline),
     );
-    const at = this.now();
     const staleUntil = new Date(at.getTime() + this.evictMarkMs);
     await withDeadline(this.writeTimeoutMs, 'an evict', () =>
       this.collection.bulkWrite(
@@ -271,23 +272,25 @@ export class RecordStore {
    */
   private async writeOnce(ops: Array<AnyBulkWriteOperation<StoredRecord>>): Promise<Refusal | null> {
     let failures;
+    let refusal: Refusal | null = null;
     try {
       await this.collection.bulkWrite(ops, { ordered: false });
       return null;
     } catch (error) {
       failures = failuresOf(error, ops);
       if (failures === null) throw error;
-      if (failures.collided.length === 0) return { error, ids: failures.refused };
-      if (failures.refused.size > 0) return { error, ids: failures.refused };
+      if (failures.refused.size > 0) refusal = { error, ids: failures.refused };
+      if (failures.collided.length === 0) return refusal;
     }
     try {
       await this.collection.bulkWrite(failures.collided, { ordered: false });
     } catch (again) {
       const second = failuresOf(again, failures.collided);
       if (second === null) throw again;
-      if (second.refused.size > 0) return { error: again, ids: second.refused };
+      if (second.refused.size > 0)
+        refusal = { error: refusal?.error ?? again, ids: new Set([...(refusal?.ids ?? []), ...second.refused]) };
     }
-    return null;
+    return refusal;
   }
 
   private async readBatch(ids: readonly string[]): Promise<Array<StoredRecord | null | Error>> {

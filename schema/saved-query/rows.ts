@@ -241,16 +241,15 @@ function cursorDocumentOf(operation: OperationDefinitionNode, selection: FieldNo
 function afterVariablesOf(
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): Array<{ node: FieldNode; path: string; variable: string }> {
-  const found: Array<{ node: FieldNode; path: string; variable: string }> = [];
+): Array<{ path: string; variable: string }> {
+  const found: Array<{ path: string; variable: string }> = [];
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode, prefix: string[]) => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const path = [...prefix, keyOf(selection)];
         const after = selection.arguments?.find((argument) => argument.name.value === 'after');
-        if (after?.value.kind === Kind.VARIABLE)
-          found.push({ node: selection, path: path.join('.'), variable: after.value.name.value });
+        if (after?.value.kind === Kind.VARIABLE) found.push({ path: path.join('.'), variable: after.value.name.value });
         if (selection.selectionSet) walk(selection.selectionSet, path);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
       else {
@@ -278,10 +277,10 @@ export function planRows(schema: GraphQLSchema, document: DocumentNode, operatio
   const root = schema.getQueryType()!;
   const context = { schema, fragments };
   const paging = pagingOf(document, operation);
+  // The paged field selected again under its response key is the same field (GraphQL merges them).
   const otherPagedFields = afterVariablesOf(operation, fragments).filter(
-    (field) => paging === null || field.node !== pagedField(operation)?.selection,
+    (field) => paging === null || field.path !== paging.field,
   );
-  const others = otherPagedFields.map(({ path, variable }) => ({ path, variable }));
   const list = firstList(operation.selectionSet, root, context);
   if (!list)
     return {
@@ -289,7 +288,7 @@ export function planRows(schema: GraphQLSchema, document: DocumentNode, operatio
       itemKey: null,
       columns: columnsUnder(operation.selectionSet, root, context),
       paging,
-      otherPagedFields: others,
+      otherPagedFields,
     };
   // `edges { node { ... } }`: the row is the node; the edge's cursor is not data.
   const fields = fieldsOf(list.selectionSet, list.type, schema, fragments);
@@ -301,14 +300,14 @@ export function planRows(schema: GraphQLSchema, document: DocumentNode, operatio
       itemKey: keyOf(node.node),
       columns: columnsUnder(node.node.selectionSet, nodeType, context),
       paging,
-      otherPagedFields: others,
+      otherPagedFields,
     };
   return {
     listPath: list.path,
     itemKey: null,
     columns: columnsUnder(list.selectionSet, list.type, context),
     paging,
-    otherPagedFields: others,
+    otherPagedFields,
   };
 }
 

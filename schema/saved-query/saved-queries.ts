@@ -231,7 +231,8 @@ export class SavedQueries {
 
   /** Deletes a query and all its versions, as its owner or an admin. */
   async delete(name: string, principal: Principal): Promise<void> {
-    const existing = await this.options.repository.find(name);
+    // A query still listed whose versions a delete that stopped half-way removed is one to delete.
+    const existing = (await this.options.repository.find(name)) ?? (await this.options.repository.head(name));
     if (!existing) throw savedQueryNotFound(`No saved query is named ${quoteInput(name)}`);
     if (existing.ownerId !== principal.id && !mayChangeAnyQuery(principal))
       throw forbidden(`Saved query "${name}" belongs to ${existing.owner}: only they or an admin may delete it`);

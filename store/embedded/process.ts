@@ -45,6 +45,8 @@ export async function startEmbeddedMongoProcess(options: EmbeddedMongoOptions = 
       }
       let exited = false;
       let closing: Promise<void> | null = null;
+      // A channel that breaks (the child gone) must be logged, not crash the hub as an unheard 'error'.
+      child.on('error', (error) => console.error('error: the embedded MongoDB server process failed', error));
       child.once('exit', (code, signal) => {
         exited = true;
         if (closing === null)
@@ -66,7 +68,8 @@ export async function startEmbeddedMongoProcess(options: EmbeddedMongoOptions = 
                 // Held until the child is gone: the data file is free once this resolves.
                 child.ref();
                 child.once('exit', () => done());
-                child.send({ type: 'close' } satisfies ServerMessage);
+                // Its channel closed already: it is closing the store by itself (see process-child.ts).
+                if (child.connected) child.send({ type: 'close' } satisfies ServerMessage);
               })),
       });
     });

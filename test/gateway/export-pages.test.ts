@@ -115,6 +115,35 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
     await expect(reader.take('c2')).rejects.toThrow('accounting is down');
   });
 
+  it('stops following a list whose cursors go round in a loop, instead of chasing it for ever', async () => {
+    const list = fakeList();
+    const reader = new PagesAhead({ ...list, ahead: 4, wanted: () => true });
+    // A system that ignores `after`: the page after c1 ends with c1 again.
+    reader.expect('c1');
+    list.cursor('c1').resolve('c1');
+    await flush();
+    expect(list.asked.pages).toEqual(['c1']);
+    // And a loop of two.
+    const other = fakeList();
+    const looping = new PagesAhead({ ...other, ahead: 4, wanted: () => true });
+    looping.expect('x');
+    other.cursor('x').resolve('y');
+    other.cursor('y').resolve('x');
+    await flush();
+    expect(other.asked.pages).toEqual(['x', 'y']);
+  });
+
+  it('lets no look-ahead begun before a reset start pages after it', async () => {
+    const list = fakeList();
+    const reader = new PagesAhead({ ...list, ahead: 4, wanted: () => true });
+    reader.expect('c1');
+    // The list gave another cursor than the one read ahead: everything running is dropped.
+    void reader.take('elsewhere');
+    list.cursor('c1').resolve('c2');
+    await flush();
+    expect(list.asked.pages).toEqual(['c1', 'elsewhere']);
+  });
+
   it('starts nothing more once stopped', async () => {
     const list = fakeList();
     const reader = new PagesAhead({ ...list, ahead: 2, wanted: () => true });

@@ -50,6 +50,23 @@ describe('the embedded server in a process of its own', () => {
     }
   });
 
+  it('keeps serving through a stop signal sent to its whole group, until its owner closes it', async () => {
+    const server = await startEmbeddedMongoProcess({ memory: true });
+    try {
+      // systemd's control-group stop, a container's: the hub closes its store after its last writes.
+      process.kill(server.pid, 'SIGTERM');
+      const client = await new MongoClient(server.uri).connect();
+      try {
+        expect((await client.db('admin').command({ ping: 1 })).ok).toBe(1);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await server.close();
+    }
+    expect(alive(server.pid)).toBe(false);
+  });
+
   it('refuses a data directory another server holds with the same DataDirInUseError', async () => {
     const dataDir = tempDir();
     const holder = await startEmbeddedMongo({ dataDir });

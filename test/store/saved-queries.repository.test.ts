@@ -134,6 +134,18 @@ describe('SavedQueryRepository', () => {
     expect((await repository.save(content('a'), ana, new Date(), null)).version).toBe(3);
   });
 
+  it('finishes a delete that stopped after its mark when a save meets the mark', async () => {
+    const v1 = await repository.save(content('a'), ana);
+    // The mark landed, the versions' delete did not (a store that stalled half-way).
+    await store.db
+      .collection('saved_queries')
+      .replaceOne({ _id: 'a' as never }, { deleted: true, version: 1, deletedAt: new Date() });
+    expect(await repository.list()).toEqual([]);
+    await expect(repository.save(content('a'), ana, new Date(), v1)).rejects.toThrow('was deleted at the same moment');
+    expect(await repository.history('a')).toEqual([]);
+    expect((await repository.save(content('a'), ana, new Date(), null)).version).toBe(2);
+  });
+
   it('deletes a query whose head was left without versions', async () => {
     await repository.save(content('a'), ana);
     await store.db.collection('saved_query_versions').deleteMany({ name: 'a' });

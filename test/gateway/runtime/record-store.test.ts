@@ -211,6 +211,46 @@ describe('RecordStore: every connector in one collection, one round trip per tur
     expect((await reader.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@new');
   });
 
+  it('still sends again a copy that collided when the same bulk write also had one refused', async () => {
+    const [earlier, later] = [new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:00:05Z')];
+    const real = db.collection(RECORDS_COLLECTION);
+    let first = true;
+    const mixed = {
+      collection: () => ({
+        bulkWrite: async (ops: Array<AnyBulkWriteOperation<{ _id: string }>>, options: object) => {
+          if (!first) return real.bulkWrite(ops as never, options);
+          first = false;
+          const index = (id: string) =>
+            ops.findIndex(
+              (op) => 'replaceOne' in op && op.replaceOne.filter._id === recordId(id.split(':')[0], id.split(':')[1]),
+            );
+          await real.insertOne({
+            _id: recordId('sales', 'a'),
+            c: 'sales',
+            value: 'a@old',
+            fetchedAt: earlier,
+            staleUntil: hour(earlier),
+            v: FORMAT,
+          } as never);
+          throw Object.assign(Object.create(MongoBulkWriteError.prototype) as MongoBulkWriteError, {
+            message: 'some refused',
+            writeErrors: [
+              { index: index('sales:a'), code: 11000, errmsg: 'E11000 duplicate key error' },
+              { index: index('credit:b'), errmsg: 'document refused' },
+            ],
+          });
+        },
+      }),
+    } as unknown as Db;
+    const store = new RecordStore(mixed, { writeDelayMs: 60_000 });
+    const sales = store.write('sales', FORMAT, copies(['a'], 'new', [], later));
+    const credit = store.write('credit', FORMAT, copies(['b'], 'v1', [], later));
+    await store.flush();
+    await expect(sales).resolves.toBeUndefined();
+    await expect(credit).rejects.toThrow('some refused');
+    expect((await new RecordStore(db).read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@new');
+  });
+
   it('fails only the write-backs whose records the store refused, when it refuses some of a bulk write', async () => {
     // A store that refuses the operation on credit:a alone, as MongoDB reports it: by its index.
     const bulkWrite = (ops: Array<AnyBulkWriteOperation<{ _id: string }>>) => {

@@ -90,6 +90,12 @@ describe('how a saved query answer becomes rows and cells', () => {
     expect(cellsOf(plan, { id: 'c1', extra: 'plain' })).toEqual(['c1', '"plain"']);
     expect(cellsOf(plan, { id: 'c1', extra: { vip: true } })).toEqual(['c1', '{"vip":true}']);
     expect(planRowsOfText(schema, '{ customers { nodes { id } } }').otherPagedFields).toEqual([]);
+    // The paged field selected twice is one field, not a second list.
+    const twice = planRowsOfText(
+      schema,
+      'query ($after: String) { customers(first: 5, after: $after) { nodes { id } } customers(first: 5, after: $after) { totalCount } }',
+    );
+    expect(twice.otherPagedFields).toEqual([]);
   });
 
   it("cuts the document down to the list's pageInfo for reading cursors ahead, keeping only the variables that list uses", () => {
