@@ -175,34 +175,39 @@ describe('RecordStore: every connector in one collection, one round trip per tur
     expect((await store.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@fresh');
   });
 
-  it('lands the newer of two first copies written at the same moment, whichever inserts first', async () => {
-    // Both upserts miss (nothing is there yet); the older one inserts first and the newer one
-    // collides with it, as two hubs writing at once see it.
-    const [earlier, later] = [new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:00:05Z')];
+  /**
+   * A repository whose first bulk write finds an older first copy of sales:a inserted under it
+   * (another hub's, at the same moment) and fails with these per-operation errors, by record id;
+   * every later bulk write goes through.
+   */
+  function racedOnce(earlier: Date, errors: Record<string, { code?: number; errmsg: string }>): Db {
     const real = db.collection(RECORDS_COLLECTION);
     let raced = false;
-    const racing = {
+    return {
       collection: () => ({
         bulkWrite: async (ops: Array<AnyBulkWriteOperation<{ _id: string }>>, options: object) => {
           if (raced) return real.bulkWrite(ops as never, options);
           raced = true;
-          const id = recordId('sales', 'a');
-          await real.insertOne({
-            _id: id,
-            c: 'sales',
-            value: 'a@old',
-            fetchedAt: earlier,
-            staleUntil: hour(earlier),
-            v: FORMAT,
-          } as never);
+          const older = { _id: recordId('sales', 'a'), c: 'sales', value: 'a@old', fetchedAt: earlier, v: FORMAT };
+          await real.insertOne({ ...older, staleUntil: hour(earlier) } as never);
+          const indexOf = (id: string) => ops.findIndex((op) => 'replaceOne' in op && op.replaceOne.filter._id === id);
           throw Object.assign(Object.create(MongoBulkWriteError.prototype) as MongoBulkWriteError, {
-            message: 'E11000 duplicate key error',
-            writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key error' }],
+            message: Object.values(errors)[Object.keys(errors).length - 1].errmsg,
+            writeErrors: Object.entries(errors).map(([id, error]) => ({ index: indexOf(id), ...error })),
           });
         },
       }),
     } as unknown as Db;
-    const store = new RecordStore(racing, { writeDelayMs: 60_000 });
+  }
+  const DUPLICATE = { code: 11000, errmsg: 'E11000 duplicate key error' };
+
+  it('lands the newer of two first copies written at the same moment, whichever inserts first', async () => {
+    // Both upserts miss (nothing is there yet); the older one inserts first and the newer one
+    // collides with it, as two hubs writing at once see it.
+    const [earlier, later] = [new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:00:05Z')];
+    const store = new RecordStore(racedOnce(earlier, { [recordId('sales', 'a')]: DUPLICATE }), {
+      writeDelayMs: 60_000,
+    });
     await expect(store.write('sales', FORMAT, copies(['a'], 'new', [], later), true)).resolves.toBeUndefined();
     const reader = new RecordStore(db);
     expect((await reader.read('sales', FORMAT, ['a'])).get('a')?.value).toBe('a@new');
@@ -213,35 +218,10 @@ describe('RecordStore: every connector in one collection, one round trip per tur
 
   it('still sends again a copy that collided when the same bulk write also had one refused', async () => {
     const [earlier, later] = [new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:00:05Z')];
-    const real = db.collection(RECORDS_COLLECTION);
-    let first = true;
-    const mixed = {
-      collection: () => ({
-        bulkWrite: async (ops: Array<AnyBulkWriteOperation<{ _id: string }>>, options: object) => {
-          if (!first) return real.bulkWrite(ops as never, options);
-          first = false;
-          const index = (id: string) =>
-            ops.findIndex(
-              (op) => 'replaceOne' in op && op.replaceOne.filter._id === recordId(id.split(':')[0], id.split(':')[1]),
-            );
-          await real.insertOne({
-            _id: recordId('sales', 'a'),
-            c: 'sales',
-            value: 'a@old',
-            fetchedAt: earlier,
-            staleUntil: hour(earlier),
-            v: FORMAT,
-          } as never);
-          throw Object.assign(Object.create(MongoBulkWriteError.prototype) as MongoBulkWriteError, {
-            message: 'some refused',
-            writeErrors: [
-              { index: index('sales:a'), code: 11000, errmsg: 'E11000 duplicate key error' },
-              { index: index('credit:b'), errmsg: 'document refused' },
-            ],
-          });
-        },
-      }),
-    } as unknown as Db;
+    const mixed = racedOnce(earlier, {
+      [recordId('sales', 'a')]: DUPLICATE,
+      [recordId('credit', 'b')]: { errmsg: 'some refused' },
+    });
     const store = new RecordStore(mixed, { writeDelayMs: 60_000 });
     const sales = store.write('sales', FORMAT, copies(['a'], 'new', [], later));
     const credit = store.write('credit', FORMAT, copies(['b'], 'v1', [], later));
