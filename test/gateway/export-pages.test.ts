@@ -38,10 +38,15 @@ function fakeList() {
   };
 }
 
+/** A reader over a fresh fake list: `ahead` pages at most, every page wanted unless told. */
+function readerOver(ahead: number, wanted: (n: number) => boolean = () => true) {
+  const list = fakeList();
+  return { list, reader: new PagesAhead({ ...list, ahead, wanted }) };
+}
+
 describe('PagesAhead, the export reading pages ahead of the one it writes', () => {
   it('starts the next page at once and, once its cursor is learnt, the one after, never more than `ahead`', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 2, wanted: () => true });
+    const { list, reader } = readerOver(2);
     reader.expect('c1');
     expect(list.asked.pages).toEqual(['c1']);
     expect(list.asked.cursors).toEqual(['c1']);
@@ -65,8 +70,7 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('never uses a page read under a cursor the list did not give, and reads the right one instead', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 2, wanted: () => true });
+    const { list, reader } = readerOver(2);
     reader.expect('c1');
     list.cursor('c1').resolve('predicted');
     await flush();
@@ -82,9 +86,8 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('reads nothing ahead that a row limit would not write', async () => {
-    const list = fakeList();
     // The export writes pages 1 and 2 only.
-    const reader = new PagesAhead({ ...list, ahead: 2, wanted: (n) => n <= 2 });
+    const { list, reader } = readerOver(2, (n) => n <= 2);
     reader.expect('c1');
     list.cursor('c1').resolve('c2');
     await flush();
@@ -92,8 +95,7 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('goes on one page at a time when a cursor cannot be learnt ahead, with no unhandled rejection', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 2, wanted: () => true });
+    const { list, reader } = readerOver(2);
     reader.expect('c1');
     list.cursor('c1').reject(new Error('the store stalled'));
     await flush();
@@ -103,8 +105,7 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('reports a page read ahead that failed when it is taken, not before (and not if it never is)', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 2, wanted: () => true });
+    const { list, reader } = readerOver(2);
     reader.expect('c1');
     list.cursor('c1').resolve('c2');
     await flush();
@@ -116,16 +117,14 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('stops following a list whose cursors go round in a loop, instead of chasing it for ever', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 4, wanted: () => true });
+    const { list, reader } = readerOver(4);
     // A system that ignores `after`: the page after c1 ends with c1 again.
     reader.expect('c1');
     list.cursor('c1').resolve('c1');
     await flush();
     expect(list.asked.pages).toEqual(['c1']);
     // And a loop of two.
-    const other = fakeList();
-    const looping = new PagesAhead({ ...other, ahead: 4, wanted: () => true });
+    const { list: other, reader: looping } = readerOver(4);
     looping.expect('x');
     other.cursor('x').resolve('y');
     other.cursor('y').resolve('x');
@@ -134,8 +133,7 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('lets no look-ahead begun before a reset start pages after it', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 4, wanted: () => true });
+    const { list, reader } = readerOver(4);
     reader.expect('c1');
     // The list gave another cursor than the one read ahead: everything running is dropped.
     void reader.take('elsewhere');
@@ -145,8 +143,7 @@ describe('PagesAhead, the export reading pages ahead of the one it writes', () =
   });
 
   it('starts nothing more once stopped', async () => {
-    const list = fakeList();
-    const reader = new PagesAhead({ ...list, ahead: 2, wanted: () => true });
+    const { list, reader } = readerOver(2);
     reader.expect('c1');
     reader.stop();
     list.cursor('c1').resolve('c2');

@@ -20,6 +20,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The one document of `db.notes` in `dataDir`, read by a server opened in this process. */
+async function noteIn(dataDir: string, db: string): Promise<unknown> {
+  const reopened = await startEmbeddedMongo({ dataDir });
+  const reader = await new MongoClient(reopened.uri).connect();
+  try {
+    return await reader.db(db).collection('notes').findOne({});
+  } finally {
+    await reader.close();
+    await reopened.close();
+  }
+}
+
 describe('the embedded server in a process of its own', () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -40,14 +52,7 @@ describe('the embedded server in a process of its own', () => {
     await server.close();
     expect(alive(server.pid)).toBe(false);
     // The same directory opens in this process at once: the child closed the file it held.
-    const reopened = await startEmbeddedMongo({ dataDir });
-    const reader = await new MongoClient(reopened.uri).connect();
-    try {
-      expect(await reader.db('own').collection('notes').findOne({})).toEqual({ _id: 'kept' });
-    } finally {
-      await reader.close();
-      await reopened.close();
-    }
+    expect(await noteIn(dataDir, 'own')).toEqual({ _id: 'kept' });
   });
 
   it('keeps serving through a stop signal sent to its whole group, until its owner closes it', async () => {
@@ -107,14 +112,7 @@ describe('the embedded server in a process of its own', () => {
     await once(owner, 'exit');
     await socketGone;
     // Opening the file again proves the orphaned store closed it (it holds an exclusive lock).
-    const reopened = await startEmbeddedMongo({ dataDir });
-    const reader = await new MongoClient(reopened.uri).connect();
-    try {
-      expect(await reader.db('owner').collection('notes').findOne({})).toEqual({ _id: 'written-before-the-kill' });
-    } finally {
-      await reader.close();
-      await reopened.close();
-    }
+    expect(await noteIn(dataDir, 'owner')).toEqual({ _id: 'written-before-the-kill' });
   });
 
   it('is where openStore runs the embedded server unless told otherwise', async () => {
