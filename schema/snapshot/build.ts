@@ -58,15 +58,15 @@ function keyIn(customer: StoredIdentity, system: string): string | null {
 }
 
 /**
- * One batch: every connector's figures for these customers, read in parallel (one request to
- * each system that knows any of them), then one bulk write of their documents.
+ * One batch's documents: every connector's figures for these customers, read in parallel (one
+ * request to each system that knows any of them).
  */
-async function writeBatch(
+async function readBatch(
   options: SnapshotBuildOptions,
   runId: string,
   customers: readonly StoredIdentity[],
   now: Date,
-): Promise<void> {
+): Promise<SnapshotDocument[]> {
   const outcomes = await Promise.allSettled(
     options.connectors.map(async (connector) => {
       const keys = [
@@ -83,7 +83,7 @@ async function writeBatch(
         `${(outcome.reason as Error).message}. Run it again to resume from there.`,
     );
   });
-  const docs = customers.map((customer): SnapshotDocument => {
+  return customers.map((customer): SnapshotDocument => {
     const doc: SnapshotDocument = {
       _id: customer._id,
       name: customer.name,
@@ -105,13 +105,41 @@ async function writeBatch(
     });
     return doc;
   });
-  await options.snapshots.writeBatch(docs);
+}
+
+/** A page of the identity map after `after`, with its documents read (see `readAhead`). */
+interface ReadBatch {
+  customers: readonly StoredIdentity[];
+  docs: SnapshotDocument[];
+  hasNextPage: boolean;
+}
+
+/**
+ * Starts reading the batch after `after`: its page of the identity map, then its figures. The
+ * run keeps one batch read ahead while it writes the one before, so the systems and the hub
+ * work while the store writes; a rejection is held until the run awaits it, after the batch
+ * before it is written and recorded.
+ */
+function readAhead(
+  options: SnapshotBuildOptions,
+  runId: string,
+  after: string | null,
+  now: () => Date,
+): Promise<ReadBatch> {
+  const read = (async () => {
+    const page = await options.identities.page(options.batchSize, after, { batch: true });
+    const docs = page.items.length === 0 ? [] : await readBatch(options, runId, page.items, now());
+    return { customers: page.items, docs, hasNextPage: page.hasNextPage };
+  })();
+  // Not awaited when the run stops or fails on the batch before: its failure is of no interest.
+  read.catch(() => undefined);
+  return read;
 }
 
 /**
  * Builds customer-360 snapshots: walks the identity map in hub-id order, `batchSize` customers
- * at a time, and writes each batch with the department figures read for it; after each batch it
- * records the last hub id done. A run that did not finish (a system failed, the process died)
+ * at a time, and writes each batch with the department figures read for it (reading the next
+ * batch meanwhile); after each batch it records the last hub id done. A run that did not finish (a system failed, the process died)
  * is resumed by the next call with the same run id, after that hub id, with no upstream work for
  * the batches already written. A run writes beside the snapshot that queries read, and replaces
  * it in one step at the end, so a filter never sees half a run; customers no longer in the
@@ -180,20 +208,24 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
   const progress = () =>
     options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
   await progress();
+  let next: Promise<ReadBatch> | null = null;
   for (;;) {
     if (options.shouldStop?.()) return report(false, 0);
-    const page = await options.identities.page(options.batchSize, state.after, { batch: true });
-    if (page.items.length === 0) break;
-    await writeBatch(options, state.runId, page.items, now());
+    const batch: ReadBatch = await (next ?? readAhead(options, state.runId, state.after, now));
+    next = null;
+    if (batch.customers.length === 0) break;
+    const last = batch.customers.at(-1)!._id;
+    if (batch.hasNextPage && !options.shouldStop?.()) next = readAhead(options, state.runId, last, now);
+    await options.snapshots.writeBatch(batch.docs);
     batches += 1;
-    state.after = page.items.at(-1)!._id;
-    state.customersDone += page.items.length;
+    state.after = last;
+    state.customersDone += batch.customers.length;
     await options.snapshots.writeState(state);
     if (options.lease && !(await options.lease.acquire(now())).held) {
       throw new SnapshotError('Snapshot run stopped: its lease on the customer map was taken by another process');
     }
     await progress();
-    if (!page.hasNextPage) break;
+    if (!batch.hasNextPage) break;
   }
 
   // An identity sync between a failure and the resume may have added customers before the
@@ -223,7 +255,7 @@ async function catchUp(options: SnapshotBuildOptions, state: SnapshotState, now:
     );
     const missing = page.items.filter((c) => !written.has(c._id));
     if (missing.length > 0) {
-      await writeBatch(options, state.runId, missing, now());
+      await options.snapshots.writeBatch(await readBatch(options, state.runId, missing, now()));
       batches += 1;
       state.customersDone += missing.length;
     }

@@ -177,6 +177,13 @@ export function indexKeys(index: IndexSpec, doc: Doc): DocumentKeys | null {
     const arrays = multikeyFields.map((i) => `[${index.key[i][0]}]`);
     throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays ${arrays.join(' ')}`);
   }
+  // One value per field (no array, or arrays of one): one key, built without the product below.
+  if (fields.every((f) => f.values.length === 1)) {
+    const values = fields.map((f) => f.values[0]);
+    const components = values.map((value, i) => encodeComponent(value, index.key[i][1]));
+    const bytes = components.length === 1 ? components[0] : Buffer.concat(components);
+    return { keys: [{ bytes, values }], multikey: fields.some((f) => f.multikey) };
+  }
   let keys: IndexKey[] = [{ bytes: Buffer.alloc(0), values: [] }];
   index.key.forEach(([, dir], i) => {
     const next: IndexKey[] = [];

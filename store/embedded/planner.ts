@@ -44,6 +44,12 @@ export function planQuery(coll: CollectionInfo, filter: Doc, sort: SortSpec | nu
     keyPattern: null,
   };
   if (!useIndexes || natural !== undefined) return collscan;
+  // The commonest query by far (each upsert of a bulk write is one): a string `_id`, no sort.
+  // The search below would choose the same plan (no access ranks above `_id`) after listing
+  // every index of the collection, per statement.
+  if (typeof filter._id === 'string' && (sort === null || Object.keys(sort).length === 0)) {
+    return makePlan(ID_ACCESS, [pointInterval(filter._id, 1)], 1, false);
+  }
   const accesses = listAccesses(coll);
   const byField = new Map<string, Constraint[]>();
   collectConstraints(filter, byField);
@@ -111,17 +117,18 @@ function sortWalk(sortKeys: Array<[string, number]>, access: Access, pinned: boo
   return agrees ? walk : null;
 }
 
+const ID_ACCESS: Access = {
+  name: ID_INDEX_NAME,
+  field: '_id',
+  direction: 1,
+  rank: 0,
+  multikey: false,
+  sparse: false,
+  index: null,
+  keyPattern: { _id: 1 },
+};
+
 function listAccesses(coll: CollectionInfo): Access[] {
-  const id: Access = {
-    name: ID_INDEX_NAME,
-    field: '_id',
-    direction: 1,
-    rank: 0,
-    multikey: false,
-    sparse: false,
-    index: null,
-    keyPattern: { _id: 1 },
-  };
   const secondary = coll.indexes
     .filter((index) => !index.partialFilterExpression)
     .map((index): Access => ({
@@ -134,7 +141,7 @@ function listAccesses(coll: CollectionInfo): Access[] {
       index,
       keyPattern: keyPatternDoc(index.key),
     }));
-  return [id, ...secondary];
+  return [ID_ACCESS, ...secondary];
 }
 
 function makePlan(access: Access, intervals: KeyInterval[], direction: 1 | -1, providesSort: boolean): Plan {

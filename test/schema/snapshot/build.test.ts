@@ -132,6 +132,41 @@ describe('building snapshots over the repository', () => {
     expect(names).toEqual(expect.arrayContaining(['runId', 'fig_ledger_owed']));
   });
 
+  it('reads the next batch while it writes the one before, and writes in order', async () => {
+    await identities.replaceAll(['c1', 'c2', 'c3', 'c4', 'c5'].map(identity), new Date());
+    const events: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    class HeldWrites extends SnapshotRepository {
+      override async writeBatch(docs: readonly SnapshotDocument[]): Promise<void> {
+        events.push(`write ${docs.map((d) => d._id).join(',')}`);
+        if (docs[0]?._id === 'c1') await firstHeld;
+        await super.writeBatch(docs);
+      }
+    }
+    const held = new HeldWrites(store.db);
+    await held.ensureIndexes(FIGURES);
+    const ledger = options().connectors[0];
+    const run = buildSnapshots(
+      options({
+        snapshots: held,
+        connectors: [
+          {
+            name: 'ledger',
+            summarize: (keys) => {
+              events.push(`read ${keys.join(',')}`);
+              // The second batch's figures are asked while the first write is still held.
+              if (keys.includes('k-c3')) releaseFirst();
+              return ledger.summarize(keys);
+            },
+          },
+        ],
+      }),
+    );
+    await expect(run).resolves.toMatchObject({ completed: true, customers: 5, batches: 3 });
+    expect(events).toEqual(['read k-c1,k-c2', 'write c1,c2', 'read k-c3,k-c4', 'write c3,c4', 'read k-c5', 'write c5']);
+  });
+
   it('stops between batches when asked, and the next call goes on from there', async () => {
     await identities.replaceAll(['c1', 'c2', 'c3', 'c4', 'c5'].map(identity), new Date());
     let stop = false;
@@ -145,8 +180,15 @@ describe('building snapshots over the repository', () => {
     );
     expect(paused).toMatchObject({ completed: false, batches: 1 });
     expect((await snapshots.readState())?.completed).toBeNull();
+    // The paused run had read the next batch ahead (reads only); only the first was written.
+    expect(asked).toEqual([
+      ['k-c1', 'k-c2'],
+      ['k-c3', 'k-c4'],
+    ]);
+    expect(await store.db.collection(SNAPSHOT_STAGING_COLLECTION).countDocuments()).toBe(2);
+    asked.length = 0;
     const report = await buildSnapshots(options());
     expect(report).toMatchObject({ completed: true, resumedFrom: 'c2', batches: 2, customers: 5 });
-    expect(asked).toEqual([['k-c1', 'k-c2'], ['k-c3', 'k-c4'], ['k-c5']]);
+    expect(asked).toEqual([['k-c3', 'k-c4'], ['k-c5']]);
   });
 });
