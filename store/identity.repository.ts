@@ -210,13 +210,19 @@ export class IdentityRepository {
     // A generation an earlier sync left unfinished is of no use: start the next one afresh.
     await this.batch('dropping the unfinished identity map', () => dropIfExists(this.staging));
     await this.batch('indexing the next identity map', () => this.staging.createIndexes(INDEXES));
+    // Two batches in flight: the hub encodes the next while the store writes the one before.
+    let previousWrite: Promise<unknown> | null = null;
     for (let i = 0; i < customers.length; i += batchSize) {
       const docs = customers.slice(i, i + batchSize).map((customer) => ({ ...customer, syncedAt }));
-      if (docs.length > 0)
-        await this.batch('writing a batch of the identity map', () =>
-          this.staging.insertMany(docs, { ordered: false }),
-        );
+      const write = this.batch('writing a batch of the identity map', () =>
+        this.staging.insertMany(docs, { ordered: false }),
+      );
+      // Awaited below; this only keeps a failure after an earlier one from going unhandled.
+      write.catch(() => undefined);
+      if (previousWrite) await previousWrite;
+      previousWrite = write;
     }
+    if (previousWrite) await previousWrite;
     const before = new Set<string>();
     const ids = walkWithDeadline(this.deadlines.batchMs, 'reading the identity map', (signal) =>
       this.collection.find({}, { projection: { _id: 1 }, signal }),

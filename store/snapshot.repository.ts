@@ -190,6 +190,11 @@ export class SnapshotRepository {
     return new Set(found.map((doc) => doc._id));
   }
 
+  /** How many documents the run's collection holds. */
+  private countStaging(): Promise<number> {
+    return this.batch('counting the run', (d) => this.staging.countDocuments({}, d));
+  }
+
   /** How many documents the run under way has written. */
   countRun(runId: string): Promise<number> {
     return this.batch('counting the run', (d) => this.staging.countDocuments({ runId }, d));
@@ -202,13 +207,15 @@ export class SnapshotRepository {
    * awaited with that number just before the swap (the build records the commit there).
    */
   async commitRun(beforeSwap?: (removed: number) => Promise<void>): Promise<number> {
+    const before: string[] = [];
+    for await (const doc of this.ids(this.collection)) before.push(doc._id);
+    // The run's ids are read only when there is an earlier snapshot to compare them with.
     const next = new Set<string>();
-    for await (const doc of this.ids(this.staging)) next.add(doc._id);
-    let removed = 0;
-    for await (const doc of this.ids(this.collection)) if (!next.has(doc._id)) removed += 1;
+    if (before.length > 0) for await (const doc of this.ids(this.staging)) next.add(doc._id);
+    const removed = before.filter((id) => !next.has(id)).length;
     await beforeSwap?.(removed);
     this.stagingIndexed = false;
-    if (next.size === 0) {
+    if ((before.length > 0 ? next.size : await this.countStaging()) === 0) {
       await this.batch('emptying the snapshot', () => this.collection.deleteMany({}));
       await this.batch('dropping the run', () => dropIfExists(this.staging));
       return removed;

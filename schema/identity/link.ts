@@ -43,7 +43,8 @@ export interface LinkResult {
   conflicts: number;
 }
 
-interface NormalisedRecord {
+/** A department record in the forms the rules compare: what a sync keeps of each record. */
+export interface NormalisedRecord {
   system: string;
   key: string;
   name: NormalisedName | null;
@@ -53,6 +54,9 @@ interface NormalisedRecord {
 }
 
 const linkId = (system: string, key: string): string => `${system}:${key}`;
+
+/** `localeCompare`'s own order (the default collator), without building a collator per comparison. */
+const collator = new Intl.Collator();
 
 /** The id a brand-new customer gets: derived from its first link, so a re-run gives the same id. */
 export function newCustomerId(anchor: SystemLink): string {
@@ -98,6 +102,45 @@ class Clusters {
 }
 
 /**
+ * Normalises department records for `linkNormalised`, one at a time, so a sync can do it as each
+ * directory page arrives and keep only the normalised form. Phones are parsed once per distinct
+ * written form (libphonenumber's validation is the costliest step of a sync, and one person's
+ * number is often written the same way in several systems).
+ */
+export class RecordNormaliser {
+  private readonly phones = new Map<string, string | null>();
+
+  constructor(private readonly defaultCountry: string) {}
+
+  normalise(record: DirectoryEntry, system: string): NormalisedRecord {
+    return {
+      system,
+      key: record.key,
+      name: normalizeNameCasing(record.name),
+      emails: uniqueSorted(record.emails.map(normalizeEmail)),
+      phones: uniqueSorted(record.phones.map((phone) => this.phone(phone))),
+      taxNumbers: uniqueSorted(record.taxNumbers.map(normalizeTaxNumber)),
+    };
+  }
+
+  private phone(raw: string): string | null {
+    let e164 = this.phones.get(raw);
+    if (e164 === undefined) {
+      e164 = normalizePhone(raw, this.defaultCountry);
+      this.phones.set(raw, e164);
+    }
+    return e164;
+  }
+}
+
+/** What linking needs besides the records. */
+export interface LinkOptions {
+  defaultCountry: string;
+  systemOrder: readonly string[];
+  existing?: ReadonlyMap<string, string>;
+}
+
+/**
  * Links department records into customers by deterministic rules, strongest first: the same
  * tax number, then the same normalised e-mail, then the same E.164 phone. A link that would give
  * one customer two different keys in the same system is refused and counted as a conflict.
@@ -106,22 +149,24 @@ class Clusters {
  * stable: a customer keeps the id most of its records already had (ties: the smallest id), and
  * the other ids become aliases.
  */
-export function linkRecords(
-  records: readonly SourceRecord[],
-  options: { defaultCountry: string; systemOrder: readonly string[]; existing?: ReadonlyMap<string, string> },
+export function linkRecords(records: readonly SourceRecord[], options: LinkOptions): LinkResult {
+  const normaliser = new RecordNormaliser(options.defaultCountry);
+  return linkNormalised(
+    records.map((record) => normaliser.normalise(record, record.system)),
+    options,
+  );
+}
+
+/** `linkRecords` over records already normalised (by a `RecordNormaliser`); sorts them in place. */
+export function linkNormalised(
+  normalised: NormalisedRecord[],
+  options: Omit<LinkOptions, 'defaultCountry'>,
 ): LinkResult {
   const order = new Map(options.systemOrder.map((s, i) => [s, i]));
-  const normalised: NormalisedRecord[] = records
-    .map((r) => ({
-      system: r.system,
-      key: r.key,
-      name: normalizeNameCasing(r.name),
-      emails: uniqueSorted(r.emails.map(normalizeEmail)),
-      phones: uniqueSorted(r.phones.map((p) => normalizePhone(p, options.defaultCountry))),
-      taxNumbers: uniqueSorted(r.taxNumbers.map(normalizeTaxNumber)),
-    }))
-    // A fixed processing order makes conflicts resolve the same way on every run.
-    .sort((a, b) => (order.get(a.system) ?? 99) - (order.get(b.system) ?? 99) || a.key.localeCompare(b.key));
+  // A fixed processing order makes conflicts resolve the same way on every run.
+  normalised.sort(
+    (a, b) => (order.get(a.system) ?? 99) - (order.get(b.system) ?? 99) || collator.compare(a.key, b.key),
+  );
 
   const clusters = new Clusters(normalised);
   let conflicts = 0;
@@ -145,7 +190,7 @@ export function linkRecords(
   });
 
   const customers = [...members.values()].map((group) => toIdentity(group, options.existing));
-  customers.sort((a, b) => a._id.localeCompare(b._id));
+  customers.sort((a, b) => collator.compare(a._id, b._id));
   return { customers, conflicts };
 }
 

@@ -1,7 +1,7 @@
 import type { Connector } from '../../connectors/kit';
 import type { IdentityRepository } from '../../store/identity.repository';
 import { describeHolder, type StoreLease } from '../../store/lease';
-import { linkRecords, type SourceRecord } from './link';
+import { linkNormalised, type NormalisedRecord, RecordNormaliser } from './link';
 
 /** What an identity sync did. */
 export interface SyncReport {
@@ -41,15 +41,23 @@ export interface SyncOptions {
   lease?: Pick<StoreLease, 'acquire' | 'release'>;
 }
 
+/**
+ * Reads one system's directory, normalising each page as it arrives (only that form is kept),
+ * with the request for the next page already out while it does.
+ */
 async function readDirectory(
   connector: Connector,
+  normaliser: RecordNormaliser,
   pageSize: number,
   onProgress?: (p: SyncProgress) => void,
-): Promise<SourceRecord[]> {
-  const records: SourceRecord[] = [];
+): Promise<NormalisedRecord[]> {
+  const records: NormalisedRecord[] = [];
   try {
-    for await (const page of connector.directory(pageSize)) {
-      for (const entry of page) records.push({ ...entry, system: connector.name });
+    const pages = connector.directory(pageSize)[Symbol.asyncIterator]();
+    let next = pages.next();
+    for (let page = await next; !page.done; page = await next) {
+      next = pages.next();
+      for (const entry of page.value) records.push(normaliser.normalise(entry, connector.name));
       onProgress?.({ system: connector.name, records: records.length });
     }
   } catch (error) {
@@ -81,8 +89,9 @@ export async function syncIdentities(options: SyncOptions): Promise<SyncReport> 
 
 async function syncUnderLease(options: SyncOptions, now: () => Date): Promise<SyncReport> {
   const startedAt = Date.now();
+  const normaliser = new RecordNormaliser(options.defaultCountry);
   const perSystem = await Promise.all(
-    options.connectors.map((c) => readDirectory(c, options.pageSize, options.onProgress)),
+    options.connectors.map((c) => readDirectory(c, normaliser, options.pageSize, options.onProgress)),
   );
   const existing = await options.repository.linkIndex();
   // A system that answers an empty directory while the map links its customers is far likelier
@@ -98,8 +107,7 @@ async function syncUnderLease(options: SyncOptions, now: () => Date): Promise<Sy
       );
     }
   });
-  const { customers, conflicts } = linkRecords(perSystem.flat(), {
-    defaultCountry: options.defaultCountry,
+  const { customers, conflicts } = linkNormalised(perSystem.flat(), {
     systemOrder: options.connectors.map((c) => c.name),
     existing,
   });

@@ -114,26 +114,48 @@ interface ReadBatch {
   hasNextPage: boolean;
 }
 
+/** A batch being read: its page of the identity map (known first), then its documents. */
+interface BatchAhead {
+  page: Promise<{ items: readonly StoredIdentity[]; hasNextPage: boolean }>;
+  batch: Promise<ReadBatch>;
+}
+
 /**
- * Starts reading the batch after `after`: its page of the identity map, then its figures. The
- * run keeps one batch read ahead while it writes the one before, so the systems and the hub
- * work while the store writes; a rejection is held until the run awaits it, after the batch
- * before it is written and recorded.
+ * Batches the run reads ahead of the one it writes. The store writes one batch while the hub and
+ * the systems read the next ones; with two ahead, a slow answer from one system still leaves the
+ * store a batch to write.
+ */
+const READ_AHEAD = 2;
+
+/**
+ * Starts reading the batch after the one `previous` reads (the first batch after `after` when
+ * there is none): its page of the identity map once the previous page is known, then its
+ * figures. A rejection is held until the run awaits it, after the batches before it are written
+ * and recorded.
  */
 function readAhead(
   options: SnapshotBuildOptions,
   runId: string,
-  after: string | null,
+  previous: BatchAhead | { after: string | null },
   now: () => Date,
-): Promise<ReadBatch> {
-  const read = (async () => {
-    const page = await options.identities.page(options.batchSize, after, { batch: true });
-    const docs = page.items.length === 0 ? [] : await readBatch(options, runId, page.items, now());
-    return { customers: page.items, docs, hasNextPage: page.hasNextPage };
+): BatchAhead {
+  const page = (async () => {
+    let after: string | null;
+    if ('page' in previous) {
+      const before = await previous.page;
+      if (!before.hasNextPage || before.items.length === 0) return { items: [], hasNextPage: false };
+      after = before.items.at(-1)!._id;
+    } else after = previous.after;
+    return options.identities.page(options.batchSize, after, { batch: true });
   })();
-  // Not awaited when the run stops or fails on the batch before: its failure is of no interest.
-  read.catch(() => undefined);
-  return read;
+  const batch = page.then(async (read) => ({
+    customers: read.items,
+    docs: read.items.length === 0 ? [] : await readBatch(options, runId, read.items, now()),
+    hasNextPage: read.hasNextPage,
+  }));
+  // Not awaited when the run stops or fails on a batch before: its failure is of no interest.
+  batch.catch(() => undefined);
+  return { page, batch };
 }
 
 /**
@@ -208,25 +230,44 @@ async function buildUnderLease(options: SnapshotBuildOptions, now: () => Date): 
   const progress = () =>
     options.onProgress?.({ runId: state.runId, customersDone: state.customersDone, customersTotal, batches });
   await progress();
-  let next: Promise<ReadBatch> | null = null;
-  for (;;) {
-    if (options.shouldStop?.()) return report(false, 0);
-    const batch: ReadBatch = await (next ?? readAhead(options, state.runId, state.after, now));
-    next = null;
-    if (batch.customers.length === 0) break;
-    const last = batch.customers.at(-1)!._id;
-    if (batch.hasNextPage && !options.shouldStop?.()) next = readAhead(options, state.runId, last, now);
-    await options.snapshots.writeBatch(batch.docs);
-    batches += 1;
-    state.after = last;
-    state.customersDone += batch.customers.length;
-    await options.snapshots.writeState(state);
-    if (options.lease && !(await options.lease.acquire(now())).held) {
-      throw new SnapshotError('Snapshot run stopped: its lease on the customer map was taken by another process');
+  const ahead: BatchAhead[] = [];
+  const fillAhead = () => {
+    while (ahead.length < READ_AHEAD && !options.shouldStop?.()) {
+      ahead.push(readAhead(options, state.runId, ahead.at(-1) ?? { after: state.after }, now));
     }
-    await progress();
-    if (!batch.hasNextPage) break;
+  };
+  /** Writes batches until the map is done (false) or the run is asked to stop (true). */
+  const writeAll = async (): Promise<boolean> => {
+    for (;;) {
+      if (options.shouldStop?.()) return true;
+      fillAhead();
+      const reading = ahead.shift();
+      if (!reading) return true;
+      const batch: ReadBatch = await reading.batch;
+      if (batch.customers.length === 0) return false;
+      const last = batch.customers.at(-1)!._id;
+      if (batch.hasNextPage) fillAhead();
+      await options.snapshots.writeBatch(batch.docs);
+      batches += 1;
+      state.after = last;
+      state.customersDone += batch.customers.length;
+      await options.snapshots.writeState(state);
+      if (options.lease && !(await options.lease.acquire(now())).held) {
+        throw new SnapshotError('Snapshot run stopped: its lease on the customer map was taken by another process');
+      }
+      await progress();
+      if (!batch.hasNextPage) return false;
+    }
+  };
+  let stopped: boolean;
+  try {
+    stopped = await writeAll();
+  } finally {
+    // Nothing of a run is in flight once it returns: the reads ahead of a run that failed or
+    // stopped would otherwise go on asking the systems (and retrying) after it.
+    await Promise.allSettled(ahead.map((reading) => reading.batch));
   }
+  if (stopped) return report(false, 0);
 
   // An identity sync between a failure and the resume may have added customers before the
   // resume point; a second pass finds them (reads only) and writes just those.

@@ -6,6 +6,7 @@
 import type { Catalog, CollectionInfo } from './catalog';
 import { CommandError } from './errors';
 import { ID_INDEX_NAME, idKey, type IndexInfo, type IndexKey, indexKeys, keyPatternDoc } from './indexes';
+import { pointInterval } from './keys';
 import { scan, type StoredDoc, toStored } from './scan';
 import type { Statements } from './sqlite';
 import { expiryTest } from './ttl';
@@ -73,6 +74,17 @@ export class DocumentStore {
       for (const k of this.claimKeys(coll, index, stored.doc, stored.seq))
         this.sql.insertEntry.run(index.id, k.bytes, stored.seq);
     }
+  }
+
+  /**
+   * How many documents hold `value` in the leading field of `index`, counted from its entries
+   * without reading a document; null when the entries cannot say (see `coveredCount`).
+   */
+  countByIndex(coll: CollectionInfo, index: IndexInfo, value: string): number | null {
+    if (index.multikey || index.sparse || index.partialFilterExpression || expiryTest(coll)) return null;
+    const { lo, hi } = pointInterval(value, index.key[0][1]);
+    if (lo === null || hi === null) return null;
+    return this.sql.countEntries.get(index.id, lo, hi)?.n ?? 0;
   }
 
   /** How many documents the collection physically holds (expired ones included). */

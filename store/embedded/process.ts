@@ -4,13 +4,21 @@ import type { EmbeddedMongo, EmbeddedMongoOptions } from './index';
 import { rebuildError, type ServerMessage } from './messages';
 import { resolveOptions } from './options';
 
+/**
+ * The store's own V8 flags. Every write decodes a command and encodes documents and keys: short-
+ * lived garbage by the megabyte, which the default 16 MB young generation promotes and then
+ * collects again. At 64 MB it dies young: at 100,000 customers the identity sync and the snapshot
+ * run spent 10% less store CPU (49.2 s -> 44.4 s of the snapshot run, measured side by side).
+ */
+const STORE_FLAGS = ['--max-semi-space-size=64'];
+
 /** The child's script, compiled (`dist/`) or from source through ts-node (development and tests). */
 function forkServer(options: EmbeddedMongoOptions): ChildProcess {
   const compiled = __filename.endsWith('.js');
   const script = path.join(__dirname, compiled ? 'process-child.js' : 'process-child.ts');
   return fork(script, [JSON.stringify(options)], {
     // Not the parent's flags: an --inspect port or a heap limit sized for the gateway is not the store's.
-    execArgv: compiled ? [] : ['-r', 'ts-node/register/transpile-only'],
+    execArgv: [...STORE_FLAGS, ...(compiled ? [] : ['-r', 'ts-node/register/transpile-only'])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     // Its own process group: a terminal's Ctrl-C reaches the hub only, which then closes the store
     // in order (after its last writes) instead of racing it.

@@ -122,6 +122,9 @@ export function prepareStatements(db: Database.Database) {
     insertEntry: s('INSERT OR IGNORE INTO index_entries (index_id, key, doc_seq) VALUES (?, ?, ?)'),
     deleteEntry: s('DELETE FROM index_entries WHERE index_id = ? AND key = ? AND doc_seq = ?'),
     deleteIndexEntries: s('DELETE FROM index_entries WHERE index_id = ?'),
+    countEntries: s<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM index_entries WHERE index_id = ? AND key >= ? AND key < ?',
+    ),
     entryOwner: s<{ seq: number }>(
       'SELECT doc_seq AS seq FROM index_entries WHERE index_id = ? AND key = ? AND doc_seq <> ? LIMIT 1',
     ),

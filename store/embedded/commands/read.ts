@@ -6,6 +6,7 @@ import { CommandError } from '../errors';
 import { pathValues } from '../indexes';
 import { encodeValue } from '../keys';
 import { findDocs, findStored, type FindSpec, newStats, parseSort } from '../query';
+import type { CollectionInfo } from '../catalog';
 import { describeType, docOption, type Doc, intOption } from '../values';
 import { collectionArg, type CommandContext, type CommandHandler, cursorReply } from './context';
 
@@ -57,10 +58,32 @@ export function countDocuments(cmd: Doc, ctx: CommandContext, name: string, stat
   const plain = Object.keys(spec.filter ?? {}).length === 0 && !spec.skip && !spec.limit;
   const hasTtl = coll.indexes.some((i) => i.expireAfterSeconds !== undefined);
   if (plain && !hasTtl) return ctx.engine.store.count(coll);
+  const covered = coveredCount(ctx, coll, spec);
+  if (covered !== null) return covered;
   let n = 0;
   const matches = findStored(ctx.engine.sql, coll, { ...spec, sort: null, expected: 1000 }, stats);
   while (!matches.next().done) n++;
   return n;
+}
+
+/**
+ * A count of one string equality (`{ runId: 'r1' }`) over an index led by that field: one entry
+ * per document (the index is not multikey, sparse or partial, and no TTL hides documents), so
+ * the entries in the value's interval are the answer. Null for any other count.
+ */
+function coveredCount(ctx: CommandContext, coll: CollectionInfo, spec: FindSpec): number | null {
+  const filter = spec.filter ?? {};
+  const fields = Object.keys(filter);
+  if (fields.length !== 1 || fields[0].startsWith('$') || spec.collation) return null;
+  const value = filter[fields[0]];
+  if (typeof value !== 'string') return null;
+  const index = coll.indexes.find((i) => i.key[0][0] === fields[0] && !i.multikey && !i.sparse);
+  if (!index) return null;
+  const n = ctx.engine.store.countByIndex(coll, index, value);
+  if (n === null) return null;
+  const skipped = Math.max(0, n - Math.max(0, spec.skip ?? 0));
+  const limit = Math.abs(spec.limit ?? 0);
+  return limit ? Math.min(skipped, limit) : skipped;
 }
 
 const count: CommandHandler = (cmd, ctx) => ({ n: countDocuments(cmd, ctx, collectionArg(cmd, 'count', ctx)) });

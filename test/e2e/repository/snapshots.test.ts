@@ -132,19 +132,19 @@ describe('customer-360 snapshots', () => {
       if (progress.batches === 1) await t.chaos('support', { failRate: 1 });
     });
     await expect(crashed).rejects.toThrow(/cannot read the support system.*Run it again to resume/);
-    // The run reads a batch ahead while it writes the one before, so the failure meets the
-    // batch read after the last one written: the second or the third, depending on whether the
-    // second had been read when support began failing. What is written is recorded either way.
+    // The run reads two batches ahead of the one it writes, so the failure meets a batch after
+    // the last one written, and the systems may have answered for one more besides: how far the
+    // run got depends on when support began failing. What is written is recorded either way.
     const written = seen.at(-1)!.batches;
     expect(written).toBeGreaterThanOrEqual(1);
     expect(written).toBeLessThan(batches);
+    const asked = requestsBetween(before, await t.siloRequests());
+    for (const system of ['accounting', 'sales', 'credit']) {
+      expect(asked[system]).toBeGreaterThanOrEqual(written + 1);
+      expect(asked[system]).toBeLessThanOrEqual(written + 2);
+    }
     // Support's failed batch read is retried once (connectors.<name>.retry.maxAttempts 2) before the run stops.
-    expect(requestsBetween(before, await t.siloRequests())).toEqual({
-      accounting: written + 1,
-      sales: written + 1,
-      credit: written + 1,
-      support: written + 2,
-    });
+    expect(asked.support).toBeGreaterThanOrEqual(written + 2);
     const state = (await t.hub.store.db.collection<SnapshotState>('sync_state').findOne({ _id: 'snapshot' }))!;
     expect(state).toMatchObject({
       after: customerIds[written * BATCH - 1],
