@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } 
 import type { FigureValues } from '../connectors/kit';
 import type { SystemLink } from '../schema/identity/link';
 import { dropIfExists, replaceCollection } from './collections';
+import { isDuplicateKey } from './duplicate-key';
 import {
   defaultRepositoryDeadlines,
   walkWithDeadline,
@@ -171,12 +172,24 @@ export class SnapshotRepository {
     return found.length > 0;
   }
 
-  /** Writes one batch of the run's documents in one acknowledged bulk upsert. */
+  /**
+   * Writes one batch of the run's documents, acknowledged: one unordered insert, the run's
+   * collection being new; documents already there (a batch written again after the process
+   * stopped before recording it) are then replaced, in one bulk write.
+   */
   async writeBatch(docs: readonly SnapshotDocument[]): Promise<void> {
     if (docs.length === 0) return;
     // A bulk write into a missing collection would create it bare, without the figure indexes.
     if (!this.stagingIndexed) await this.indexStaging();
-    const ops: AnyBulkWriteOperation<SnapshotDocument>[] = docs.map((doc) => ({
+    let written: readonly SnapshotDocument[] = [];
+    try {
+      await this.batch('writing a snapshot batch', () => this.staging.insertMany([...docs], { ordered: false }));
+      return;
+    } catch (error) {
+      written = alreadyThere(error, docs);
+      if (written.length === 0) throw error;
+    }
+    const ops: AnyBulkWriteOperation<SnapshotDocument>[] = written.map((doc) => ({
       replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
     }));
     await this.batch('writing a snapshot batch', () => this.staging.bulkWrite(ops, { ordered: false }));
@@ -275,4 +288,16 @@ export class SnapshotRepository {
   count(conditions: readonly FigureCondition[]): Promise<number> {
     return this.request('a snapshot count', (d) => this.collection.countDocuments(countFilter(conditions), d));
   }
+}
+
+/**
+ * The documents an unordered insert refused because their `_id` is taken; empty when it failed
+ * for any other reason (or for any other document too), which the caller then raises.
+ */
+function alreadyThere(error: unknown, docs: readonly SnapshotDocument[]): SnapshotDocument[] {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length === 0 || !list.every(isDuplicateKey)) return [];
+  const refused = list.map((writeError) => docs[(writeError as { index: number }).index]);
+  return refused.every((doc) => doc !== undefined) ? refused : [];
 }

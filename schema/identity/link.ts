@@ -103,9 +103,9 @@ class Clusters {
 
 /**
  * Normalises department records for `linkNormalised`, one at a time, so a sync can do it as each
- * directory page arrives and keep only the normalised form. Phones are parsed once per distinct
- * written form (libphonenumber's validation is the costliest step of a sync, and one person's
- * number is often written the same way in several systems).
+ * directory page arrives and keep only the normalised form. Phones are parsed once per number:
+ * libphonenumber's validation is the costliest step of a sync, and one person's number comes
+ * from each system in that system's own punctuation (`(415) 555-0132`, `415.555.0132`).
  */
 export class RecordNormaliser {
   private readonly phones = new Map<string, string | null>();
@@ -124,13 +124,27 @@ export class RecordNormaliser {
   }
 
   private phone(raw: string): string | null {
-    let e164 = this.phones.get(raw);
+    const key = phoneKey(raw);
+    let e164 = this.phones.get(key);
     if (e164 === undefined) {
       e164 = normalizePhone(raw, this.defaultCountry);
-      this.phones.set(raw, e164);
+      this.phones.set(key, e164);
     }
     return e164;
   }
+}
+
+/** Digits, a leading `+`, and the punctuation a parser skips: nothing that changes a parse. */
+const PUNCTUATED_NUMBER = /^\+?[\d\s().-]+$/;
+const PHONE_PUNCTUATION = /[\s().-]/g;
+
+/**
+ * What a phone's parse depends on: for a number written with digits, a leading `+` and
+ * punctuation only, its digits and that `+` (libphonenumber parses those and nothing else);
+ * anything else (an extension, a letter) as written, kept apart by a prefix no number has.
+ */
+function phoneKey(raw: string): string {
+  return PUNCTUATED_NUMBER.test(raw) ? raw.replace(PHONE_PUNCTUATION, '') : `~${raw}`;
 }
 
 /** What linking needs besides the records. */

@@ -8,7 +8,7 @@ import { resolveOptions } from './options';
  * The store's own V8 flags. Every write decodes a command and encodes documents and keys: short-
  * lived garbage by the megabyte, which the default 16 MB young generation promotes and then
  * collects again. At 64 MB it dies young: at 100,000 customers the identity sync and the snapshot
- * run spent 10% less store CPU (49.2 s -> 44.4 s of the snapshot run, measured side by side).
+ * run spent 10% less store CPU (49.2 s -> 44.4 s of the snapshot run, in consecutive runs).
  */
 const STORE_FLAGS = ['--max-semi-space-size=64'];
 

@@ -1,4 +1,6 @@
 import { linkRecords, newCustomerId, type SourceRecord } from '../../../schema/identity';
+import { RecordNormaliser } from '../../../schema/identity/link';
+import * as normalize from '../../../schema/identity/normalize';
 
 const SYSTEMS = ['accounting', 'sales', 'credit', 'support'];
 
@@ -110,5 +112,62 @@ describe('linkRecords', () => {
       record('support', 's-1', { phones: ['n/a'], emails: ['unknown'] }),
     ]);
     expect(customers).toHaveLength(2);
+  });
+});
+
+describe('RecordNormaliser', () => {
+  /** Numbers of several countries, valid and not, with a national prefix written in parentheses too. */
+  const NUMBERS = [
+    '4155550132',
+    '+14155550132',
+    '2025550143',
+    '+442079460000',
+    '+44(0)2079460000',
+    '02079460000',
+    '+33142685300',
+    '0142685300',
+    '5550132',
+    '12',
+    '+999123456789',
+  ];
+  /** The same digits with the punctuation each system writes, in different places. */
+  const punctuations = (digits: string): string[] => {
+    const plus = digits.startsWith('+') ? '+' : '';
+    const bare = digits.slice(plus.length);
+    return [
+      digits,
+      `${plus}${bare.slice(0, 3)} ${bare.slice(3)}`,
+      `${plus}(${bare.slice(0, 3)}) ${bare.slice(3, 6)}-${bare.slice(6)}`,
+      `${plus}${bare.slice(0, 3)}.${bare.slice(3, 6)}.${bare.slice(6)}`,
+      `${plus}${bare.slice(0, 1)} ${bare.slice(1, 4)}-${bare.slice(4, 7)}-${bare.slice(7)}`,
+    ];
+  };
+
+  it('gives every written form of a number what the phone parser gives it, one parse per number', () => {
+    const forms = NUMBERS.flatMap(punctuations);
+    const expected = forms.map((written) => [written, normalize.normalizePhone(written, 'US')]);
+    const parse = jest.spyOn(normalize, 'normalizePhone');
+    try {
+      const normaliser = new RecordNormaliser('US');
+      const got = forms.map((written) => {
+        const [e164 = null] = normaliser.normalise(record('sales', 'k', { phones: [written] }), 'sales').phones;
+        return [written, e164];
+      });
+      expect(got).toEqual(expected);
+      expect(parse).toHaveBeenCalledTimes(NUMBERS.length);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('parses a number written with anything but punctuation as written, apart from the bare number', () => {
+    const normaliser = new RecordNormaliser('US');
+    const phones = (written: string) =>
+      normaliser.normalise(record('sales', 'k', { phones: [written] }), 'sales').phones;
+    expect(phones('415-555-0132 ext. 7')).toEqual(
+      [normalize.normalizePhone('415-555-0132 ext. 7', 'US')].filter(Boolean),
+    );
+    expect(phones('4155550132')).toEqual(['+14155550132']);
+    expect(phones('not a number')).toEqual([]);
   });
 });

@@ -215,6 +215,34 @@ describe('building snapshots over the repository', () => {
     expect(thirdAnswered).toBe(true);
   });
 
+  it('writes a batch again over what an earlier write of it left: replaced, the rest inserted', async () => {
+    const doc = (id: string, owed: number): SnapshotDocument => ({
+      _id: id,
+      name: id,
+      emails: [],
+      phones: [],
+      links: [],
+      figures: { ledger: { owed } },
+      asOf: {},
+      runId: 'r',
+      syncedAt: new Date(),
+    });
+    await snapshots.beginRun();
+    await snapshots.writeBatch([doc('c1', 1), doc('c2', 1)]);
+    // The process stopped after that write, before recording it: the resume writes the batch again.
+    await snapshots.writeBatch([doc('c1', 2), doc('c2', 2), doc('c3', 2)]);
+    const written = await store.db
+      .collection<SnapshotDocument>(SNAPSHOT_STAGING_COLLECTION)
+      .find({})
+      .sort({ _id: 1 })
+      .toArray();
+    expect(written.map((d) => [d._id, d.figures.ledger?.owed])).toEqual([
+      ['c1', 2],
+      ['c2', 2],
+      ['c3', 2],
+    ]);
+  });
+
   it('stops between batches when asked, and the next call goes on from there', async () => {
     await identities.replaceAll(['c1', 'c2', 'c3', 'c4', 'c5'].map(identity), new Date());
     let stop = false;
