@@ -22,9 +22,13 @@ export class DocumentStore {
     private readonly catalog: Catalog,
   ) {}
 
-  /** Stores a new document (which must have its `_id`); E11000 if a unique key is taken. */
-  insert(coll: CollectionInfo, doc: Doc): StoredDoc {
-    const blob = checkedBlob(doc);
+  /**
+   * Stores a new document (which must have its `_id`, first); E11000 if a unique key is taken.
+   * `received`: the bytes the document arrived in, when it is stored unchanged (see
+   * `receivedBytes`), stored as they are.
+   */
+  insert(coll: CollectionInfo, doc: Doc, received?: Buffer): StoredDoc {
+    const blob = received ? checkedSize(received) : checkedBlob(doc);
     const key = idKey(doc._id);
     this.claimId(coll, key, doc._id, -1);
     const plans = coll.indexes.map((index) => this.claimKeys(coll, index, doc, -1));
@@ -128,7 +132,10 @@ export class DocumentStore {
 }
 
 function checkedBlob(doc: Doc): Buffer {
-  const blob = serializeDoc(doc);
+  return checkedSize(serializeDoc(doc));
+}
+
+function checkedSize(blob: Buffer): Buffer {
   if (blob.length > MAX_BSON_SIZE) {
     throw new CommandError(
       'BSONObjectTooLarge',

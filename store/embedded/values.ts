@@ -34,6 +34,23 @@ export function serializeDoc(doc: Doc): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * The bytes documents of a write arrived in (an insert's documents, an upsert's replacement),
+ * by the decoded document: a document stored unchanged is stored as it came, rather than
+ * encoded again (the costliest step of a bulk write), which is also what MongoDB stores.
+ */
+const received = new WeakMap<Doc, Buffer>();
+
+/** Notes the bytes `doc` was decoded from (see `receivedBytes`). */
+export function noteReceived(doc: Doc, bytes: Buffer): void {
+  received.set(doc, bytes);
+}
+
+/** The bytes `doc` arrived in, if it is a received document; valid only while it is unchanged. */
+export function receivedBytes(doc: Doc): Buffer | undefined {
+  return received.get(doc);
+}
+
 /** Deserializes a stored or received document, keeping every BSON type (see `DESERIALIZE`). */
 export function deserializeDoc(bytes: Uint8Array): Doc {
   return BSON.deserialize(bytes, DESERIALIZE);

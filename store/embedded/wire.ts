@@ -4,7 +4,8 @@
  * driver's first handshake uses, and writing OP_MSG and OP_REPLY (1) answers.
  * https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
  */
-import { deserializeDoc, type Doc, serializeDoc } from './values';
+import { embeddedDocument, embeddedDocuments } from './bson-walk';
+import { deserializeDoc, type Doc, isPlainObject, noteReceived, serializeDoc } from './values';
 
 /** Opcodes this server reads or writes. */
 export const OpCode = { Reply: 1, Query: 2004, Compressed: 2012, Msg: 2013 } as const;
@@ -73,6 +74,30 @@ function readDoc(msg: Buffer, offset: number, end: number): { doc: Doc; next: nu
 }
 
 /**
+ * Notes the bytes of the documents a write may store as they are: each of an insert's
+ * `documents`, and the `u` (a replacement, when it is one) of each of an update's `updates`,
+ * whether they came in the command itself or in a document sequence.
+ */
+function noteWritten(identifier: string, doc: Doc, bytes: Buffer): void {
+  if (identifier === 'documents') noteReceived(doc, bytes);
+  else if (identifier === 'updates' && isPlainObject(doc.u)) {
+    const u = embeddedDocument(bytes, 'u');
+    if (u) noteReceived(doc.u, u);
+  }
+}
+
+function noteWrittenInBody(body: Doc, bytes: Buffer): void {
+  const field = 'insert' in body ? 'documents' : 'update' in body ? 'updates' : null;
+  const docs = field === null ? null : body[field];
+  if (field === null || !Array.isArray(docs)) return;
+  const parts = embeddedDocuments(bytes, field);
+  if (!parts || parts.length !== docs.length) return;
+  docs.forEach((doc, i) => {
+    if (isPlainObject(doc)) noteWritten(field, doc, parts[i]);
+  });
+}
+
+/**
  * OP_MSG: flags, then sections — kind 0 is the command body, kind 1 a named document sequence
  * (how drivers send `documents`/`updates`/`deletes`), merged into the body as an array field.
  * A trailing CRC-32C (checksumPresent) is skipped, not verified: TCP on loopback already is.
@@ -88,6 +113,7 @@ function parseOpMsg(msg: Buffer, requestId: number): WireRequest {
     if (kind === 0) {
       const read = readDoc(msg, offset, end);
       body = read.doc;
+      noteWrittenInBody(body, msg.subarray(offset, read.next));
       offset = read.next;
     } else if (kind === 1) {
       const size = msg.readInt32LE(offset);
@@ -99,6 +125,7 @@ function parseOpMsg(msg: Buffer, requestId: number): WireRequest {
       const docs: Doc[] = [];
       for (let at = nameEnd + 1; at < sectionEnd;) {
         const read = readDoc(msg, at, sectionEnd);
+        noteWritten(identifier, read.doc, msg.subarray(at, read.next));
         docs.push(read.doc);
         at = read.next;
       }

@@ -8,7 +8,7 @@ import { BSON } from 'mongodb';
 import { CommandError } from '../errors';
 import { findStored, newStats, parseSort } from '../query';
 import { applyUpdate, isOperatorUpdate, parseUpdateSpec, upsertDocument } from '../update';
-import { docOption, type Doc, intOption, isPlainObject, withIdFirst } from '../values';
+import { docOption, type Doc, intOption, isPlainObject, receivedBytes, withIdFirst } from '../values';
 import { collectionArg, type CommandContext, type CommandHandler, docsArg, wantsJournal } from './context';
 
 /** A `writeErrors` entry as MongoDB reports it. */
@@ -49,7 +49,7 @@ const insert: CommandHandler = (cmd, ctx) => {
   const writeErrors = runBatch(cmd, ctx, documents, (doc) => {
     const coll = ctx.engine.catalog.get(ctx.db, name) ?? ctx.engine.catalog.create(ctx.db, name);
     const withId = doc._id === undefined ? { _id: new BSON.ObjectId(), ...doc } : withIdFirst(doc);
-    ctx.engine.store.insert(coll, withId);
+    ctx.engine.store.insert(coll, withId, withId === doc ? receivedBytes(doc) : undefined);
     n++;
   });
   return { n, ...(writeErrors.length ? { writeErrors } : {}) };
@@ -97,7 +97,9 @@ function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables
   if (stmt.upsert !== true) return { n: 0, nModified: 0 };
   const target = ctx.engine.catalog.ensure(ctx.db, name).coll;
   const doc = upsertDocument(filter, spec, arrayFilters);
-  ctx.engine.store.insert(target, doc);
+  // A replacement led by its `_id` is inserted as it is (upsertDocument copies it unchanged).
+  const sent = !Array.isArray(spec) && !isOperatorUpdate(spec) && Object.keys(spec)[0] === '_id';
+  ctx.engine.store.insert(target, doc, sent ? receivedBytes(spec) : undefined);
   return { n: 1, nModified: 0, upsertedId: doc._id };
 }
 
