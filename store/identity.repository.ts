@@ -212,17 +212,24 @@ export class IdentityRepository {
     await this.batch('indexing the next identity map', () => this.staging.createIndexes(INDEXES));
     // Two batches in flight: the hub encodes the next while the store writes the one before.
     let previousWrite: Promise<unknown> | null = null;
-    for (let i = 0; i < customers.length; i += batchSize) {
-      const docs = customers.slice(i, i + batchSize).map((customer) => ({ ...customer, syncedAt }));
-      const write = this.batch('writing a batch of the identity map', () =>
-        this.staging.insertMany(docs, { ordered: false }),
-      );
-      // Awaited below; this only keeps a failure after an earlier one from going unhandled.
-      write.catch(() => undefined);
+    let write: Promise<unknown> | null = null;
+    try {
+      for (let i = 0; i < customers.length; i += batchSize) {
+        const docs = customers.slice(i, i + batchSize).map((customer) => ({ ...customer, syncedAt }));
+        write = this.batch('writing a batch of the identity map', () =>
+          this.staging.insertMany(docs, { ordered: false }),
+        );
+        // Awaited below; this only keeps it from going unhandled while the one before is awaited.
+        write.catch(() => undefined);
+        if (previousWrite) await previousWrite;
+        previousWrite = write;
+      }
       if (previousWrite) await previousWrite;
-      previousWrite = write;
+    } catch (error) {
+      // Not before the other write has ended: it must not land in the next sync's collection.
+      if (write) await Promise.allSettled([write]);
+      throw error;
     }
-    if (previousWrite) await previousWrite;
     const before = new Set<string>();
     const ids = walkWithDeadline(this.deadlines.batchMs, 'reading the identity map', (signal) =>
       this.collection.find({}, { projection: { _id: 1 }, signal }),

@@ -134,17 +134,23 @@ export class RecordNormaliser {
   }
 }
 
-/** Digits, a leading `+`, and the punctuation a parser skips: nothing that changes a parse. */
-const PUNCTUATED_NUMBER = /^\+?[\d\s().-]+$/;
-const PHONE_PUNCTUATION = /[\s().-]/g;
+/**
+ * Digits, a leading `+`, and punctuation libphonenumber skips: the spaces it counts as spaces
+ * (not tabs or newlines, which make a number unreadable to it), `-`, `.`, `(` and `)`.
+ */
+const PUNCTUATED_NUMBER = /^\+?[\d ().\-\u00A0\u00AD\u200B\u2060\u3000]+$/;
+const PHONE_PUNCTUATION = /[ ().\-\u00A0\u00AD\u200B\u2060\u3000]/g;
+/** libphonenumber refuses longer input outright, whatever it holds. */
+const MAX_PHONE_INPUT = 250;
 
 /**
  * What a phone's parse depends on: for a number written with digits, a leading `+` and
  * punctuation only, its digits and that `+` (libphonenumber parses those and nothing else);
- * anything else (an extension, a letter) as written, kept apart by a prefix no number has.
+ * anything else (an extension, a letter, a tab, overlong input) as written, kept apart by a
+ * prefix no number has.
  */
 function phoneKey(raw: string): string {
-  return PUNCTUATED_NUMBER.test(raw) ? raw.replace(PHONE_PUNCTUATION, '') : `~${raw}`;
+  return raw.length <= MAX_PHONE_INPUT && PUNCTUATED_NUMBER.test(raw) ? raw.replace(PHONE_PUNCTUATION, '') : `~${raw}`;
 }
 
 /** What linking needs besides the records. */

@@ -52,18 +52,29 @@ async function readDirectory(
   onProgress?: (p: SyncProgress) => void,
 ): Promise<NormalisedRecord[]> {
   const records: NormalisedRecord[] = [];
+  const pages = connector.directory(pageSize)[Symbol.asyncIterator]();
+  let next = pages.next();
+  let finished = false;
   try {
-    const pages = connector.directory(pageSize)[Symbol.asyncIterator]();
-    let next = pages.next();
     for (let page = await next; !page.done; page = await next) {
       next = pages.next();
       for (const entry of page.value) records.push(normaliser.normalise(entry, connector.name));
       onProgress?.({ system: connector.name, records: records.length });
     }
+    finished = true;
   } catch (error) {
     throw new SyncError(
       `Identity sync stopped: cannot read the ${connector.name} directory: ${(error as Error).message}`,
     );
+  } finally {
+    if (!finished) {
+      // Stopped early (a page that would not normalise, a progress callback that threw): the
+      // page already asked for is of no interest, nor its failure, and the directory is closed
+      // as a for-await loop would close it.
+      // Not awaited: a generator closes only once the page under way has come back.
+      next.catch(() => undefined);
+      Promise.resolve(pages.return?.()).catch(() => undefined);
+    }
   }
   return records;
 }

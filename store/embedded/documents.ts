@@ -39,7 +39,10 @@ export class DocumentStore {
 
   /**
    * Replaces a stored document with a new version (same `_id`, checked by the caller). Returns
-   * the stored result and whether any byte changed (MongoDB's `nModified`).
+   * the stored result and whether any byte changed (MongoDB's `nModified`). Bytes, as MongoDB
+   * compares: a document stored as it came, with a whole number sent as a double, decodes to a
+   * number that encodes as an int32, so replacing it by itself counts as a change (MongoDB says
+   * 0). Plain JS numbers, which the hub sends, encode the same both ways.
    */
   replace(coll: CollectionInfo, old: StoredDoc, doc: Doc): { stored: StoredDoc; modified: boolean } {
     const blob = checkedBlob(doc);

@@ -97,8 +97,14 @@ function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables
   if (stmt.upsert !== true) return { n: 0, nModified: 0 };
   const target = ctx.engine.catalog.ensure(ctx.db, name).coll;
   const doc = upsertDocument(filter, spec, arrayFilters);
-  // A replacement led by its `_id` is inserted as it is (upsertDocument copies it unchanged).
-  const sent = !Array.isArray(spec) && !isOperatorUpdate(spec) && Object.keys(spec)[0] === '_id';
+  // A replacement led by its own `_id` is inserted as it came (upsertDocument copies it
+  // unchanged); one given an `_id` here (it had none, or an undefined one) is encoded anew.
+  const sent =
+    !Array.isArray(spec) &&
+    !isOperatorUpdate(spec) &&
+    Object.keys(spec)[0] === '_id' &&
+    spec._id !== undefined &&
+    doc._id === spec._id;
   ctx.engine.store.insert(target, doc, sent ? receivedBytes(spec) : undefined);
   return { n: 1, nModified: 0, upsertedId: doc._id };
 }

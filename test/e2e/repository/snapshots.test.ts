@@ -124,7 +124,9 @@ describe('customer-360 snapshots', () => {
 
   it('resumes a run a failing system stopped, asking the systems only for the batches not yet written', async () => {
     const batches = Math.ceil(customerIds.length / BATCH);
-    expect(batches).toBeGreaterThanOrEqual(3);
+    // Support fails from the first batch's record on, when two more may have been read: a fourth
+    // is there to meet the failure.
+    expect(batches).toBeGreaterThanOrEqual(4);
     const before = await t.siloRequests();
     const seen: SnapshotProgress[] = [];
     const crashed = t.hub.buildSnapshots(async (progress) => {

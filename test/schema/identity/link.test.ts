@@ -140,6 +140,13 @@ describe('RecordNormaliser', () => {
       `${plus}(${bare.slice(0, 3)}) ${bare.slice(3, 6)}-${bare.slice(6)}`,
       `${plus}${bare.slice(0, 3)}.${bare.slice(3, 6)}.${bare.slice(6)}`,
       `${plus}${bare.slice(0, 1)} ${bare.slice(1, 4)}-${bare.slice(4, 7)}-${bare.slice(7)}`,
+      // White space the parser does not skip (it reads no number there), and space it does.
+      `${plus}${bare.slice(0, 3)}\t${bare.slice(3)}`,
+      `${plus}${bare.slice(0, 3)}\n${bare.slice(3)}`,
+      `${plus}${bare.slice(0, 3)}\u2003${bare.slice(3)}`,
+      `${plus}${bare.slice(0, 3)}\u00A0${bare.slice(3)}`,
+      // Past the parser's input limit.
+      `${digits}${' '.repeat(260)}`,
     ];
   };
 
@@ -154,7 +161,9 @@ describe('RecordNormaliser', () => {
         return [written, e164];
       });
       expect(got).toEqual(expected);
-      expect(parse).toHaveBeenCalledTimes(NUMBERS.length);
+      // One parse for the punctuated forms of each number (no-break space included), and one for
+      // each form with a tab, a newline, an em space or past the input limit.
+      expect(parse).toHaveBeenCalledTimes(NUMBERS.length * 5);
     } finally {
       parse.mockRestore();
     }

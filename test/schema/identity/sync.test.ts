@@ -35,4 +35,28 @@ describe('the identity sync', () => {
     );
     expect(await repository.count()).toBe(1);
   });
+
+  it('stops on a page it cannot normalise, and closes that directory, though it had asked for the next page', async () => {
+    const repository = new IdentityRepository(store.db);
+    await repository.ensureIndexes();
+    let markClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (markClosed = resolve));
+    const broken = {
+      name: 'sales',
+      async *directory() {
+        try {
+          // A declared connector's mapping gone wrong: `emails` is not a list.
+          yield [{ key: 'c-1', name: 'Ada', emails: null, phones: [], taxNumbers: [] }];
+          yield [];
+        } finally {
+          markClosed();
+        }
+      },
+    } as unknown as Connector;
+    await expect(
+      syncIdentities({ connectors: [broken], repository, defaultCountry: 'US', pageSize: 100 }),
+    ).rejects.toThrow(/^Identity sync stopped: cannot read the sales directory/);
+    await closed;
+    expect(await repository.count()).toBe(0);
+  });
 });

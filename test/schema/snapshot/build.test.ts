@@ -185,8 +185,13 @@ describe('building snapshots over the repository', () => {
     const failed = new Promise<void>((resolve) => (secondFailed = resolve));
     let thirdAnswered = false;
     let settled = false;
+    let markRecorded!: () => void;
+    const firstRecorded = new Promise<void>((resolve) => (markRecorded = resolve));
     const run = buildSnapshots(
       options({
+        onProgress: (progress) => {
+          if (progress.batches === 1) markRecorded();
+        },
         connectors: [
           {
             name: 'ledger',
@@ -206,9 +211,10 @@ describe('building snapshots over the repository', () => {
       }),
     ).finally(() => (settled = true));
     run.catch(() => undefined);
-    await failed;
-    // Round trips through the store, in order behind the run's own: it has met the failure by now.
-    for (let i = 0; i < 20; i += 1) await store.db.command({ ping: 1 });
+    // Once the first batch is recorded and the second has failed, the run meets the failure
+    // within the same turn (no more round trips): it is then waiting on the third alone.
+    await Promise.all([failed, firstRecorded]);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     releaseThird();
     await expect(run).rejects.toThrow(/batch starting with c3: cannot read the ledger system/);
