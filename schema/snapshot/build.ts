@@ -44,7 +44,10 @@ export interface SnapshotBuildOptions {
   snapshots: SnapshotRepository;
   /** Customers per batch: per batch, one request to each system and one bulk write. */
   batchSize: number;
-  /** Called at the start and after each batch is written and recorded; awaited, so a caller can hold the run there. */
+  /**
+   * Called at the start and after each batch is written and recorded; awaited, so a caller can
+   * hold the run's writing there (the batches read ahead go on being read).
+   */
   onProgress?: (progress: SnapshotProgress) => void | Promise<void>;
   now?: () => Date;
   /** Asked between batches; true stops the run where it is (the hub closing). */
@@ -161,9 +164,9 @@ function readAhead(
 /**
  * Builds customer-360 snapshots: walks the identity map in hub-id order, `batchSize` customers
  * at a time, and writes each batch with the department figures read for it (reading the next
- * batch meanwhile); after each batch it records the last hub id done. A run that did not finish (a system failed, the process died)
- * is resumed by the next call with the same run id, after that hub id, with no upstream work for
- * the batches already written. A run writes beside the snapshot that queries read, and replaces
+ * batches meanwhile); after each batch it records the last hub id done. A run that did not
+ * finish (a system failed, the process died) is resumed by the next call with the same run id,
+ * after that hub id, with no upstream work for the batches already written. A run writes beside the snapshot that queries read, and replaces
  * it in one step at the end, so a filter never sees half a run; customers no longer in the
  * identity map are gone with the old snapshot, and the run is marked finished.
  *

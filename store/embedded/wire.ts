@@ -87,7 +87,8 @@ function noteWritten(identifier: string, doc: Doc, bytes: Buffer): void {
 }
 
 function noteWrittenInBody(body: Doc, bytes: Buffer): void {
-  const field = 'insert' in body ? 'documents' : 'update' in body ? 'updates' : null;
+  const command = Object.keys(body)[0];
+  const field = command === 'insert' ? 'documents' : command === 'update' ? 'updates' : null;
   const docs = field === null ? null : body[field];
   if (field === null || !Array.isArray(docs)) return;
   const parts = embeddedDocuments(bytes, field);
