@@ -1,3 +1,5 @@
+import { MongoBulkWriteError, type WriteError } from 'mongodb';
+
 /** MongoDB's duplicate-key error code (E11000): a write met a unique index entry already there. */
 export const DUPLICATE_KEY = 11000;
 
@@ -8,4 +10,12 @@ export const DUPLICATE_KEY = 11000;
  */
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
+}
+
+/**
+ * The per-operation errors of a bulk write (or an unordered insert) that failed operation by
+ * operation; empty when it failed as a whole (a network error, a timeout).
+ */
+export function writeErrorsOf(error: unknown): WriteError[] {
+  return error instanceof MongoBulkWriteError ? ([] as WriteError[]).concat(error.writeErrors) : [];
 }

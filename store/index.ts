@@ -1,6 +1,6 @@
 // Public API of store/: the MongoDB connection (real or embedded) and the repositories on it.
 export { openStore } from './connect';
-export { DUPLICATE_KEY, isDuplicateKey } from './duplicate-key';
+export { DUPLICATE_KEY, isDuplicateKey, writeErrorsOf } from './duplicate-key';
 export type { EmbeddedIn, StoreConnection, StoreOptions, StoreHooks } from './connect';
 export { StoreTimeoutError, isStoreUnavailable, withDeadline, defaultRepositoryDeadlines } from './deadline';
 export type { RepositoryDeadlines } from './deadline';

@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription } 
 import type { FigureValues } from '../connectors/kit';
 import type { SystemLink } from '../schema/identity/link';
 import { dropIfExists, replaceCollection } from './collections';
-import { isDuplicateKey } from './duplicate-key';
+import { isDuplicateKey, writeErrorsOf } from './duplicate-key';
 import {
   defaultRepositoryDeadlines,
   walkWithDeadline,
@@ -295,9 +295,8 @@ export class SnapshotRepository {
  * for any other reason (or for any other document too), which the caller then raises.
  */
 function alreadyThere(error: unknown, docs: readonly SnapshotDocument[]): SnapshotDocument[] {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  if (list.length === 0 || !list.every(isDuplicateKey)) return [];
-  const refused = list.map((writeError) => docs[(writeError as { index: number }).index]);
+  const writeErrors = writeErrorsOf(error);
+  if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKey)) return [];
+  const refused = writeErrors.map((writeError) => docs[writeError.index]);
   return refused.every((doc) => doc !== undefined) ? refused : [];
 }

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type WriteError } from 'mongodb';
-import { isDuplicateKey } from '../../store';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { isDuplicateKey, writeErrorsOf } from '../../store';
 import { withDeadline } from '../../store/deadline';
 
 /** A department record as the repository keeps it. */
@@ -92,8 +92,7 @@ function failuresOf(
   error: unknown,
   ops: ReadonlyArray<AnyBulkWriteOperation<StoredRecord>>,
 ): { refused: Set<string>; collided: Array<AnyBulkWriteOperation<StoredRecord>> } | null {
-  if (!(error instanceof MongoBulkWriteError)) return null;
-  const writeErrors = ([] as WriteError[]).concat(error.writeErrors);
+  const writeErrors = writeErrorsOf(error);
   if (writeErrors.length === 0) return null;
   const refused = new Set<string>();
   const collided: Array<AnyBulkWriteOperation<StoredRecord>> = [];
