@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+// From its own file, not the gateway's index: that would load the whole hub (and type-graphql's
+// decorators, which need reflect-metadata first) into the load generator.
+import { HUB_NODE_FLAGS } from '../gateway/heap-budget';
 
 /** A child process the benchmark started and will stop. */
 export interface ChildHandle {
@@ -144,9 +147,9 @@ interface HubReply {
  * one scenario, not start-up) and build the customer-360 snapshots the filter scenario needs.
  */
 export async function startHubProcess(benchDir: string, spec: HubSpec): Promise<HubProcess> {
-  const child = spawn(process.execPath, nodeEntry(benchDir, 'hub-process'), {
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...nodeEntry(benchDir, 'hub-process')], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    // Production mode, as `npm start` runs the hub (graphql-js skips its development checks).
+    // The hub's heap budget and production mode, as `npm start` runs the hub (graphql-js skips its development checks).
     env: {
       ...process.env,
       NODE_ENV: 'production',

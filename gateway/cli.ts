@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=512 --max-semi-space-size=16
 import { givenNodeEnv } from './production-defaults';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
@@ -7,6 +7,7 @@ import { SnapshotError } from '../schema/snapshot';
 import { DemoSilosError, startDemoSilos, type DemoSilos } from './demo';
 import { startHub } from './hub';
 import { consoleLogger } from './logger';
+import { heapBudgetLine } from './heap-budget';
 import { writeSchemaFile } from './schema-file';
 import { runSyncCommand } from './sync-command';
 import { KeysCommandError, runKeysCommand } from './keys-command';
@@ -75,6 +76,7 @@ async function start(config: SwitchboardConfig, readConfig: () => SwitchboardCon
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
     reloadOnSignal(() => hub.reload(), consoleLogger);
+    console.log(heapBudgetLine());
     console.log(`Switchboard is serving the customer graph at ${hub.url}`);
   } catch (error) {
     await silos?.close();

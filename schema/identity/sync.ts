@@ -1,7 +1,7 @@
 import type { Connector } from '../../connectors/kit';
 import type { IdentityRepository } from '../../store/identity.repository';
 import { describeHolder, type StoreLease } from '../../store/lease';
-import { linkNormalised, type NormalisedRecord, RecordNormaliser } from './link';
+import { linkNormalised, type LinkResult, type NormalisedRecord, RecordNormaliser } from './link';
 
 /** What an identity sync did. */
 export interface SyncReport {
@@ -100,6 +100,24 @@ export async function syncIdentities(options: SyncOptions): Promise<SyncReport> 
 
 async function syncUnderLease(options: SyncOptions, now: () => Date): Promise<SyncReport> {
   const startedAt = Date.now();
+  const { customers, conflicts, records } = await readAndLink(options);
+  const { removed } = await options.repository.replaceAll(customers, now());
+  return {
+    customers: customers.length,
+    records,
+    linkedAcrossSystems: customers.filter((c) => new Set(c.links.map((l) => l.system)).size > 1).length,
+    conflicts,
+    removed,
+    durationMs: Date.now() - startedAt,
+  };
+}
+
+/**
+ * Reads every directory and links the records. A function of its own so that the normalised
+ * records, most of a large sync's memory, are garbage once the customers are made, before the
+ * map is written.
+ */
+async function readAndLink(options: SyncOptions): Promise<LinkResult & { records: Record<string, number> }> {
   const normaliser = new RecordNormaliser(options.defaultCountry);
   const perSystem = await Promise.all(
     options.connectors.map((c) => readDirectory(c, normaliser, options.pageSize, options.onProgress)),
@@ -118,17 +136,10 @@ async function syncUnderLease(options: SyncOptions, now: () => Date): Promise<Sy
       );
     }
   });
-  const { customers, conflicts } = linkNormalised(perSystem.flat(), {
+  const records = Object.fromEntries(options.connectors.map((c, i) => [c.name, perSystem[i].length]));
+  const linkedRecords = linkNormalised(perSystem.flat(), {
     systemOrder: options.connectors.map((c) => c.name),
     existing,
   });
-  const { removed } = await options.repository.replaceAll(customers, now());
-  return {
-    customers: customers.length,
-    records: Object.fromEntries(options.connectors.map((c, i) => [c.name, perSystem[i].length])),
-    linkedAcrossSystems: customers.filter((c) => new Set(c.links.map((l) => l.system)).size > 1).length,
-    conflicts,
-    removed,
-    durationMs: Date.now() - startedAt,
-  };
+  return { ...linkedRecords, records };
 }

@@ -1,5 +1,5 @@
 import { linkRecords, newCustomerId, type SourceRecord } from '../../../schema/identity';
-import { RecordNormaliser } from '../../../schema/identity/link';
+import { RecordNormaliser, valuesOf } from '../../../schema/identity/link';
 import * as normalize from '../../../schema/identity/normalize';
 
 const SYSTEMS = ['accounting', 'sales', 'credit', 'support'];
@@ -76,6 +76,37 @@ describe('linkRecords', () => {
     ]);
     expect(customers).toHaveLength(2);
     expect(conflicts).toBe(1);
+  });
+
+  it('refuses a second key of a system in a set already merged from several systems, and keeps a repeated record', () => {
+    const { customers, conflicts } = link([
+      record('accounting', 'AC-1', { taxNumbers: ['123456789'], emails: ['a@x.com'] }),
+      record('credit', '12-3456789', { taxNumbers: ['12-3456789'], phones: ['+14155550132'] }),
+      // The sales record joins through the e-mail; the second one, another key, would join through the phone.
+      record('sales', 'c-1', { emails: ['A@X.com'] }),
+      record('sales', 'c-2', { phones: ['(415) 555-0132'] }),
+      // The same record listed twice by its system (same key) is no conflict.
+      record('support', 's-1', { emails: ['a@x.com'] }),
+      record('support', 's-1', { emails: ['a@x.com'] }),
+    ]);
+    expect(conflicts).toBe(1);
+    expect(customers.map((c) => c.links.map((l) => `${l.system}:${l.key}`))).toEqual(
+      expect.arrayContaining([
+        ['accounting:AC-1', 'sales:c-1', 'credit:12-3456789', 'support:s-1', 'support:s-1'],
+        ['sales:c-2'],
+      ]),
+    );
+    expect(customers).toHaveLength(2);
+  });
+
+  it('keeps every distinct value of a record, sorted, and links through any of them', () => {
+    const { customers } = link([
+      record('sales', 'c-1', { emails: ['Zed@x.com', 'a@x.com', 'zed@X.com'], phones: ['n/a', '4155550132'] }),
+      record('support', 's-1', { emails: ['ZED@x.com'] }),
+      record('accounting', 'AC-1', { phones: ['+1 415 555 0132'] }),
+    ]);
+    expect(customers).toHaveLength(1);
+    expect(customers[0]).toMatchObject({ emails: ['a@x.com', 'zed@x.com'], phones: ['+14155550132'] });
   });
 
   it('gives a new customer the same id on every run, whatever the input order', () => {
@@ -157,7 +188,9 @@ describe('RecordNormaliser', () => {
     try {
       const normaliser = new RecordNormaliser('US');
       const got = forms.map((written) => {
-        const [e164 = null] = normaliser.normalise(record('sales', 'k', { phones: [written] }), 'sales').phones;
+        const [e164 = null] = valuesOf(
+          normaliser.normalise(record('sales', 'k', { phones: [written] }), 'sales').phones,
+        );
         return [written, e164];
       });
       expect(got).toEqual(expected);
@@ -172,7 +205,7 @@ describe('RecordNormaliser', () => {
   it('parses a number written with anything but punctuation as written, apart from the bare number', () => {
     const normaliser = new RecordNormaliser('US');
     const phones = (written: string) =>
-      normaliser.normalise(record('sales', 'k', { phones: [written] }), 'sales').phones;
+      valuesOf(normaliser.normalise(record('sales', 'k', { phones: [written] }), 'sales').phones);
     expect(phones('415-555-0132 ext. 7')).toEqual(
       [normalize.normalizePhone('415-555-0132 ext. 7', 'US')].filter(Boolean),
     );

@@ -1,0 +1,42 @@
+// The V8 heap the hub runs in. Without a maximum, Node sizes the heap from the machine's memory
+// (about 4 GB here), and V8's heap controller then lets the old generation grow to up to 4x its
+// live data between full collections: a hub holding ~110 MB of live data (code, caches, the
+// identity sync's pages) sat at 450 to 570 MB of RSS. The controller scales that growing factor
+// from the maximum (1.3 at 256 MB, about 1.4 at 512 MB, 4 from 2 GB up), so a 512 MB maximum
+// keeps RSS near 1.4x the live data with room to spare for a 100,000-customer identity sync.
+import { getHeapStatistics } from 'node:v8';
+
+/** Largest old generation, in MB: what `--max-old-space-size` gives the hub. */
+export const HUB_OLD_SPACE_MB = 512;
+
+/**
+ * The young generation kept at V8's own default for large heaps (16 MB semi-spaces): with a
+ * maximum set, V8 would shrink it to 1/128 of the old generation (4 MB), and more short-lived
+ * objects of every request would be promoted and collected by the expensive full collections.
+ */
+export const HUB_SEMI_SPACE_MB = 16;
+
+/**
+ * The flags every hub process starts with: `npm start`, the `switchboard` command's shebang and
+ * the benchmark's hub processes (test/gateway/heap-budget.test.ts checks the first two match).
+ */
+export const HUB_NODE_FLAGS: readonly string[] = [
+  `--max-old-space-size=${HUB_OLD_SPACE_MB}`,
+  `--max-semi-space-size=${HUB_SEMI_SPACE_MB}`,
+];
+
+/** V8 adds the young generation (three semi-spaces) and a little more to the old generation's maximum. */
+const HEAP_LIMIT_SLACK_MB = 4 * HUB_SEMI_SPACE_MB;
+
+/**
+ * A line for the start-up log: the heap limit this process runs under and, when it is not the
+ * hub's budget (node started without `HUB_NODE_FLAGS`, or with an operator's own), what that means.
+ */
+export function heapBudgetLine(heapLimitBytes = getHeapStatistics().heap_size_limit): string {
+  const limitMb = Math.round(heapLimitBytes / 1_048_576);
+  if (limitMb <= HUB_OLD_SPACE_MB + HEAP_LIMIT_SLACK_MB) return `Heap: ${limitMb} MB limit (the hub's budget)`;
+  return (
+    `Heap: ${limitMb} MB limit, larger than the hub's budget: V8 may let memory grow to several ` +
+    `times the live data; start node with ${HUB_NODE_FLAGS.join(' ')} (as npm start does) to bound it`
+  );
+}
