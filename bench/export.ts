@@ -153,9 +153,6 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
       },
       env: {
         ...(process.env.MONGODB_URI ? { MONGODB_DB: database, ...(drop ? { BENCH_DROP_DATABASE: '1' } : {}) } : {}),
-        ...(drop && process.env.BENCH_EXPORT_NODE_OPTIONS
-          ? { NODE_OPTIONS: process.env.BENCH_EXPORT_NODE_OPTIONS }
-          : {}),
       },
     });
     // The identity sync in a hub of its own, then the export on a hub started over the synced
@@ -251,11 +248,6 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
         process.env.MONGODB_URI
           ? 'store: MongoDB (MONGODB_URI)'
           : `embedded store on disk in its own process, as npm start runs it: its peak ${storeHwm === null ? '–' : Math.round(storeHwm)} MB, apart from the hub's; CPU counts both`,
-        ...(process.env.BENCH_EXPORT_NODE_OPTIONS
-          ? [
-              `the exporting hub ran with NODE_OPTIONS=${process.env.BENCH_EXPORT_NODE_OPTIONS} (BENCH_EXPORT_NODE_OPTIONS)`,
-            ]
-          : []),
         ...(row.note ? [row.note] : []),
       ];
       return { ...row, peakRssMb: peak === null ? null : Number(peak.toFixed(1)), note: notes.join('; ') };
