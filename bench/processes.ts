@@ -53,6 +53,15 @@ export function nodeEntry(fromDir: string, relativeNoExt: string): string[] {
   return ['-r', 'ts-node/register/transpile-only', path.join(fromDir, `${relativeNoExt}.ts`)];
 }
 
+/**
+ * The node flags hub processes start with: the hub's heap budget, as `npm start` passes it, or
+ * `BENCH_HUB_NODE_FLAGS` (space-separated; empty for node's defaults) to measure another.
+ */
+export function hubNodeFlags(): readonly string[] {
+  const given = process.env.BENCH_HUB_NODE_FLAGS;
+  return given === undefined ? HUB_NODE_FLAGS : given.split(/\s+/).filter((flag) => flag !== '');
+}
+
 /** Tracks a spawned child (killed if the benchmark dies) and gives it a `stop`. */
 export function handle(child: ChildProcess): ChildHandle {
   live.add(child);
@@ -147,9 +156,10 @@ interface HubReply {
  * one scenario, not start-up) and build the customer-360 snapshots the filter scenario needs.
  */
 export async function startHubProcess(benchDir: string, spec: HubSpec): Promise<HubProcess> {
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...nodeEntry(benchDir, 'hub-process')], {
+  const child = spawn(process.execPath, [...hubNodeFlags(), ...nodeEntry(benchDir, 'hub-process')], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    // The hub's heap budget and production mode, as `npm start` runs the hub (graphql-js skips its development checks).
+    // The hub's heap budget and production mode, as `npm start` runs the hub (graphql-js skips
+    // its development checks).
     env: {
       ...process.env,
       NODE_ENV: 'production',

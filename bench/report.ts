@@ -45,7 +45,14 @@ export interface BenchResults {
   command: string;
   options: Omit<BenchOptions, 'outDir'>;
   /** `storeVmHwmMb`: the embedded store's own process (when it has one), apart from the hub's. */
-  hub: { store: string; vmHwmMb: number | null; storeVmHwmMb: number | null; naiveVmHwmMb: number | null };
+  hub: {
+    store: string;
+    /** The node flags the hub processes ran with (the heap budget, or `BENCH_HUB_NODE_FLAGS`). */
+    nodeFlags?: string;
+    vmHwmMb: number | null;
+    storeVmHwmMb: number | null;
+    naiveVmHwmMb: number | null;
+  };
   scenarios: MeasuredRow[];
   baselines: MeasuredRow[];
   /** Runs that explain the others (one connection: latency without queueing). */
@@ -202,7 +209,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Measured ${results.date} on commit \`${results.commit}\` with \`${results.command}\`.`,
     '',
-    `Machine: ${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}. Hub store: ${results.hub.store}.`,
+    `Machine: ${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}. Hub store: ${results.hub.store}.` +
+      (results.hub.nodeFlags === undefined
+        ? ''
+        : ` Hub node flags: ${results.hub.nodeFlags || 'none (node defaults)'}.`),
     `Settings: ${o.scale} customers (seed ${o.seed}), silo latency ${o.latencyMs} ms + up to ${o.jitterMs} ms jitter, ` +
       `${o.durationS} s per scenario at most, ${o.connections} connections${o.quick ? ', **quick mode** (checks that the benchmark works; the numbers mean nothing)' : ''}.`,
     '',

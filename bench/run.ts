@@ -19,7 +19,7 @@ import {
   planPeerWorkload,
   scorePeer,
 } from './peer-scenarios';
-import { startHubProcess, startSilosProcess, type ChildHandle, type HubProcess } from './processes';
+import { hubNodeFlags, startHubProcess, startSilosProcess, type ChildHandle, type HubProcess } from './processes';
 import { summarizeProfile, type ProfileSummary } from './profile';
 import { commitId, machineInfo, writeResults, type BenchResults, type PeerResults } from './report';
 import {
@@ -334,6 +334,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
       store: process.env.MONGODB_URI
         ? 'MongoDB (MONGODB_URI)'
         : 'embedded MongoDB-compatible server, in memory, in a child process of the hub (mongodb.embeddedIn: process)',
+      nodeFlags: hubNodeFlags().join(' '),
       vmHwmMb: mb(vmHwmMb),
       storeVmHwmMb: mb(storeVmHwmMb),
       naiveVmHwmMb: mb(naiveVmHwmMb),

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=512 --max-semi-space-size=16
+#!/usr/bin/env node
 import { givenNodeEnv } from './production-defaults';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type SwitchboardConfig } from '../config';
@@ -76,7 +76,6 @@ async function start(config: SwitchboardConfig, readConfig: () => SwitchboardCon
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
     reloadOnSignal(() => hub.reload(), consoleLogger);
-    console.log(heapBudgetLine());
     console.log(`Switchboard is serving the customer graph at ${hub.url}`);
   } catch (error) {
     await silos?.close();
@@ -111,6 +110,8 @@ async function main(argv: string[]): Promise<number> {
   // Production mode follows NODE_ENV as the operator set it, not the CLI's own default.
   const readConfig = () => loadConfig({ env: { ...process.env, NODE_ENV: givenNodeEnv } });
   const config = readConfig();
+  // Before the work: a sync that runs out of heap must have said under which limit.
+  if (command === 'start' || command === 'sync') console.log(heapBudgetLine());
   if (command === 'start') await start(config, readConfig);
   else if (command === 'sync') await runSyncCommand(config);
   else if (command === 'keys') return runKeysCommand(config, argv.slice(1));

@@ -17,16 +17,20 @@ export const HUB_OLD_SPACE_MB = 512;
 export const HUB_SEMI_SPACE_MB = 16;
 
 /**
- * The flags every hub process starts with: `npm start`, the `switchboard` command's shebang and
- * the benchmark's hub processes (test/gateway/heap-budget.test.ts checks the first two match).
+ * The flags a hub process starts with: `npm start` and `npm run sync` pass them (checked by
+ * test/gateway/heap-budget.test.ts), as do the benchmark's and the end-to-end tests' hub
+ * processes. Node reads them before any code runs, so nothing can set them from inside: the
+ * `switchboard` command itself starts with whatever node it is given (a plain `env node`
+ * shebang works everywhere, BusyBox's `env` included), and an operator who runs node directly
+ * gives them, or a larger maximum for a larger customer base (the start log says which applies).
  */
 export const HUB_NODE_FLAGS: readonly string[] = [
   `--max-old-space-size=${HUB_OLD_SPACE_MB}`,
   `--max-semi-space-size=${HUB_SEMI_SPACE_MB}`,
 ];
 
-/** V8 adds the young generation (three semi-spaces) and a little more to the old generation's maximum. */
-const HEAP_LIMIT_SLACK_MB = 4 * HUB_SEMI_SPACE_MB;
+/** The heap limit V8 reports for `HUB_NODE_FLAGS`: the old generation and three semi-spaces. */
+export const HUB_HEAP_LIMIT_MB = HUB_OLD_SPACE_MB + 3 * HUB_SEMI_SPACE_MB;
 
 /**
  * A line for the start-up log: the heap limit this process runs under and, when it is not the
@@ -34,9 +38,16 @@ const HEAP_LIMIT_SLACK_MB = 4 * HUB_SEMI_SPACE_MB;
  */
 export function heapBudgetLine(heapLimitBytes = getHeapStatistics().heap_size_limit): string {
   const limitMb = Math.round(heapLimitBytes / 1_048_576);
-  if (limitMb <= HUB_OLD_SPACE_MB + HEAP_LIMIT_SLACK_MB) return `Heap: ${limitMb} MB limit (the hub's budget)`;
+  // V8 rounds to pages: a few MB either way is still the budget.
+  if (Math.abs(limitMb - HUB_HEAP_LIMIT_MB) <= 8) return `Heap: ${limitMb} MB limit (the hub's budget)`;
+  if (limitMb < HUB_HEAP_LIMIT_MB)
+    return (
+      `Heap: ${limitMb} MB limit, smaller than the hub's budget (${HUB_HEAP_LIMIT_MB} MB): an identity sync ` +
+      `of a large customer base may run out of memory; start node with ${HUB_NODE_FLAGS.join(' ')} or more`
+    );
   return (
-    `Heap: ${limitMb} MB limit, larger than the hub's budget: V8 may let memory grow to several ` +
-    `times the live data; start node with ${HUB_NODE_FLAGS.join(' ')} (as npm start does) to bound it`
+    `Heap: ${limitMb} MB limit, larger than the hub's budget (${HUB_HEAP_LIMIT_MB} MB): V8 may let memory grow ` +
+    `to several times the live data; start node with ${HUB_NODE_FLAGS.join(' ')} (as npm start does) to bound ` +
+    `it, unless the larger limit is yours for a larger customer base`
   );
 }

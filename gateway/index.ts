@@ -9,7 +9,6 @@ export { createGatewayServer, GRAPHQL_PATH } from './server';
 export { startDemoSilos, demoSiloPorts, DemoSilosError, DEFAULT_RESTART_DELAYS_MS, DEMO_RECORD_FILE } from './demo';
 export type { DemoSilos, DemoSilosOptions } from './demo';
 export { consoleLogger, silentLogger } from './logger';
-export { HUB_NODE_FLAGS, heapBudgetLine } from './heap-budget';
 export type { HubLogger } from './logger';
 export { buildDefaultGatewaySchema, renderSchemaFile, SCHEMA_FILE } from './schema-file';
 export { HubMetrics } from './metrics';

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { HUB_NODE_FLAGS } from '../../gateway/heap-budget';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -47,12 +48,14 @@ export function removeCompiled(): void {
 
 /**
  * Runs a project entry point compiled as `npm start` runs it (`gateway/cli.ts` runs as
- * `gateway/cli.js`), with only the environment given (plus PATH and HOME): no NODE_ENV, so the
- * CLI's production default applies, and nothing from the developer's shell leaks in.
+ * `gateway/cli.js`, with the hub's heap budget), with only the environment given (plus PATH and
+ * HOME): no NODE_ENV, so the CLI's production default applies, and nothing from the developer's
+ * shell leaks in.
  */
 export function runCompiled(script: string, args: string[], env: Record<string, string>): TestProcess {
   const entry = path.join(compileProject(), script.replace(/\.ts$/, '.js'));
-  const child = spawn(process.execPath, [entry, ...args], {
+  const flags = script.startsWith('gateway/cli') ? HUB_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });

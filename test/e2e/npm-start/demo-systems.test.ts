@@ -95,6 +95,8 @@ describe('npm start with the demo systems', () => {
     expect(await waitUntilGone(first.demoPid, GONE_MS)).toBe(true);
 
     const second = await startServing(env);
+    // Started with the flags npm start gives, the hub says it runs in its heap budget.
+    expect(second.hub.stdout()).toMatch(/^Heap: \d+ MB limit \(the hub's budget\)$/m);
     const health = await hubHealth(ports.hub);
     expect(health.status).toBe(200);
     expect(health.body.checks.sales).toEqual({ ok: true });

@@ -109,6 +109,46 @@ describe('linkRecords', () => {
     expect(customers[0]).toMatchObject({ emails: ['a@x.com', 'zed@x.com'], phones: ['+14155550132'] });
   });
 
+  it("tries a record's values in sorted order, so the same join wins a conflict on every run", () => {
+    // s-1 reaches c-1 through a@x.com and c-2 through b@x.com: only one of them can be its sales
+    // record, and a@x.com, sorted first, decides, whatever order support wrote them in.
+    for (const emails of [
+      ['b@x.com', 'a@x.com'],
+      ['a@x.com', 'b@x.com'],
+    ]) {
+      const { customers, conflicts } = link([
+        record('support', 's-1', { emails }),
+        record('sales', 'c-1', { emails: ['a@x.com'] }),
+        record('sales', 'c-2', { emails: ['b@x.com'] }),
+      ]);
+      expect(conflicts).toBe(1);
+      expect(customers.map((c) => c.links.map((l) => l.key))).toEqual(
+        expect.arrayContaining([['c-1', 's-1'], ['c-2']]),
+      );
+    }
+  });
+
+  it('leaves both sets as they were after a refused join, so a later join of either still happens', () => {
+    const { customers, conflicts } = link([
+      // Two merged sets, each with a sales key: the first phone would join them and is refused.
+      record('accounting', 'AC-1', { emails: ['a@x.com'], phones: ['+14155550132'] }),
+      record('sales', 'c-1', { emails: ['a@x.com'] }),
+      record('credit', 'K-2', { emails: ['b@x.com'], phones: ['+14155550132'] }),
+      record('sales', 'c-2', { emails: ['b@x.com'], phones: ['+14155550199'] }),
+      // Then each set still takes a support record of its own, through a phone.
+      record('support', 's-1', { phones: ['+14155550132'] }),
+      record('support', 's-2', { phones: ['+14155550199'] }),
+    ]);
+    expect(conflicts).toBe(1);
+    expect(customers.map((c) => c.links.map((l) => `${l.system}:${l.key}`).sort())).toEqual(
+      expect.arrayContaining([
+        ['accounting:AC-1', 'sales:c-1', 'support:s-1'],
+        ['credit:K-2', 'sales:c-2', 'support:s-2'],
+      ]),
+    );
+    expect(customers).toHaveLength(2);
+  });
+
   it('gives a new customer the same id on every run, whatever the input order', () => {
     const records = [
       record('sales', 'c-9', { emails: ['a@x.com'] }),
@@ -180,6 +220,34 @@ describe('RecordNormaliser', () => {
       `${digits}${' '.repeat(260)}`,
     ];
   };
+
+  it('keeps no value as null, one as itself and several as a sorted list without repeats', () => {
+    const normaliser = new RecordNormaliser('US');
+    const normalised = normaliser.normalise(
+      record('sales', 'k', {
+        name: 'DOE, JANE',
+        emails: ['Zed@x.com', 'a@x.com', 'zed@X.com'],
+        phones: ['(415) 555-0132'],
+        taxNumbers: ['n/a'],
+      }),
+      'sales',
+    );
+    expect(normalised).toEqual({
+      system: 'sales',
+      key: 'k',
+      name: 'Jane Doe',
+      recased: true,
+      emails: ['a@x.com', 'zed@x.com'],
+      phones: '+14155550132',
+      taxNumbers: null,
+    });
+    expect(normaliser.normalise(record('sales', 'k'), 'sales')).toMatchObject({
+      name: null,
+      recased: false,
+      emails: null,
+      phones: null,
+    });
+  });
 
   it('gives every written form of a number what the phone parser gives it, one parse per number', () => {
     const forms = NUMBERS.flatMap(punctuations);
