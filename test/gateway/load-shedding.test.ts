@@ -11,17 +11,28 @@ function stall(ms: number): void {
 }
 
 /**
- * Saturates the event loop for `ms` in turns of 100 ms, as a hub under load is: every turn is
- * late. One long stall is not enough to be seen: the plugin judges the mean delay of the loop's
- * turns over a sample, and one late turn among a sample's on-time ones may not lift it over the
- * limit, depending on where in the sample the stall falls.
+ * Saturates the event loop in turns of 100 ms until stopped (15 s at most), as a hub under load
+ * is: every turn is late. One long stall is not enough. The plugin judges the mean delay of the
+ * loop's turns over a sample, and one late turn among a sample's on-time ones (one every 10 ms)
+ * may not lift it over the limit, depending on where in the sample it falls; and the pressure a
+ * sample finds lasts one sample, which a request sent after the stall may miss. Saturating while
+ * the test sends its requests keeps every sample late.
  */
-async function saturate(ms: number): Promise<void> {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    stall(100);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+function saturate(): { stop: () => Promise<void> } {
+  let running = true;
+  const end = performance.now() + 15_000;
+  const done = (async () => {
+    while (running && performance.now() < end) {
+      stall(100);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }
 
 /** Waits, checking at every sample of the plugin (bounded at 5 s), until `condition` holds. */
@@ -54,23 +65,29 @@ describe('load shedding', () => {
 
   it('refuses requests with 503, Retry-After and OVERLOADED while the event loop is stalled, and serves them again after', async () => {
     expect((await graphql()).status).toBe(200);
-    await saturate(1_500);
-    await whenSampled(() => app.isUnderPressure());
-    const refused = await graphql();
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('2');
-    const body = (await refused.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
-    expect(body.errors[0].extensions).toEqual({ code: 'OVERLOADED', retryAfterSeconds: 2 });
-    expect(body.errors[0].message).toMatch(/retry after 2 s/);
-    // An operator still sees the hub's health and metrics and can run their admin routes; a
-    // path no route matches is a plain 404.
-    expect((await fetch(`${base}/health`)).status).toBe(200);
-    expect((await fetch(`${base}/metrics`)).status).toBe(200);
-    expect((await fetch(`${base}/admin/sync`, { method: 'POST' })).status).toBe(200);
-    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
-    // Still under pressure after them, so they were answered under pressure, not after it.
-    expect(app.isUnderPressure()).toBe(true);
-    expect(shed).toEqual(['eventLoopDelay']);
+    const load = saturate();
+    try {
+      await whenSampled(() => app.isUnderPressure());
+      const refused = await graphql();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      const body = (await refused.json()) as {
+        errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+      };
+      expect(body.errors[0].extensions).toEqual({ code: 'OVERLOADED', retryAfterSeconds: 2 });
+      expect(body.errors[0].message).toMatch(/retry after 2 s/);
+      // An operator still sees the hub's health and metrics and can run their admin routes; a
+      // path no route matches is a plain 404.
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect((await fetch(`${base}/metrics`)).status).toBe(200);
+      expect((await fetch(`${base}/admin/sync`, { method: 'POST' })).status).toBe(200);
+      expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+      // Still under pressure after them, so they were answered under pressure, not after it.
+      expect(app.isUnderPressure()).toBe(true);
+      expect(shed).toEqual(['eventLoopDelay']);
+    } finally {
+      await load.stop();
+    }
 
     await whenSampled(() => !app.isUnderPressure());
     expect((await graphql()).status).toBe(200);
@@ -108,17 +125,21 @@ describe('load shedding in the hub', () => {
         )?.[1] ?? 0,
       );
     expect(await shedSamples()).toBe(0);
-    await saturate(1_500);
-    // Under pressure from the next sample on, for one sample.
+    // Under pressure once a whole sample has been saturated (within two samples), until the load stops.
     let refused: Response | undefined;
-    for (let i = 0; i < 500 && refused === undefined; i += 1) {
-      const answer = await fetch(t.hub.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      if (answer.status === 503) refused = answer;
-      else await new Promise((resolve) => setTimeout(resolve, 10));
+    const load = saturate();
+    try {
+      const deadline = performance.now() + 10_000;
+      while (refused === undefined && performance.now() < deadline) {
+        const answer = await fetch(t.hub.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
+        if (answer.status === 503) refused = answer;
+      }
+    } finally {
+      await load.stop();
     }
     expect(refused?.headers.get('retry-after')).toBe('3');
     expect(
