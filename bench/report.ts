@@ -48,7 +48,7 @@ export interface BenchResults {
   hub: {
     store: string;
     /** The node flags the hub processes ran with (the heap budget, or `BENCH_HUB_NODE_FLAGS`). */
-    nodeFlags?: string;
+    nodeFlags: string;
     vmHwmMb: number | null;
     storeVmHwmMb: number | null;
     naiveVmHwmMb: number | null;
@@ -210,9 +210,7 @@ export function renderMarkdown(results: BenchResults): string {
     `Measured ${results.date} on commit \`${results.commit}\` with \`${results.command}\`.`,
     '',
     `Machine: ${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}. Hub store: ${results.hub.store}.` +
-      (results.hub.nodeFlags === undefined
-        ? ''
-        : ` Hub node flags: ${results.hub.nodeFlags || 'none (node defaults)'}.`),
+      ` Hub node flags: ${results.hub.nodeFlags || 'none (node defaults)'}.`,
     `Settings: ${o.scale} customers (seed ${o.seed}), silo latency ${o.latencyMs} ms + up to ${o.jitterMs} ms jitter, ` +
       `${o.durationS} s per scenario at most, ${o.connections} connections${o.quick ? ', **quick mode** (checks that the benchmark works; the numbers mean nothing)' : ''}.`,
     '',
