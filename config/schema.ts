@@ -219,6 +219,17 @@ export const configSchema = z
         syncOnStart: z.enum(['auto', 'ifEmpty', 'always', 'never']).default('auto'),
         /** Directory page size asked of each system during a sync. */
         pageSize: z.number().int().positive().max(1_000).default(500),
+        /**
+         * Identity look-ups (by phone, e-mail, hub id) the hub keeps in memory (LRU), so a repeat
+         * screen pop reads no repository for who is calling. Served only while the identity map's
+         * generation is the one they were read under. 0 turns this off.
+         */
+        memoryEntries: z.number().int().nonnegative().max(1_000_000).default(10_000),
+        /**
+         * How often, at most, the hub reads the map's generation again, ms: how late it sees a
+         * sync made by another process or hub (its own are seen at once).
+         */
+        recheckMs: z.number().int().positive().max(60_000).default(1_000),
       })
       .strict()
       .prefault({}),

@@ -15,6 +15,7 @@ import { createContextFactory, type ContextRequest } from './context';
 import { loadConnectorDeclaration } from './declarations';
 import { createReadinessCheck, type ReadinessCheck } from './health';
 import type { HubLogger } from './logger';
+import type { IdentityLookups } from '../store';
 import type { Repositories } from './repositories';
 import type { ConnectorRuntime, RequestContext } from './runtime';
 import { buildEveryConnectorSchema } from './schema-file';
@@ -49,6 +50,8 @@ export interface Generation {
 export interface GenerationDeps {
   runtime: ConnectorRuntime;
   repositories: Repositories;
+  /** Identity look-ups as requests make them (held in memory over `repositories.identities`). */
+  identityLookups: IdentityLookups;
   /** The installed connector factories; default: each configured connector, found where its `from` says. */
   connectorFactories?: readonly ConnectorFactory[];
   logger: HubLogger;
@@ -81,6 +84,7 @@ export async function buildGeneration(
   let figureGate: (principal: Principal, figure: { connector: string; name: string }) => boolean = () => false;
   const hub = createHubSubschema({
     repository: repositories.identities,
+    lookups: deps.identityLookups,
     snapshots: repositories.snapshots,
     figureSources: connectors,
     // Bound once the policy is loaded (it is checked against the stitched schema); until then, no one.

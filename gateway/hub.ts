@@ -6,7 +6,7 @@ import type { ConnectorRuntime } from './runtime';
 import type { ReloadReport } from '../schema/hub';
 import type { SyncProgress, SyncReport } from '../schema/identity';
 import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
-import { openStore, withDeadline, type StoreConnection } from '../store';
+import { openStore, RememberedIdentityLookups, withDeadline, type StoreConnection } from '../store';
 import { openRecordStore, prepareRepositories } from './repositories';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics, registerMetricsRoute } from './metrics';
@@ -126,6 +126,12 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     // The connectors' indexes are created with each generation of connectors, below.
     const repositories = await prepareRepositories(store, []);
     const { identities: repository, snapshots } = repositories;
+    // Who is calling, from memory while the identity map is the generation it was read from.
+    const identityLookups = new RememberedIdentityLookups(repository, {
+      maxEntries: config.identity.memoryEntries,
+      recheckMs: config.identity.recheckMs,
+      now: () => runtime.now().getTime(),
+    });
     const { authenticate, demoKeys, mode } = await prepareAuthentication(config, store.db, runtime.now);
     // Kept past the timestamp window (both directions) so no replay outlives its entry.
     const notices = new NoticeLedger(store.db, 2 * NOTICE_TOLERANCE_SECONDS + 60, store.deadlines.requestMs);
@@ -143,6 +149,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
         {
           runtime,
           repositories,
+          identityLookups,
           connectorFactories: options.connectorFactories,
           logger,
           // Under the request deadline: a stalled store is STORE_UNAVAILABLE, not a probe left hanging.
@@ -168,7 +175,11 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       connectors: connectorsNow,
       now: runtime.now,
       logger,
-      changed: () => responses.clear(),
+      changed: () => {
+        // A sync of this hub's own has replaced the map: what was remembered of it goes at once.
+        identityLookups.forget();
+        responses.clear();
+      },
     });
     const sync = mapWork.sync;
 

@@ -6,6 +6,8 @@ export { StoreTimeoutError, isStoreUnavailable, withDeadline, defaultRepositoryD
 export type { RepositoryDeadlines } from './deadline';
 export { IdentityRepository, IDENTITY_COLLECTION } from './identity.repository';
 export type { StoredIdentity, IdentityPage } from './identity.repository';
+export { RememberedIdentityLookups } from './identity-lookups';
+export type { IdentityLookups, IdentityMemoryOptions } from './identity-lookups';
 export { startEmbeddedMongo, startEmbeddedMongoProcess, startEmbeddedMongoThread, DataDirInUseError } from './embedded';
 export type { EmbeddedMongo, EmbeddedMongoOptions } from './embedded';
 export {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { ScopeKey } from '../../gateway/runtime';
-import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
+import type { IdentityLookups } from '../../store/identity-lookups';
+import type { StoredIdentity } from '../../store/identity.repository';
 
 /** The hub's per-request loaders. */
 export interface HubScope {
@@ -12,10 +13,10 @@ export interface HubScope {
 export const hubScope = new ScopeKey<HubScope>('hub');
 
 /** Creates one request's hub loaders. */
-export function createHubScope(repository: IdentityRepository): HubScope {
+export function createHubScope(lookups: IdentityLookups): HubScope {
   return {
     customers: new DataLoader(async (ids) => {
-      const found = await repository.findByIds(ids);
+      const found = await lookups.findByIds(ids);
       const byId = new Map<string, StoredIdentity>();
       for (const doc of found) {
         byId.set(doc._id, doc);

@@ -1,5 +1,6 @@
 import { Arg, type ClassType, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../gateway/runtime';
+import type { IdentityLookups } from '../../store/identity-lookups';
 import type { IdentityRepository, StoredIdentity } from '../../store/identity.repository';
 import type { SnapshotDocument, SnapshotRepository } from '../../store/snapshot.repository';
 import { badUserInput, forbidden, quoteInput, snapshotUnavailable } from '../errors';
@@ -19,6 +20,8 @@ export const MAX_PAGE_SIZE = 500;
 /** What the hub's resolvers need; set once when the hub subschema is built. */
 export interface HubResolverDeps {
   repository: IdentityRepository;
+  /** Look-ups by phone, e-mail and id; default: `repository` itself (no memory layer). */
+  lookups?: IdentityLookups;
   defaultCountry: string;
   /** Re-reads one customer's record from one system into the repository. */
   refresh(system: string, key: string): Promise<void>;
@@ -67,6 +70,7 @@ export class CustomerConnectionResolver {
 
 /** Builds the hub's root resolvers over the identity repository and the snapshots. */
 export function createHubResolver(deps: HubResolverDeps, listing: CustomerListing): ClassType {
+  const lookups = deps.lookups ?? deps.repository;
   @Resolver(() => Customer)
   class HubResolver {
     @Query(() => Customer, { nullable: true, description: 'The customer with this hub id; null when there is none.' })
@@ -90,7 +94,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       const e164 = normalizePhone(phone, deps.defaultCountry);
       if (e164 === null)
         throw badUserInput(`Argument "phone" is not a valid phone number: ${quoteInput(phone)}`, 'phone');
-      const [doc] = await deps.repository.findByPhone(e164);
+      const [doc] = await lookups.findByPhone(e164);
       return doc ? toCustomer(doc) : null;
     }
 
@@ -105,7 +109,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       const normalised = normalizeEmail(email);
       if (normalised === null)
         throw badUserInput(`Argument "email" is not a valid e-mail address: ${quoteInput(email)}`, 'email');
-      const [doc] = await deps.repository.findByEmail(normalised);
+      const [doc] = await lookups.findByEmail(normalised);
       return doc ? toCustomer(doc) : null;
     }
 

@@ -59,6 +59,6 @@ export function createHubSubschema(options: HubSubschemaOptions): HubSubschema {
       validate: false,
       globalMiddlewares: [storeErrors],
     }),
-    createRequestScope: () => createHubScope(options.repository),
+    createRequestScope: () => createHubScope(options.lookups ?? options.repository),
   };
 }
