@@ -1,6 +1,7 @@
 // Public API of schema/hub/: the hub's own subschema (identity, look-ups, the customer list).
 import type { GraphQLSchema } from 'graphql';
-import { buildSchemaSync, type MiddlewareFn } from 'type-graphql';
+import { isPromise, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { buildSchemaSync } from 'type-graphql';
 import { isStoreUnavailable } from '../../store/deadline';
 import { storeUnavailable } from '../errors';
 import { figureCatalog, type FigureSource } from '../snapshot/figures';
@@ -33,17 +34,39 @@ export interface HubSubschemaOptions extends HubResolverDeps {
   savedQueries?: () => SavedQueries | null;
 }
 
+const toPublic = (error: unknown): unknown => (isStoreUnavailable(error) ? storeUnavailable(error as Error) : error);
+
 /**
  * Every hub field that reads the store (look-ups, pages, counts, snapshot queries) answers a
  * stalled or unreachable store with STORE_UNAVAILABLE, which says nothing of the store's own text.
+ * Only fields with a resolver of their own are wrapped: a plain property (`Customer.name`) reads
+ * nothing. Not a type-graphql global middleware, which would make every field of every customer
+ * on a page a promise (a quarter of a page's allocations).
  */
-const storeErrors: MiddlewareFn = async (_action, next) => {
-  try {
-    return (await next()) as unknown;
-  } catch (error) {
-    throw isStoreUnavailable(error) ? storeUnavailable(error as Error) : error;
-  }
-};
+function withStoreErrors(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field) => {
+      const { resolve } = field;
+      if (!resolve) return field;
+      return {
+        ...field,
+        resolve(source, args, context, info) {
+          let value: unknown;
+          try {
+            value = resolve(source, args, context, info);
+          } catch (error) {
+            throw toPublic(error);
+          }
+          return isPromise(value)
+            ? value.then(undefined, (error: unknown) => {
+                throw toPublic(error);
+              })
+            : value;
+        },
+      };
+    },
+  });
+}
 
 /**
  * Builds the hub's subschema: `Customer` identity, the root look-ups, and `customers` with the
@@ -54,11 +77,16 @@ export function createHubSubschema(options: HubSubschemaOptions): HubSubschema {
   const resolver = createHubResolver(options, { catalog, types: buildCustomerFilterTypes(catalog) });
   return {
     name: 'hub',
-    schema: buildSchemaSync({
-      resolvers: [resolver, CustomerConnectionResolver, createSavedQueryResolver(options.savedQueries ?? (() => null))],
-      validate: false,
-      globalMiddlewares: [storeErrors],
-    }),
+    schema: withStoreErrors(
+      buildSchemaSync({
+        resolvers: [
+          resolver,
+          CustomerConnectionResolver,
+          createSavedQueryResolver(options.savedQueries ?? (() => null)),
+        ],
+        validate: false,
+      }),
+    ),
     createRequestScope: () => createHubScope(options.lookups ?? options.repository),
   };
 }
