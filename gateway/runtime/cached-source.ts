@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { SystemBreaker, isBreakerOpenError, type BreakerSettings } from './breaker';
 import { DataSource, type Freshness } from '../../connectors/kit/freshness';
+import { approximateJsonLength } from './approximate-size';
 import { recordFormat, type CachedRecord, type RecordStore } from './record-store';
 import type { ConnectorRuntime, UpstreamOutcome } from './runtime';
 
@@ -47,9 +48,9 @@ interface KeyState {
 /** What the in-memory layer may hold per connector when the runtime does not say: 32 MiB. */
 export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024;
 
-/** A record's approximate size in memory: its JSON length in UTF-16 code units, times two bytes. */
+/** A record's approximate size in memory: about its JSON length in UTF-16 code units, times two bytes. */
 function sizeOf(record: CachedRecord<unknown>): number {
-  return Math.max(1, (JSON.stringify(record.value)?.length ?? 0) * 2 + 64);
+  return approximateJsonLength(record.value) * 2 + 64;
 }
 
 /** Reads the outcome label for metrics from a failure. */
