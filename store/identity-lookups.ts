@@ -1,11 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import type { IdentityRepository, StoredIdentity } from './identity.repository';
 
-/** The identity look-ups a request makes: by phone, by e-mail, by hub id (or former id). */
+/** The identity look-ups a request makes: by phone, by e-mail, by hub id (or former id), and the count. */
 export interface IdentityLookups {
   findByPhone(phone: string): Promise<readonly StoredIdentity[]>;
   findByEmail(email: string): Promise<readonly StoredIdentity[]>;
   findByIds(ids: readonly string[]): Promise<readonly StoredIdentity[]>;
+  /** How many customers the map holds (a list's `totalCount`). */
+  count(): Promise<number>;
 }
 
 /** How long a look-up may be served from memory, and how much of it is kept. */
@@ -22,6 +24,12 @@ export interface IdentityMemoryOptions {
 interface Remembered {
   generation: number;
   found: readonly StoredIdentity[];
+}
+
+/** The map's count, with the generation it was read under. */
+interface RememberedCount {
+  generation: number;
+  count: number;
 }
 
 /**
@@ -47,6 +55,8 @@ export class RememberedIdentityLookups implements IdentityLookups {
   private checking: Promise<number | null> | null = null;
   /** Bumped by `forget()`, so a generation read that began before it does not bring back the old map. */
   private epoch = 0;
+  /** Kept apart from the LRU: one number, which every page of the customer list asks for. */
+  private counted: RememberedCount | null = null;
 
   constructor(
     private readonly repository: IdentityRepository,
@@ -85,8 +95,20 @@ export class RememberedIdentityLookups implements IdentityLookups {
     return [...found, ...read];
   }
 
+  /** How many customers the map holds: counted once per generation. */
+  async count(): Promise<number> {
+    if (this.options.maxEntries === 0) return this.repository.count();
+    const generation = await this.currentGeneration();
+    if (generation === null) return this.repository.count();
+    if (this.counted?.generation === generation) return this.counted.count;
+    const count = await this.repository.count();
+    this.counted = { generation, count };
+    return count;
+  }
+
   /** Drops everything held: this hub's own sync has just replaced the map. */
   forget(): void {
+    this.counted = null;
     this.memory.clear();
     this.generation = null;
     this.checkedAt = Number.NEGATIVE_INFINITY;

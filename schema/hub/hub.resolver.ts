@@ -145,7 +145,7 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
           nodes.map((node) => encodeCursor({ l: PLAIN_LIST, o: null, id: node.id })),
           page.hasNextPage,
           null,
-          () => deps.repository.count(),
+          () => lookups.count(),
         );
       }
       const query = toSnapshotQuery(listing.catalog, { first, after, filter, orderBy });

@@ -153,6 +153,21 @@ describe('identity look-ups held in memory', () => {
     expect(byIds).toHaveBeenCalledTimes(2);
   });
 
+  it('counts the map once per generation', async () => {
+    const count = jest.spyOn(repository, 'count');
+    const memory = lookups();
+    expect(await memory.count()).toBe(2);
+    expect(await memory.count()).toBe(2);
+    expect(count).toHaveBeenCalledTimes(1);
+    await elsewhere.replaceAll(
+      [customer('cus_a', '+14155550101'), customer('cus_b', '+14155550102'), customer('cus_c', '+14155550103')],
+      new Date(),
+    );
+    nowMs = 1_000;
+    expect(await memory.count()).toBe(3);
+    expect(count).toHaveBeenCalledTimes(2);
+  });
+
   it('reads the repository every time with no entries to keep, and never the generation', async () => {
     const byPhone = jest.spyOn(repository, 'findByPhone');
     const state = jest.spyOn(repository, 'readState');
