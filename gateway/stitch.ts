@@ -1,13 +1,8 @@
-import {
-  defaultFieldResolver,
-  GraphQLError,
-  responsePathAsArray,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { stitchSchemas, type IStitchSchemasOptions } from '@graphql-tools/stitch';
-import { filterSchema, isPromise, MapperKind, mapSchema, relocatedError } from '@graphql-tools/utils';
+import { filterSchema, MapperKind, mapSchema, relocatedError } from '@graphql-tools/utils';
 import type { Connector } from '../connectors/kit';
+import { wrapResolver } from '../schema/wrap-resolver';
 import { checkConnectorSchemas } from './connector-checks';
 
 /** A subschema with its stitching configuration. */
@@ -86,27 +81,10 @@ function placed(value: unknown, info: GraphQLResolveInfo): unknown {
  */
 function placeErrorsAtTheirField(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field) => {
-      const resolve = field.resolve ?? defaultFieldResolver;
-      return {
-        ...field,
-        resolve(source, args, context, info) {
-          let value: unknown;
-          try {
-            value = resolve(source, args, context, info);
-          } catch (error) {
-            throw placed(error, info);
-          }
-          if (!isPromise(value)) return placed(value, info);
-          return value.then(
-            (resolved) => placed(resolved, info),
-            (error: unknown) => {
-              throw placed(error, info);
-            },
-          );
-        },
-      };
-    },
+    [MapperKind.OBJECT_FIELD]: (field) => ({
+      ...field,
+      resolve: wrapResolver(field.resolve, { value: placed, error: placed }),
+    }),
   });
 }
 

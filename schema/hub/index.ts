@@ -1,9 +1,10 @@
 // Public API of schema/hub/: the hub's own subschema (identity, look-ups, the customer list).
 import type { GraphQLSchema } from 'graphql';
-import { isPromise, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { buildSchemaSync } from 'type-graphql';
 import { isStoreUnavailable } from '../../store/deadline';
 import { storeUnavailable } from '../errors';
+import { wrapResolver } from '../wrap-resolver';
 import { figureCatalog, type FigureSource } from '../snapshot/figures';
 import { buildCustomerFilterTypes } from './filter.types';
 import { createHubScope, type HubScope } from './hub.loader';
@@ -45,26 +46,8 @@ const toPublic = (error: unknown): unknown => (isStoreUnavailable(error) ? store
  */
 function withStoreErrors(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field) => {
-      const { resolve } = field;
-      if (!resolve) return field;
-      return {
-        ...field,
-        resolve(source, args, context, info) {
-          let value: unknown;
-          try {
-            value = resolve(source, args, context, info);
-          } catch (error) {
-            throw toPublic(error);
-          }
-          return isPromise(value)
-            ? value.then(undefined, (error: unknown) => {
-                throw toPublic(error);
-              })
-            : value;
-        },
-      };
-    },
+    [MapperKind.OBJECT_FIELD]: (field) =>
+      field.resolve ? { ...field, resolve: wrapResolver(field.resolve, { error: toPublic }) } : field,
   });
 }
 
