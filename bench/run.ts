@@ -353,7 +353,9 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
     profiles,
     peer,
     notes: [
-      `Three processes share the ${machine.cpus} cores: the silos, the hub under test and this load generator. The embedded store runs in a worker thread of the hub process, so the hub's CPU time and RSS include both ends of every store round trip (with a real MongoDB the server's half would be elsewhere), though the server's half no longer shares the gateway's event loop.`,
+      process.env.MONGODB_URI
+        ? `Three processes share the ${machine.cpus} cores: the silos, the hub under test and this load generator; the MongoDB server is wherever MONGODB_URI says, and its CPU is not counted.`
+        : `Four processes share the ${machine.cpus} cores: the silos, the hub under test, its embedded store (a child process of the hub, as npm start runs it) and this load generator. CPU per operation counts the hub's process and its store's, both ends of every store round trip (with a real MongoDB the server's half would be elsewhere); peak RSS is the hub's alone, the store's is given apart.`,
       'peakRssMb is the largest VmRSS sample (every 100 ms) of the hub process during the scenario; the kernel peak (VmHWM) cannot be reset between scenarios, so it is given once per hub.',
       "Upstream requests come from the silos' own /_stats counters, store round trips from the hub's switchboard_store_commands_total; both per operation sent, read once the silos have gone quiet.",
     ],
