@@ -222,12 +222,19 @@ export const configSchema = z
         /**
          * Identity look-ups (by phone, e-mail, hub id) the hub keeps in memory (LRU), so a repeat
          * screen pop reads no repository for who is calling. Served only while the identity map's
-         * generation is the one they were read under. 0 turns this off.
+         * generation is the one they were read under. 0 turns this off, and so does
+         * `cache.enabled: false`.
          */
         memoryEntries: z.number().int().nonnegative().max(1_000_000).default(10_000),
+        /** What those look-ups may take, approximately, in bytes (their JSON size); 0 turns this off. */
+        memoryBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(8 * 1024 * 1024),
         /**
-         * How often, at most, the hub reads the map's generation again, ms: how late it sees a
-         * sync made by another process or hub (its own are seen at once).
+         * How often, at most, the hub reads the map's state again, ms: how late it sees a sync
+         * made by another process or hub (its own are seen at once).
          */
         recheckMs: z.number().int().positive().max(60_000).default(1_000),
       })

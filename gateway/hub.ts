@@ -128,9 +128,11 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const { identities: repository, snapshots } = repositories;
     // Who is calling, from memory while the identity map is the generation it was read from.
     const identityLookups = new RememberedIdentityLookups(repository, {
-      maxEntries: config.identity.memoryEntries,
+      maxEntries: config.cache.enabled ? config.identity.memoryEntries : 0,
+      maxBytes: config.identity.memoryBytes,
       recheckMs: config.identity.recheckMs,
       now: () => runtime.now().getTime(),
+      warn: (message) => logger.warn(message),
     });
     const { authenticate, demoKeys, mode } = await prepareAuthentication(config, store.db, runtime.now);
     // Kept past the timestamp window (both directions) so no replay outlives its entry.
@@ -175,11 +177,9 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       connectors: connectorsNow,
       now: runtime.now,
       logger,
-      changed: () => {
-        // A sync of this hub's own has replaced the map: what was remembered of it goes at once.
-        identityLookups.forget();
-        responses.clear();
-      },
+      changed: () => responses.clear(),
+      // A sync of this hub's own has replaced the map: what was remembered of it goes at once.
+      identityReplaced: () => identityLookups.forget(),
     });
     const sync = mapWork.sync;
 

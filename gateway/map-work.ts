@@ -20,6 +20,8 @@ export interface MapWorkDeps {
   logger: HubLogger;
   /** Anything that may change what a query answers clears the response cache. */
   changed: () => void;
+  /** After a sync of this hub's own (finished or not): the identity map may have been replaced. */
+  identityReplaced?: () => void;
 }
 
 /** The identity syncs and snapshot runs of one hub. */
@@ -71,6 +73,7 @@ export function createMapWork(deps: MapWorkDeps): MapWork {
         return report;
       }).finally(() => {
         if (syncing === entry) syncing = null;
+        deps.identityReplaced?.();
         deps.changed();
       }),
     };

@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { SystemBreaker, isBreakerOpenError, type BreakerSettings } from './breaker';
 import { DataSource, type Freshness } from '../../connectors/kit/freshness';
-import { approximateJsonLength } from './approximate-size';
+import { approximateJsonLength } from '../../store/approximate-size';
 import { recordFormat, type CachedRecord, type RecordStore } from './record-store';
 import type { ConnectorRuntime, UpstreamOutcome } from './runtime';
 

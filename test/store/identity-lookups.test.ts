@@ -1,5 +1,5 @@
 import type { CustomerIdentity } from '../../schema/identity';
-import { IdentityRepository, RememberedIdentityLookups } from '../../store';
+import { IdentityRepository, RememberedIdentityLookups, StoreTimeoutError } from '../../store';
 import { useTestStore } from '../helpers/test-store';
 
 function customer(id: string, phone: string, extra: Partial<CustomerIdentity> = {}): CustomerIdentity {
@@ -24,11 +24,19 @@ describe('identity look-ups held in memory', () => {
   /** Another process's view of the same map: `npm run sync`, or a second hub. */
   let elsewhere: IdentityRepository;
   let nowMs: number;
-  const lookups = (maxEntries = 100) =>
-    new RememberedIdentityLookups(repository, { maxEntries, recheckMs: 1_000, now: () => nowMs });
+  let warnings: string[];
+  const lookups = (maxEntries = 100, maxBytes = 1_000_000) =>
+    new RememberedIdentityLookups(repository, {
+      maxEntries,
+      maxBytes,
+      recheckMs: 1_000,
+      now: () => nowMs,
+      warn: (message) => warnings.push(message),
+    });
 
   beforeEach(async () => {
     nowMs = 0;
+    warnings = [];
     repository = new IdentityRepository(store.db);
     elsewhere = new IdentityRepository(store.db);
     await repository.ensureIndexes();
@@ -72,7 +80,7 @@ describe('identity look-ups held in memory', () => {
     expect(ids(await memory.findByEmail('cus_a@example.com'))).toEqual(['cus_z']);
   });
 
-  it('does not keep what was read while the map was being replaced', async () => {
+  it('never serves what was read from a map replaced meanwhile', async () => {
     const memory = lookups();
     await memory.findByPhone('+14155550102'); // the generation is known
     let release: () => void = () => undefined;
@@ -124,14 +132,70 @@ describe('identity look-ups held in memory', () => {
     expect(ids(await memory.findByPhone('+14155550101'))).toEqual(['cus_c']);
   });
 
-  it('serves nothing from memory while the generation cannot be read', async () => {
+  it('reads the store for every look-up, and warns once, while the map’s state cannot be read', async () => {
     const memory = lookups();
     await memory.findByPhone('+14155550101');
     nowMs = 1_000;
-    jest.spyOn(repository, 'readState').mockRejectedValue(new Error('the store is down'));
-    const byPhone = jest.spyOn(repository, 'findByPhone').mockRejectedValue(new Error('the store is down'));
-    await expect(memory.findByPhone('+14155550101')).rejects.toThrow('the store is down');
-    await expect(memory.findByPhone('+14155550101')).rejects.toThrow('the store is down');
+    const state = jest.spyOn(repository, 'readState').mockRejectedValue(new Error('not authorized on sync_state'));
+    const byPhone = jest.spyOn(repository, 'findByPhone');
+    expect(ids(await memory.findByPhone('+14155550101'))).toEqual(['cus_a']);
+    expect(ids(await memory.findByPhone('+14155550101'))).toEqual(['cus_a']);
+    expect(byPhone).toHaveBeenCalledTimes(2);
+    expect(state).toHaveBeenCalledTimes(1); // the verdict holds for the recheck interval
+    expect(warnings).toEqual([expect.stringContaining('not authorized on sync_state')]);
+  });
+
+  it('fails a look-up at once when the state read finds the store down, then asks the store alone', async () => {
+    const memory = lookups();
+    await memory.findByPhone('+14155550101');
+    nowMs = 1_000;
+    const down = new StoreTimeoutError('the identity state', 2_000);
+    jest.spyOn(repository, 'readState').mockRejectedValue(down);
+    const byPhone = jest.spyOn(repository, 'findByPhone').mockRejectedValue(down);
+    // A remembered caller is not served from a map that could not be confirmed, nor read twice.
+    await expect(memory.findByPhone('+14155550101')).rejects.toBe(down);
+    expect(byPhone).not.toHaveBeenCalled();
+    await expect(memory.findByPhone('+14155550101')).rejects.toBe(down);
+    expect(byPhone).toHaveBeenCalledTimes(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('serves nothing from memory while a sync is writing the next map, nor without a state', async () => {
+    const memory = lookups();
+    const byPhone = jest.spyOn(repository, 'findByPhone');
+    await memory.findByPhone('+14155550101');
+    const syncState = store.db.collection<{ _id: string }>('sync_state');
+    await syncState.updateOne({ _id: 'identity' }, { $set: { finishedAt: null } });
+    nowMs = 1_000;
+    await memory.findByPhone('+14155550101');
+    await memory.findByPhone('+14155550101');
+    expect(byPhone).toHaveBeenCalledTimes(3);
+    await syncState.deleteOne({ _id: 'identity' });
+    nowMs = 2_000;
+    await memory.findByPhone('+14155550101');
+    await memory.findByPhone('+14155550101');
+    expect(byPhone).toHaveBeenCalledTimes(5);
+    expect(warnings).toEqual([]); // a sync under way is no failure
+  });
+
+  it('takes a map synced again under the same generation number for another map', async () => {
+    const memory = lookups();
+    expect(ids(await memory.findByPhone('+14155550101'))).toEqual(['cus_a']);
+    // The database dropped and synced afresh: generation 1 again, of another world.
+    await store.db.dropDatabase();
+    await repository.ensureIndexes();
+    nowMs = 5;
+    await elsewhere.replaceAll([customer('cus_new', '+14155550101')], new Date(Date.now() + 1_000));
+    expect((await repository.readState())?.generation).toBe(1);
+    nowMs = 1_000;
+    expect(ids(await memory.findByPhone('+14155550101'))).toEqual(['cus_new']);
+  });
+
+  it('keeps no more look-ups than its byte budget holds', async () => {
+    const byPhone = jest.spyOn(repository, 'findByPhone');
+    const memory = lookups(100, 100); // one customer is several hundred bytes
+    await memory.findByPhone('+14155550101');
+    await memory.findByPhone('+14155550101');
     expect(byPhone).toHaveBeenCalledTimes(2);
   });
 
@@ -150,6 +214,7 @@ describe('identity look-ups held in memory', () => {
     ]);
     expect(byIds.mock.calls.map(([asked]) => asked)).toEqual([['cus_a'], ['cus_old', 'cus_b', 'cus_none']]);
     expect(ids(await memory.findByIds(['cus_old', 'cus_b', 'cus_none']))).toEqual(['cus_a', 'cus_b']);
+    expect(ids(await memory.findByIds(['cus_b', 'cus_b']))).toEqual(['cus_b']); // an id asked twice, answered once
     expect(byIds).toHaveBeenCalledTimes(2);
   });
 

@@ -1,6 +1,6 @@
 /**
  * About how many characters `value` would take as JSON, counted without building the text:
- * what the memory layer weighs a record by. `JSON.stringify` gave the exact figure but built a
+ * what the hub's memory layers (records, identity look-ups) weigh an entry by. `JSON.stringify` gave the exact figure but built a
  * string per record stored, a few per cent of a cold page's allocations, only to read its length.
  * Numbers count as 8 (a typical amount or count); values JSON leaves out (undefined, functions)
  * as 4, like `null`. Records come from parsed JSON, so there are no cycles to guard against.

@@ -1,4 +1,4 @@
-import { approximateJsonLength } from '../../../gateway/runtime/approximate-size';
+import { approximateJsonLength } from '../../store/approximate-size';
 
 describe('the approximate JSON length the memory layer weighs records by', () => {
   it('counts strings, arrays, nesting, null and booleans as JSON does (lengths counted by hand)', () => {
