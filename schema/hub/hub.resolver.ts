@@ -126,11 +126,14 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
         nullable: true,
         description: 'A cursor from a previous page of the same list: start after it.',
       })
-      after?: string | null,
+      after: string | null | undefined,
+      // Before the optional two: type-graphql passes the declared parameters in order, leaving no
+      // gaps, so with no figures (no filter and order declared) a context after them would land
+      // in `filter` and send the plain list down the snapshot path.
+      @Ctx() ctx: RequestContext | undefined,
       // Declared below, only when some connector has figures: an input type needs fields.
       filter?: CustomerFilterInput | null,
       orderBy?: CustomerOrderInput | null,
-      @Ctx() ctx?: RequestContext,
     ): Promise<CustomerConnection> {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`Argument "first" must be an integer from 1 to ${MAX_PAGE_SIZE}, found ${first}`, 'first');
@@ -211,12 +214,12 @@ export function createHubResolver(deps: HubResolverDeps, listing: CustomerListin
       nullable: true,
       description:
         'Only customers whose snapshot figures meet these conditions, e.g. `{ accounting: { overdueAmount: { gt: 1000 } } }`.',
-    })(HubResolver.prototype, 'customers', 2);
+    })(HubResolver.prototype, 'customers', 3);
     Arg('orderBy', () => CustomerOrder, {
       nullable: true,
       description:
         'Order by one snapshot figure instead of hub id, e.g. `{ field: ACCOUNTING_OVERDUE_AMOUNT, direction: DESC }`.',
-    })(HubResolver.prototype, 'customers', 3);
+    })(HubResolver.prototype, 'customers', 4);
   }
   return HubResolver;
 }
