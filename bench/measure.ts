@@ -1,5 +1,15 @@
 import type { LoadResult } from './load';
-import { countsBetween, readCpuMs, readStoreCommands, sampleRss, settle, sum, type SiloCounts } from './metrics';
+import {
+  countsBetween,
+  readCpuMs,
+  readStoreCommands,
+  readThreadCpuMs,
+  sampleRss,
+  settle,
+  sum,
+  type SiloCounts,
+  type ThreadCpuMs,
+} from './metrics';
 
 /** The process a row measures: its pid (CPU, RSS) and origin (`/metrics`). */
 export interface MeasuredProcess {
@@ -18,6 +28,38 @@ export async function hubCpuMs(hub: MeasuredProcess): Promise<number | null> {
   if (own === null || hub.storePid == null) return own;
   const store = await readCpuMs(hub.storePid);
   return store === null ? own : own + store;
+}
+
+/** The hub's CPU per operation by where it ran, ms: what `hubCpuMsPerOp` is made of. */
+export interface CpuByThread {
+  /** The hub's JavaScript thread: what its CPU profile samples. */
+  hubMain: number;
+  /** The hub's other threads: V8's garbage collection and compiler workers, libuv's pool. */
+  hubOthers: number;
+  /** The embedded store's process, all threads; null when it has none of its own. */
+  store: number | null;
+}
+
+/** Where a hub's CPU has gone so far, by thread; null where /proc is not available. */
+async function hubCpuByThread(hub: MeasuredProcess): Promise<{ hub: ThreadCpuMs; store: number | null } | null> {
+  const own = await readThreadCpuMs(hub.pid);
+  if (own === null) return null;
+  return { hub: own, store: hub.storePid == null ? null : await readCpuMs(hub.storePid) };
+}
+
+/** The difference of two `hubCpuByThread` readings, per operation. */
+function cpuByThreadPerOp(
+  before: Awaited<ReturnType<typeof hubCpuByThread>>,
+  after: Awaited<ReturnType<typeof hubCpuByThread>>,
+  ops: number,
+): CpuByThread | null {
+  if (before === null || after === null || ops === 0) return null;
+  const perOp = (ms: number) => Number((ms / ops).toPrecision(3));
+  return {
+    hubMain: perOp(after.hub.main - before.hub.main),
+    hubOthers: perOp(after.hub.others - before.hub.others),
+    store: before.store === null || after.store === null ? null : perOp(after.store - before.store),
+  };
 }
 
 /** One row of the results: a scenario or a baseline, measured or skipped. */
@@ -46,6 +88,12 @@ export interface MeasuredRow {
    * the embedded store in a process of its own, that process's CPU is added in.
    */
   hubCpuMsPerOp: number | null;
+  /**
+   * The same split by thread: the hub's JavaScript thread, its other threads (garbage
+   * collection above all) and its store's process. Null for a row without a hub, and in
+   * results written before it was measured.
+   */
+  cpuByThreadMsPerOp?: CpuByThread | null;
   /** Largest RSS sample of the process under test during the run, MB. */
   peakRssMb: number | null;
   /** Operations sent and how many failed (errors, non-2xx, GraphQL errors, customer not found). */
@@ -88,6 +136,7 @@ export function skippedRow(id: string, name: string, reason: string): MeasuredRo
     storeRoundTripsPerOp: null,
     storeCommandsPerOp: null,
     hubCpuMsPerOp: null,
+    cpuByThreadMsPerOp: null,
     peakRssMb: null,
     operations: null,
     failed: null,
@@ -107,6 +156,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   const countStore = spec.hub !== null && spec.store !== false;
   const storeBefore = countStore ? await readStoreCommands(spec.hub!.origin) : null;
   const cpuBefore = spec.hub ? await hubCpuMs(spec.hub) : null;
+  const threadsBefore = spec.hub ? await hubCpuByThread(spec.hub) : null;
   const rss = spec.hub ? sampleRss(spec.hub.pid) : null;
   const outcome = await load().then(
     (value) => ({ value }),
@@ -119,6 +169,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   const siloAfter = await settle(spec.siloUrls, Math.min(10_000, Math.max(300, result.p99Ms)));
   const storeAfter = countStore ? await readStoreCommands(spec.hub!.origin) : null;
   const cpuAfter = spec.hub ? await hubCpuMs(spec.hub) : null;
+  const threadsAfter = spec.hub ? await hubCpuByThread(spec.hub) : null;
   const upstream = countsBetween(siloBefore, siloAfter);
   const ops = result.sent;
   const notes: string[] = spec.note ? [spec.note] : [];
@@ -154,6 +205,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
     // Includes the settle wait and two /metrics reads: idle, or a few ms over a whole run.
     hubCpuMsPerOp:
       cpuBefore !== null && cpuAfter !== null && ops > 0 ? Number(((cpuAfter - cpuBefore) / ops).toPrecision(3)) : null,
+    cpuByThreadMsPerOp: cpuByThreadPerOp(threadsBefore, threadsAfter, ops),
     peakRssMb: peakRssMb === null ? null : round(peakRssMb, 1),
     operations: ops,
     failed: result.failed,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /** Requests each silo has served since it started, by silo name (from its own `GET /_stats`). */
 export type SiloCounts = Record<string, number>;
@@ -88,16 +88,49 @@ export async function readRssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS')
 }
 
 /**
- * CPU time a process has used (user + system), ms, from `/proc/<pid>/stat`; null elsewhere.
+ * CPU time a process (or, with `tid`, one of its threads) has used (user + system), ms, from
+ * `/proc/<pid>/stat`; null elsewhere.
  * Linux reports it in clock ticks of 1/100 s (USER_HZ, 100 on every mainstream kernel), so a
  * difference over a scenario of seconds is precise to a few percent.
  */
-export async function readCpuMs(pid: number): Promise<number | null> {
+export async function readCpuMs(pid: number, tid?: string): Promise<number | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = await readFile(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) of a process's threads, ms: its main (JavaScript) thread and all others together. */
+export interface ThreadCpuMs {
+  main: number;
+  /**
+   * Every other thread: V8's platform workers (parallel and concurrent garbage collection, the
+   * optimising compiler) and libuv's pool. A CPU profile samples only the main thread, so this
+   * is the part of a process's CPU its profile cannot show.
+   */
+  others: number;
+}
+
+/**
+ * `readCpuMs` split by thread, from `/proc/<pid>/task/<tid>/stat` (the main thread's tid is the
+ * pid); null where /proc is not available. A thread that exits between two readings takes its
+ * time with it, so compare readings of long-lived threads only (Node's are).
+ */
+export async function readThreadCpuMs(pid: number): Promise<ThreadCpuMs | null> {
+  try {
+    const tids = await readdir(`/proc/${pid}/task`);
+    const split: ThreadCpuMs = { main: 0, others: 0 };
+    for (const tid of tids) {
+      const ms = await readCpuMs(pid, tid);
+      if (ms === null) continue; // exited since the listing
+      if (tid === String(pid)) split.main += ms;
+      else split.others += ms;
+    }
+    return split;
   } catch {
     return null;
   }

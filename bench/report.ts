@@ -109,6 +109,27 @@ function rowsTable(rows: readonly MeasuredRow[]): string[] {
   return lines;
 }
 
+/**
+ * CPU per operation by thread, for the rows that have it: the profiles sample only the main
+ * thread, so this says how much of the CPU they cannot show (mostly garbage collection).
+ */
+function threadsTable(rows: readonly MeasuredRow[]): string[] {
+  const split = rows.filter((r) => r.cpuByThreadMsPerOp);
+  if (split.length === 0) return [];
+  return [
+    'CPU ms per operation by thread: the JavaScript thread (what a CPU profile samples), the other threads ' +
+      "(V8's parallel and concurrent garbage collection and its compiler, libuv's pool) and the embedded store's process:",
+    '',
+    '| scenario | CPU ms/op | main thread | other threads | store process |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...split.map((r) => {
+      const t = r.cpuByThreadMsPerOp!;
+      return `| ${r.name} | ${cell(r.hubCpuMsPerOp)} | ${t.hubMain} | ${t.hubOthers} | ${cell(t.store)} |`;
+    }),
+    '',
+  ];
+}
+
 function rowNotes(rows: readonly MeasuredRow[]): string[] {
   return rows.filter((r) => r.note).map((r) => `- *${r.name}* (\`${r.id}\`): ${r.note}`);
 }
@@ -228,6 +249,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     ...rowNotes([...results.scenarios, ...results.baselines, ...results.diagnostics]),
     '',
+    ...threadsTable([...results.scenarios, ...results.baselines, ...results.diagnostics, ...results.peer.rows]),
     'Store commands per operation, by command:',
     '',
     ...[...results.scenarios, ...results.baselines, ...results.diagnostics]

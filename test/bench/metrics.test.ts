@@ -1,5 +1,8 @@
 import { percentile } from '../../bench/load';
-import { prometheusByLabel } from '../../bench/metrics';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { prometheusByLabel, readThreadCpuMs } from '../../bench/metrics';
 
 describe('prometheusByLabel', () => {
   const text = [
@@ -25,5 +28,41 @@ describe('percentile', () => {
     expect([percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99)]).toEqual([50, 95, 99]);
     expect(percentile([7], 99)).toBe(7);
     expect(percentile([], 50)).toBe(0);
+  });
+});
+
+describe('readThreadCpuMs', () => {
+  /** Spins the calling thread for `ms` of wall time (the work whose CPU is then read). */
+  const spin = (ms: number): void => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+
+  it("counts the main thread's work as main, and a worker thread's as others", async () => {
+    // A worker that spins, then waits (alive, so /proc still lists it) until told to exit.
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const until = performance.now() + 300; while (performance.now() < until);
+       parentPort.postMessage('spun'); parentPort.once('message', () => process.exit(0));`,
+      { eval: true },
+    );
+    try {
+      const before = (await readThreadCpuMs(process.pid))!;
+      await once(worker, 'message');
+      const afterWorker = (await readThreadCpuMs(process.pid))!;
+      spin(300);
+      const afterMain = (await readThreadCpuMs(process.pid))!;
+      // Ticks are 10 ms; on a busy machine a thread may get less than its wall time.
+      expect(afterWorker.others - before.others).toBeGreaterThanOrEqual(100);
+      expect(afterWorker.main - before.main).toBeLessThan(afterWorker.others - before.others);
+      expect(afterMain.main - afterWorker.main).toBeGreaterThanOrEqual(100);
+    } finally {
+      worker.postMessage('exit');
+      await once(worker, 'exit');
+    }
+  });
+
+  it('answers null for a process that does not exist', async () => {
+    expect(await readThreadCpuMs(2 ** 22 + 1)).toBeNull();
   });
 });

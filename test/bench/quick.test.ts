@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { CpuByThread } from '../../bench/measure';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -107,6 +108,24 @@ describe('npm run bench -- --quick', () => {
         expect([row.id, field, typeof row[field]]).toEqual([row.id, field, 'number']);
       }
     }
+  });
+
+  it("splits the hub's CPU by thread: its JavaScript thread, its other threads and its store's process", () => {
+    for (const id of ['screenPopCold', 'pageOf100']) {
+      const row = results.scenarios.find((s) => s.id === id)!;
+      const split = row.cpuByThreadMsPerOp as CpuByThread | null;
+      // The hub runs its embedded store in a process of its own (mongodb.embeddedIn: process).
+      expect([id, typeof split?.hubMain, typeof split?.hubOthers, typeof split?.store]).toEqual([
+        id,
+        'number',
+        'number',
+        'number',
+      ]);
+      expect(split!.hubMain).toBeGreaterThan(0);
+    }
+    expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toContain(
+      '| scenario | CPU ms/op | main thread | other threads | store process |',
+    );
   });
 
   it('runs the floor, the ceiling and the naive graph, and computes the ratios', () => {
