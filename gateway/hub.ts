@@ -127,7 +127,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const repositories = await prepareRepositories(store, []);
     const { identities: repository, snapshots } = repositories;
     // Who is calling, from memory while the identity map is the generation it was read from.
-    const identityLookups = new RememberedIdentityLookups(repository, {
+    const identityLookups = new RememberedIdentityLookups(repositories.identityLookups, {
       maxEntries: config.cache.enabled ? config.identity.memoryEntries : 0,
       maxBytes: config.identity.memoryBytes,
       recheckMs: config.identity.recheckMs,
