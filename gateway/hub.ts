@@ -8,6 +8,7 @@ import type { SyncProgress, SyncReport } from '../schema/identity';
 import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
 import { openStore, RememberedIdentityLookups, withDeadline, type StoreConnection } from '../store';
 import { openRecordStore, prepareRepositories } from './repositories';
+import { cacheBudgetWarning } from './cache-budget';
 import { consoleLogger, type HubLogger } from './logger';
 import { HubMetrics, registerMetricsRoute } from './metrics';
 import { ApolloServerPluginFreshness } from './plugins/freshness';
@@ -98,6 +99,8 @@ export interface StartHubOptions {
  */
 export async function startHub(config: SwitchboardConfig, options: StartHubOptions = {}): Promise<Hub> {
   const logger = options.logger ?? consoleLogger;
+  const overBudget = cacheBudgetWarning(config);
+  if (overBudget) logger.warn(overBudget);
   const metrics = new HubMetrics();
   const store = await openStore(config.mongodb, { onCommand: (name) => metrics.storeCommand(name) });
   if (store.embeddedTcpUri)
