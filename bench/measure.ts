@@ -8,7 +8,6 @@ import {
   settle,
   sum,
   type SiloCounts,
-  type ThreadCpuMs,
 } from './metrics';
 
 /** The process a row measures: its pid (CPU, RSS) and origin (`/metrics`). */
@@ -24,40 +23,42 @@ export interface MeasuredProcess {
 
 /** The hub's CPU time so far, ms: its process and its embedded store's, when that has its own. */
 export async function hubCpuMs(hub: MeasuredProcess): Promise<number | null> {
-  const own = await readCpuMs(hub.pid);
-  if (own === null || hub.storePid == null) return own;
-  const store = await readCpuMs(hub.storePid);
-  return store === null ? own : own + store;
+  return (await readHubCpu(hub))?.total ?? null;
 }
 
 /** The hub's CPU per operation by where it ran, ms: what `hubCpuMsPerOp` is made of. */
 export interface CpuByThread {
   /** The hub's JavaScript thread: what its CPU profile samples. */
   hubMain: number;
-  /** The hub's other threads: V8's garbage collection and compiler workers, libuv's pool. */
+  /** The rest of the hub's process: V8's garbage collection and compiler workers, libuv's pool. */
   hubOthers: number;
   /** The embedded store's process, all threads; null when it has none of its own. */
   store: number | null;
 }
 
-/** Where a hub's CPU has gone so far, by thread; null where /proc is not available. */
-async function hubCpuByThread(hub: MeasuredProcess): Promise<{ hub: ThreadCpuMs; store: number | null } | null> {
-  const own = await readThreadCpuMs(hub.pid);
-  if (own === null) return null;
-  return { hub: own, store: hub.storePid == null ? null : await readCpuMs(hub.storePid) };
+/** One reading of the hub's CPU so far, ms: the total and its parts. */
+interface HubCpu {
+  total: number;
+  hubMain: number;
+  hubOthers: number;
+  store: number | null;
 }
 
-/** The difference of two `hubCpuByThread` readings, per operation. */
-function cpuByThreadPerOp(
-  before: Awaited<ReturnType<typeof hubCpuByThread>>,
-  after: Awaited<ReturnType<typeof hubCpuByThread>>,
-  ops: number,
-): CpuByThread | null {
+/** The hub's CPU so far, and where it ran; null where /proc is not available. */
+async function readHubCpu(hub: MeasuredProcess): Promise<HubCpu | null> {
+  const own = await readThreadCpuMs(hub.pid);
+  if (own === null) return null;
+  const store = hub.storePid == null ? null : await readCpuMs(hub.storePid);
+  return { total: own.total + (store ?? 0), hubMain: own.main, hubOthers: own.total - own.main, store };
+}
+
+/** The difference of two readings, per operation: the parts add up to the total's. */
+function cpuByThreadPerOp(before: HubCpu | null, after: HubCpu | null, ops: number): CpuByThread | null {
   if (before === null || after === null || ops === 0) return null;
   const perOp = (ms: number) => Number((ms / ops).toPrecision(3));
   return {
-    hubMain: perOp(after.hub.main - before.hub.main),
-    hubOthers: perOp(after.hub.others - before.hub.others),
+    hubMain: perOp(after.hubMain - before.hubMain),
+    hubOthers: perOp(after.hubOthers - before.hubOthers),
     store: before.store === null || after.store === null ? null : perOp(after.store - before.store),
   };
 }
@@ -155,8 +156,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   const siloBefore = await settle(spec.siloUrls);
   const countStore = spec.hub !== null && spec.store !== false;
   const storeBefore = countStore ? await readStoreCommands(spec.hub!.origin) : null;
-  const cpuBefore = spec.hub ? await hubCpuMs(spec.hub) : null;
-  const threadsBefore = spec.hub ? await hubCpuByThread(spec.hub) : null;
+  const cpuBefore = spec.hub ? await readHubCpu(spec.hub) : null;
   const rss = spec.hub ? sampleRss(spec.hub.pid) : null;
   const outcome = await load().then(
     (value) => ({ value }),
@@ -168,8 +168,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
   // Quiet for as long as the slowest requests took (at least 300 ms, at most 10 s): see settle().
   const siloAfter = await settle(spec.siloUrls, Math.min(10_000, Math.max(300, result.p99Ms)));
   const storeAfter = countStore ? await readStoreCommands(spec.hub!.origin) : null;
-  const cpuAfter = spec.hub ? await hubCpuMs(spec.hub) : null;
-  const threadsAfter = spec.hub ? await hubCpuByThread(spec.hub) : null;
+  const cpuAfter = spec.hub ? await readHubCpu(spec.hub) : null;
   const upstream = countsBetween(siloBefore, siloAfter);
   const ops = result.sent;
   const notes: string[] = spec.note ? [spec.note] : [];
@@ -204,8 +203,10 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
     storeCommandsPerOp: storeByCommand,
     // Includes the settle wait and two /metrics reads: idle, or a few ms over a whole run.
     hubCpuMsPerOp:
-      cpuBefore !== null && cpuAfter !== null && ops > 0 ? Number(((cpuAfter - cpuBefore) / ops).toPrecision(3)) : null,
-    cpuByThreadMsPerOp: cpuByThreadPerOp(threadsBefore, threadsAfter, ops),
+      cpuBefore !== null && cpuAfter !== null && ops > 0
+        ? Number(((cpuAfter.total - cpuBefore.total) / ops).toPrecision(3))
+        : null,
+    cpuByThreadMsPerOp: cpuByThreadPerOp(cpuBefore, cpuAfter, ops),
     peakRssMb: peakRssMb === null ? null : round(peakRssMb, 1),
     operations: ops,
     failed: result.failed,

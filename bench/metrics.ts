@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 /** Requests each silo has served since it started, by silo name (from its own `GET /_stats`). */
 export type SiloCounts = Record<string, number>;
@@ -93,7 +93,7 @@ export async function readRssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS')
  * Linux reports it in clock ticks of 1/100 s (USER_HZ, 100 on every mainstream kernel), so a
  * difference over a scenario of seconds is precise to a few percent.
  */
-export async function readCpuMs(pid: number, tid?: string): Promise<number | null> {
+export async function readCpuMs(pid: number, tid?: number): Promise<number | null> {
   try {
     const stat = await readFile(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
@@ -104,36 +104,23 @@ export async function readCpuMs(pid: number, tid?: string): Promise<number | nul
   }
 }
 
-/** CPU time (user + system) of a process's threads, ms: its main (JavaScript) thread and all others together. */
+/** CPU time (user + system) a process has used, ms, and how much of it its main thread did. */
 export interface ThreadCpuMs {
+  /** The whole process, threads that have exited included (`/proc/<pid>/stat`). */
+  total: number;
+  /** Its main thread, the one that runs JavaScript (`/proc/<pid>/task/<pid>/stat`). */
   main: number;
-  /**
-   * Every other thread: V8's platform workers (parallel and concurrent garbage collection, the
-   * optimising compiler) and libuv's pool. A CPU profile samples only the main thread, so this
-   * is the part of a process's CPU its profile cannot show.
-   */
-  others: number;
 }
 
 /**
- * `readCpuMs` split by thread, from `/proc/<pid>/task/<tid>/stat` (the main thread's tid is the
- * pid); null where /proc is not available. A thread that exits between two readings takes its
- * time with it, so compare readings of long-lived threads only (Node's are).
+ * The process's CPU and its main thread's, read back to back; null where /proc is not
+ * available or the process is gone. The rest (`total - main`) is everything off the JavaScript
+ * thread: V8's garbage collection and compiler workers, libuv's pool, a profiler's thread.
  */
 export async function readThreadCpuMs(pid: number): Promise<ThreadCpuMs | null> {
-  try {
-    const tids = await readdir(`/proc/${pid}/task`);
-    const split: ThreadCpuMs = { main: 0, others: 0 };
-    for (const tid of tids) {
-      const ms = await readCpuMs(pid, tid);
-      if (ms === null) continue; // exited since the listing
-      if (tid === String(pid)) split.main += ms;
-      else split.others += ms;
-    }
-    return split;
-  } catch {
-    return null;
-  }
+  const total = await readCpuMs(pid);
+  const main = await readCpuMs(pid, pid);
+  return total === null || main === null ? null : { total, main };
 }
 
 /** A running sampler of a process's RSS. */

@@ -117,8 +117,9 @@ function threadsTable(rows: readonly MeasuredRow[]): string[] {
   const split = rows.filter((r) => r.cpuByThreadMsPerOp);
   if (split.length === 0) return [];
   return [
-    'CPU ms per operation by thread: the JavaScript thread (what a CPU profile samples), the other threads ' +
-      "(V8's parallel and concurrent garbage collection and its compiler, libuv's pool) and the embedded store's process:",
+    'CPU ms per operation by thread: the JavaScript thread (what a CPU profile samples), the rest of the process ' +
+      "(V8's parallel and concurrent garbage collection and its compiler, libuv's pool, a profiler's thread while one " +
+      "runs) and the embedded store's process:",
     '',
     '| scenario | CPU ms/op | main thread | other threads | store process |',
     '| --- | ---: | ---: | ---: | ---: |',

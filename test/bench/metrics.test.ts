@@ -1,7 +1,7 @@
-import { percentile } from '../../bench/load';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { percentile } from '../../bench/load';
 import { prometheusByLabel, readThreadCpuMs } from '../../bench/metrics';
 
 describe('prometheusByLabel', () => {
@@ -32,18 +32,38 @@ describe('percentile', () => {
 });
 
 describe('readThreadCpuMs', () => {
-  /** Spins the calling thread for `ms` of wall time (the work whose CPU is then read). */
+  // Spins the calling thread until its own CPU time (not the wall clock: a loaded machine may
+  // give it less) has grown by `ms`, read from /proc/thread-self/stat; gives up after 20 s. The
+  // worker below runs the same code from source.
+  const spinSource = `
+    const threadCpuMs = () => {
+      const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    };
+    const spin = (ms) => {
+      const from = threadCpuMs();
+      const until = Date.now() + 20000;
+      while (threadCpuMs() - from < ms && Date.now() < until);
+    };`;
+  const threadCpuMs = (): number => {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
   const spin = (ms: number): void => {
-    const until = performance.now() + ms;
-    while (performance.now() < until);
+    const from = threadCpuMs();
+    const until = Date.now() + 20_000;
+    while (threadCpuMs() - from < ms && Date.now() < until);
   };
 
-  it("counts the main thread's work as main, and a worker thread's as others", async () => {
-    // A worker that spins, then waits (alive, so /proc still lists it) until told to exit.
+  it("counts the main thread's work as main, and another thread's as the rest of the process", async () => {
+    // A worker that spins, then waits (alive) until told to exit.
     const worker = new Worker(
-      `const { parentPort } = require('node:worker_threads');
-       const until = performance.now() + 300; while (performance.now() < until);
-       parentPort.postMessage('spun'); parentPort.once('message', () => process.exit(0));`,
+      `${spinSource}
+       const { parentPort } = require('node:worker_threads');
+       spin(300);
+       parentPort.postMessage('spun');`,
       { eval: true },
     );
     try {
@@ -52,13 +72,14 @@ describe('readThreadCpuMs', () => {
       const afterWorker = (await readThreadCpuMs(process.pid))!;
       spin(300);
       const afterMain = (await readThreadCpuMs(process.pid))!;
-      // Ticks are 10 ms; on a busy machine a thread may get less than its wall time.
-      expect(afterWorker.others - before.others).toBeGreaterThanOrEqual(100);
-      expect(afterWorker.main - before.main).toBeLessThan(afterWorker.others - before.others);
-      expect(afterMain.main - afterWorker.main).toBeGreaterThanOrEqual(100);
+      const others = (reading: { total: number; main: number }) => reading.total - reading.main;
+      // 300 ms each, less a few 10 ms ticks of truncation in each reading.
+      expect(others(afterWorker) - others(before)).toBeGreaterThanOrEqual(250);
+      expect(afterWorker.main - before.main).toBeLessThan(others(afterWorker) - others(before));
+      expect(afterMain.main - afterWorker.main).toBeGreaterThanOrEqual(250);
+      expect(others(afterMain) - others(afterWorker)).toBeLessThan(afterMain.main - afterWorker.main);
     } finally {
-      worker.postMessage('exit');
-      await once(worker, 'exit');
+      await worker.terminate();
     }
   });
 

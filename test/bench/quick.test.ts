@@ -122,6 +122,11 @@ describe('npm run bench -- --quick', () => {
         'number',
       ]);
       expect(split!.hubMain).toBeGreaterThan(0);
+      // One reading gives the total and its parts: they add up (each rounded to 3 digits).
+      const total = row.hubCpuMsPerOp as number;
+      expect(Math.abs(split!.hubMain + split!.hubOthers + split!.store! - total)).toBeLessThanOrEqual(
+        0.01 * total + 0.01,
+      );
     }
     expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toContain(
       '| scenario | CPU ms/op | main thread | other threads | store process |',
