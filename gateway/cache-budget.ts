@@ -1,7 +1,9 @@
 // The caches the hub keeps in its own heap, against the heap it runs in. Each is bounded, but
 // the bounds are set one by one (a connector's memory layer, the response cache, the identity
 // look-ups) and nothing else adds them up: with a few connectors and generous bounds, their sum
-// can be most of the heap, and the hub then runs out of memory under load, not at start.
+// can be most of the heap, and the hub then runs out of memory under load, not at start. Not
+// counted: the embedded store when it runs in the hub's process (`mongodb.embeddedIn: thread`
+// or `inline`), whose data has no bound but the data itself.
 import { getHeapStatistics } from 'node:v8';
 import { enabledConnectorNames, type SwitchboardConfig } from '../config';
 
@@ -12,11 +14,17 @@ export interface CacheBudget {
   bytes: number;
 }
 
-/** The caches the configuration turns on, with their bounds (none when `cache.enabled` is false). */
+/**
+ * Apollo Server's cache of parsed and validated documents: its default (an LRU of 30 MiB, as it
+ * counts them), which the hub does not change.
+ */
+const DOCUMENT_CACHE: CacheBudget = { setting: "Apollo Server's document cache (its default)", bytes: 30 * 1_048_576 };
+
+/** The caches the configuration turns on, with their bounds (only Apollo's with `cache.enabled` false). */
 export function cacheBudgets(config: SwitchboardConfig): CacheBudget[] {
   const { cache, identity } = config;
-  if (!cache.enabled) return [];
-  const budgets: CacheBudget[] = [];
+  if (!cache.enabled) return [DOCUMENT_CACHE];
+  const budgets: CacheBudget[] = [DOCUMENT_CACHE];
   const connectors = enabledConnectorNames(config).length;
   if (cache.memoryEntries > 0 && cache.memoryBytes > 0 && connectors > 0)
     budgets.push({ setting: `cache.memoryBytes x ${connectors} connectors`, bytes: cache.memoryBytes * connectors });

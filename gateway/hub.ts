@@ -6,7 +6,13 @@ import type { ConnectorRuntime } from './runtime';
 import type { ReloadReport } from '../schema/hub';
 import type { SyncProgress, SyncReport } from '../schema/identity';
 import type { SnapshotProgress, SnapshotReport } from '../schema/snapshot';
-import { openStore, RememberedIdentityLookups, withDeadline, type StoreConnection } from '../store';
+import {
+  openStore,
+  readPreferenceNotice,
+  RememberedIdentityLookups,
+  withDeadline,
+  type StoreConnection,
+} from '../store';
 import { openRecordStore, prepareRepositories } from './repositories';
 import { cacheBudgetWarning } from './cache-budget';
 import { consoleLogger, type HubLogger } from './logger';
@@ -103,6 +109,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
   if (overBudget) logger.warn(overBudget);
   const metrics = new HubMetrics();
   const store = await openStore(config.mongodb, { onCommand: (name) => metrics.storeCommand(name) });
+  const primaryOnly = readPreferenceNotice(store);
+  if (primaryOnly) logger.warn(primaryOnly);
   if (store.embeddedTcpUri)
     logger.warn(
       `the embedded store also listens on ${store.embeddedTcpUri} (mongodb.embeddedTcp), without authentication: any local user can read and write it`,
@@ -130,7 +138,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
     const repositories = await prepareRepositories(store, []);
     const { identities: repository, snapshots } = repositories;
     // Who is calling, from memory while the identity map is the generation it was read from.
-    const identityLookups = new RememberedIdentityLookups(repositories.identityLookups, {
+    const identityLookups = new RememberedIdentityLookups(repository, {
       maxEntries: config.cache.enabled ? config.identity.memoryEntries : 0,
       maxBytes: config.identity.memoryBytes,
       recheckMs: config.identity.recheckMs,
@@ -214,6 +222,8 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       build,
       swap,
       onSwap: () => responses.clear(),
+      // The cache settings are start-up's (a reload does not apply them); the connectors are the new ones.
+      cacheBudget: (next) => cacheBudgetWarning({ ...config, connectors: next.connectors }),
       onConnectorsChanged: (next, added) =>
         identityAfterReload(next, added, repository, logger, () => {
           // As start-up would: the identity map, then snapshots with the new departments' figures.

@@ -20,6 +20,11 @@ export interface ReloaderOptions {
   onConnectorsChanged: (next: Generation, added: readonly string[]) => Promise<string | null>;
   /** Once the last request on the previous generation is answered: settle and let go of its connectors. */
   retire: (previous: Generation, removed: readonly string[]) => Promise<void>;
+  /**
+   * What start-up would warn of the in-heap caches' bounds with the connectors of `next` (their
+   * memory layers come and go with them); null when they fit. Absent: not checked.
+   */
+  cacheBudget?: (next: SwitchboardConfig) => string | null;
   logger: HubLogger;
 }
 
@@ -84,6 +89,8 @@ export function createReloader(options: ReloaderOptions): Reloader {
       .finally(() => retiring.delete(retirement));
     retiring.add(retirement);
 
+    const overBudget = options.cacheBudget?.(next.config);
+    if (overBudget) logger.warn(`Reload: ${overBudget}`);
     const restart = sectionsNeedingRestart(previous.config, next.config);
     if (restart.length > 0)
       logger.warn(`Reload: changes to ${restart.join(', ')} take effect at the next restart, not now`);

@@ -7,7 +7,7 @@ import { loadConnectorDeclaration } from './declarations';
 import { noMetrics } from './runtime';
 import { syncIdentities, SyncError, type SyncReport } from '../schema/identity';
 import { buildSnapshots, type SnapshotReport } from '../schema/snapshot';
-import { DataDirInUseError, openStore, type StoreConnection } from '../store';
+import { DataDirInUseError, openStore, readPreferenceNotice, type StoreConnection } from '../store';
 import { ADMIN_TOKEN_HEADER, readAdminToken, type FullSyncReport, type SyncEvent } from './admin';
 import { createConnectors } from './connectors';
 import { startDemoSilos, type DemoSilos } from './demo';
@@ -111,6 +111,8 @@ export async function runSyncCommand(config: SwitchboardConfig): Promise<void> {
   let store: StoreConnection;
   try {
     store = await openStore(config.mongodb);
+    const primaryOnly = readPreferenceNotice(store);
+    if (primaryOnly) consoleLogger.warn(primaryOnly);
   } catch (error) {
     if (error instanceof DataDirInUseError) return syncInRunningHub(config, error);
     throw error;

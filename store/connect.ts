@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, ReadPreference, type Db } from 'mongodb';
 import { defaultRepositoryDeadlines, type RepositoryDeadlines } from './deadline';
 import {
   startEmbeddedMongo,
@@ -62,6 +62,11 @@ export interface StoreConnection {
   readonly embeddedPid: number | null;
   /** The deadlines repositories on this connection use (from `operationTimeoutMs`, `batchOperationTimeoutMs`). */
   readonly deadlines: RepositoryDeadlines;
+  /**
+   * The read preference the connection string asked for when it was not the primary (which
+   * `db` reads from regardless; see `openStore`); null when it asked for the primary.
+   */
+  readonly readPreferenceOverridden: string | null;
   close(): Promise<void>;
 }
 
@@ -94,9 +99,16 @@ export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): 
     await server?.close();
     throw new Error(`Cannot connect to MongoDB at ${redact(uri)}: ${(error as Error).message}`);
   }
+  // The hub's reads come in pairs that must see one member's data: the identity map's state and
+  // the look-ups it vouches for (which the hub then remembers), a page of customers and its
+  // count, a lease and the work it guards, a saved query and its version. A connection string
+  // that prefers secondaries would send the two halves to two members, one of them behind, so
+  // the hub reads from the primary whatever it says (and the hub says so at start).
+  const asked = client.readPreference.mode;
   return {
     client,
-    db: client.db(options.database),
+    db: client.db(options.database, { readPreference: ReadPreference.PRIMARY }),
+    readPreferenceOverridden: asked === ReadPreference.PRIMARY ? null : asked,
     uri,
     embedded: server !== null,
     embeddedTcpUri: server?.tcp?.uri ?? null,
@@ -110,6 +122,16 @@ export async function openStore(options: StoreOptions, hooks: StoreHooks = {}): 
       await server?.close();
     },
   };
+}
+
+/** What to log when `openStore` read from the primary against the connection string's wish; null when it did not. */
+export function readPreferenceNotice(store: Pick<StoreConnection, 'readPreferenceOverridden'>): string | null {
+  if (store.readPreferenceOverridden === null) return null;
+  return (
+    `the MongoDB connection string asks to read from ${store.readPreferenceOverridden}; the hub reads from the ` +
+    "primary: its reads come in pairs (the identity map's state and its look-ups, a page and its count) that " +
+    'must see one member'
+  );
 }
 
 /** The URI without its password, for messages. */

@@ -1,5 +1,5 @@
 // Public API of store/: the MongoDB connection (real or embedded) and the repositories on it.
-export { openStore } from './connect';
+export { openStore, readPreferenceNotice } from './connect';
 export { DUPLICATE_KEY, isDuplicateKey, writeErrorsOf } from './duplicate-key';
 export type { EmbeddedIn, StoreConnection, StoreOptions, StoreHooks } from './connect';
 export { StoreTimeoutError, isStoreUnavailable, withDeadline, defaultRepositoryDeadlines } from './deadline';

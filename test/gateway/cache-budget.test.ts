@@ -1,5 +1,5 @@
 import { loadConfig, type SwitchboardConfigInput } from '../../config';
-import { CACHE_SHARE_OF_HEAP, cacheBudgets, cacheBudgetWarning } from '../../gateway/cache-budget';
+import { cacheBudgets, cacheBudgetWarning } from '../../gateway/cache-budget';
 
 const MB = 1_048_576;
 const HEAP = 560 * MB; // the hub's budget (gateway/heap-budget.ts)
@@ -8,8 +8,9 @@ const configOf = (overrides: Partial<SwitchboardConfigInput>) => loadConfig({ en
 describe('the in-heap caches against the heap limit', () => {
   it("adds up every connector's memory layer, the response cache and the identity look-ups", () => {
     const budgets = cacheBudgets(configOf({}));
-    // The defaults: four demo connectors at 32 MB, 16 MB of responses, 8 MB of look-ups.
+    // The defaults: Apollo's 30 MiB, four demo connectors at 32 MB, 16 MB of responses, 8 MB of look-ups.
     expect(budgets).toEqual([
+      { setting: "Apollo Server's document cache (its default)", bytes: 30 * MB },
       { setting: 'cache.memoryBytes x 4 connectors', bytes: 4 * 32 * MB },
       { setting: 'cache.responses.maxBytes', bytes: 16 * MB },
       { setting: 'identity.memoryBytes', bytes: 8 * MB },
@@ -20,9 +21,9 @@ describe('the in-heap caches against the heap limit', () => {
   it('warns, naming the settings, when their bounds pass half the heap', () => {
     const config = configOf({ cache: { memoryBytes: 96 * MB } });
     const warning = cacheBudgetWarning(config, HEAP);
-    expect(warning).toContain('408 MB'); // 4 x 96 + 16 + 8
+    expect(warning).toContain('438 MB'); // 30 + 4 x 96 + 16 + 8
     expect(warning).toContain('cache.memoryBytes x 4 connectors: 384 MB');
-    expect(warning).toContain(`${CACHE_SHARE_OF_HEAP * 100}% of the 560 MB heap limit`);
+    expect(warning).toContain('50% of the 560 MB heap limit');
     // The same bounds fit a larger heap.
     expect(cacheBudgetWarning(config, 2048 * MB)).toBeNull();
   });
@@ -35,13 +36,17 @@ describe('the in-heap caches against the heap limit', () => {
         support: { url: 'http://127.0.0.1:4104', enabled: false },
       },
     });
-    expect(cacheBudgets(two)[0]).toEqual({ setting: 'cache.memoryBytes x 2 connectors', bytes: 192 * MB });
+    expect(cacheBudgets(two)[1]).toEqual({ setting: 'cache.memoryBytes x 2 connectors', bytes: 192 * MB });
     expect(cacheBudgetWarning(two, HEAP)).toBeNull();
-    expect(cacheBudgets(configOf({ cache: { enabled: false, memoryBytes: 1024 * MB } }))).toEqual([]);
+    const off = cacheBudgets(configOf({ cache: { enabled: false, memoryBytes: 1024 * MB } }));
+    expect(off.map((budget) => budget.setting)).toEqual(["Apollo Server's document cache (its default)"]);
   });
 
   it('leaves out a layer turned off by its entry count', () => {
     const budgets = cacheBudgets(configOf({ cache: { memoryEntries: 0 }, identity: { memoryEntries: 0 } }));
-    expect(budgets.map((budget) => budget.setting)).toEqual(['cache.responses.maxBytes']);
+    expect(budgets.map((budget) => budget.setting)).toEqual([
+      "Apollo Server's document cache (its default)",
+      'cache.responses.maxBytes',
+    ]);
   });
 });
