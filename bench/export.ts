@@ -221,6 +221,7 @@ export async function csvExportScenario(options: ExportScenarioOptions): Promise
             p50Ms: Math.round(ms),
             p95Ms: Math.round(ms),
             p99Ms: Math.round(ms),
+            established: null,
             repeats: 0,
             firstFailure: whole
               ? null

@@ -15,6 +15,12 @@ export interface LoadResult {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /**
+   * The answers after each connection's first, apart: a connection's first request waits for the
+   * hub to accept it, which a saturated hub does late (an event-loop turn of its own). Null for a
+   * driver without connections of its own (the floor's workers).
+   */
+  established: { p50Ms: number; p99Ms: number; firstAnswersMaxMs: number } | null;
   /** Inputs reused because the run asked for more operations than distinct inputs (should be 0). */
   repeats: number;
   /** The start of the first failed answer (status and body), to say what went wrong; null if none. */
@@ -34,7 +40,11 @@ const round = (value: number, digits = 2): number => Number(value.toFixed(digits
  * Percentiles from every latency sample, computed here for both drivers: autocannon's own
  * histogram has no p95, and one formula for the hub and the floor keeps them comparable.
  */
-function summarize(latencies: number[], counts: Omit<LoadResult, 'rps' | 'p50Ms' | 'p95Ms' | 'p99Ms'>): LoadResult {
+function summarize(
+  latencies: number[],
+  counts: Omit<LoadResult, 'rps' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'established'>,
+  firstAnswers: number[] | null = null,
+): LoadResult {
   const sorted = latencies.sort((a, b) => a - b);
   return {
     ...counts,
@@ -43,6 +53,21 @@ function summarize(latencies: number[], counts: Omit<LoadResult, 'rps' | 'p50Ms'
     p50Ms: round(percentile(sorted, 50)),
     p95Ms: round(percentile(sorted, 95)),
     p99Ms: round(percentile(sorted, 99)),
+    established: firstAnswers === null ? null : establishedOnly(sorted, firstAnswers),
+  };
+}
+
+/** The percentiles of `sorted` without the first answer of each connection (`firstAnswers`). */
+export function establishedOnly(sorted: readonly number[], firstAnswers: readonly number[]): LoadResult['established'] {
+  const rest = [...sorted];
+  for (const first of firstAnswers) {
+    const at = rest.indexOf(first);
+    if (at >= 0) rest.splice(at, 1);
+  }
+  return {
+    p50Ms: round(percentile(rest, 50)),
+    p99Ms: round(percentile(rest, 99)),
+    firstAnswersMaxMs: round(Math.max(0, ...firstAnswers)),
   };
 }
 
@@ -103,6 +128,9 @@ export function runHttpLoad(spec: HttpLoadSpec): Promise<LoadResult> {
   };
   const connections = Math.max(1, Math.min(spec.connections, spec.bodies.length));
   const latencies: number[] = [];
+  // Each connection's first answer (autocannon hands the connection's client to every response).
+  const answered = new WeakSet<object>();
+  const firstAnswers: number[] = [];
   let sent = 0;
   let lastAnswer = 0;
   const started = performance.now();
@@ -130,19 +158,28 @@ export function runHttpLoad(spec: HttpLoadSpec): Promise<LoadResult> {
       (error, result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         resolve(
-          summarize(latencies, {
-            sent,
-            completed: latencies.length,
-            failed: failed + result.errors,
-            elapsedS: ((lastAnswer || performance.now()) - started) / 1000,
-            repeats: rotation.repeats,
-            firstFailure: firstFailure ?? (result.errors > 0 ? `${result.errors} connection errors or timeouts` : null),
-          }),
+          summarize(
+            latencies,
+            {
+              sent,
+              completed: latencies.length,
+              failed: failed + result.errors,
+              elapsedS: ((lastAnswer || performance.now()) - started) / 1000,
+              repeats: rotation.repeats,
+              firstFailure:
+                firstFailure ?? (result.errors > 0 ? `${result.errors} connection errors or timeouts` : null),
+            },
+            firstAnswers,
+          ),
         );
       },
     );
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
+    instance.on('response', (client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
+      if (!answered.has(client)) {
+        answered.add(client);
+        firstAnswers.push(responseTime);
+      }
       lastAnswer = performance.now();
     });
   });

@@ -95,6 +95,12 @@ export interface MeasuredRow {
    * results written before it was measured.
    */
   cpuByThreadMsPerOp?: CpuByThread | null;
+  /**
+   * The latency without each connection's first answer, and the slowest of those first answers:
+   * how much of the tail is connections being opened on a busy hub. Null without connections of
+   * the load's own, and in results written before it was measured.
+   */
+  established?: { p50Ms: number; p99Ms: number; firstAnswersMaxMs: number } | null;
   /** Largest RSS sample of the process under test during the run, MB. */
   peakRssMb: number | null;
   /** Operations sent and how many failed (errors, non-2xx, GraphQL errors, customer not found). */
@@ -138,6 +144,7 @@ export function skippedRow(id: string, name: string, reason: string): MeasuredRo
     storeCommandsPerOp: null,
     hubCpuMsPerOp: null,
     cpuByThreadMsPerOp: null,
+    established: null,
     peakRssMb: null,
     operations: null,
     failed: null,
@@ -207,6 +214,7 @@ export async function measureRow(spec: RowSpec, load: () => Promise<LoadResult>)
         ? Number(((cpuAfter.total - cpuBefore.total) / ops).toPrecision(3))
         : null,
     cpuByThreadMsPerOp: cpuByThreadPerOp(cpuBefore, cpuAfter, ops),
+    established: result.established,
     peakRssMb: peakRssMb === null ? null : round(peakRssMb, 1),
     operations: ops,
     failed: result.failed,

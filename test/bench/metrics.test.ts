@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { percentile } from '../../bench/load';
+import { establishedOnly, percentile } from '../../bench/load';
 import { prometheusByLabel, readThreadCpuMs } from '../../bench/metrics';
 
 describe('prometheusByLabel', () => {
@@ -28,6 +28,18 @@ describe('percentile', () => {
     expect([percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99)]).toEqual([50, 95, 99]);
     expect(percentile([7], 99)).toBe(7);
     expect(percentile([], 50)).toBe(0);
+  });
+});
+
+describe('establishedOnly', () => {
+  it("takes each connection's first answer out of the percentiles, and reports the slowest of them", () => {
+    // 100 answers of 1..100 ms, of which the two connections' first answers took 100 and 90 ms:
+    // 98 are left, and the 98th of them (nearest rank of p99) is 99.
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(establishedOnly(sorted, [100, 90])).toEqual({ p50Ms: 49, p99Ms: 99, firstAnswersMaxMs: 100 });
+    // A first answer as fast as another one takes out one of the two, not both.
+    expect(establishedOnly([5, 5, 7], [5])).toEqual({ p50Ms: 5, p99Ms: 7, firstAnswersMaxMs: 5 });
+    expect(establishedOnly([3, 4], [])).toEqual({ p50Ms: 3, p99Ms: 4, firstAnswersMaxMs: 0 });
   });
 });
 

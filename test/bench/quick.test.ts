@@ -133,6 +133,18 @@ describe('npm run bench -- --quick', () => {
     );
   });
 
+  it("reports each connection's first answer apart for HTTP loads, not for the floor's workers", () => {
+    const cold = results.scenarios.find((s) => s.id === 'screenPopCold')!;
+    const established = cold.established as { p50Ms: number; p99Ms: number; firstAnswersMaxMs: number } | null;
+    expect([typeof established?.p50Ms, typeof established?.p99Ms, typeof established?.firstAnswersMaxMs]).toEqual([
+      'number',
+      'number',
+      'number',
+    ]);
+    expect(established!.firstAnswersMaxMs).toBeGreaterThan(0);
+    expect(results.baselines.find((b) => b.id === 'floor')!.established).toBeNull();
+  });
+
   it('runs the floor, the ceiling and the naive graph, and computes the ratios', () => {
     expect(results.baselines.map((b) => b.id)).toEqual(
       expect.arrayContaining(['floor', 'ceiling', 'pageOf100Naive', 'screenPopColdNaive']),
