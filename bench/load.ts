@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
+/** Latency without each connection's first answer, and the slowest of those first answers. */
+export interface EstablishedLatency {
+  p50Ms: number;
+  p99Ms: number;
+  firstAnswersMaxMs: number;
+}
+
 /** What one load run measured, the same whichever driver produced it. */
 export interface LoadResult {
   /** Operations started. */
@@ -20,7 +27,7 @@ export interface LoadResult {
    * hub to accept it, which a saturated hub does late (an event-loop turn of its own). Null for a
    * driver without connections of its own (the floor's workers).
    */
-  established: { p50Ms: number; p99Ms: number; firstAnswersMaxMs: number } | null;
+  established: EstablishedLatency | null;
   /** Inputs reused because the run asked for more operations than distinct inputs (should be 0). */
   repeats: number;
   /** The start of the first failed answer (status and body), to say what went wrong; null if none. */
@@ -58,7 +65,7 @@ function summarize(
 }
 
 /** The percentiles of `sorted` without the first answer of each connection (`firstAnswers`). */
-export function establishedOnly(sorted: readonly number[], firstAnswers: readonly number[]): LoadResult['established'] {
+export function establishedOnly(sorted: readonly number[], firstAnswers: readonly number[]): EstablishedLatency {
   const rest = [...sorted];
   for (const first of firstAnswers) {
     const at = rest.indexOf(first);

@@ -1,4 +1,4 @@
-import type { LoadResult } from './load';
+import type { EstablishedLatency, LoadResult } from './load';
 import {
   countsBetween,
   readCpuMs,
@@ -37,12 +37,7 @@ export interface CpuByThread {
 }
 
 /** One reading of the hub's CPU so far, ms: the total and its parts. */
-interface HubCpu {
-  total: number;
-  hubMain: number;
-  hubOthers: number;
-  store: number | null;
-}
+type HubCpu = CpuByThread & { total: number };
 
 /** The hub's CPU so far, and where it ran; null where /proc is not available. */
 async function readHubCpu(hub: MeasuredProcess): Promise<HubCpu | null> {
@@ -100,7 +95,7 @@ export interface MeasuredRow {
    * how much of the tail is connections being opened on a busy hub. Null without connections of
    * the load's own, and in results written before it was measured.
    */
-  established?: { p50Ms: number; p99Ms: number; firstAnswersMaxMs: number } | null;
+  established?: EstablishedLatency | null;
   /** Largest RSS sample of the process under test during the run, MB. */
   peakRssMb: number | null;
   /** Operations sent and how many failed (errors, non-2xx, GraphQL errors, customer not found). */

@@ -40,7 +40,7 @@ export function cacheBudgets(config: SwitchboardConfig): CacheBudget[] {
  * count JSON size, and decoded records take more than that; requests, an identity sync and the
  * code need the rest.
  */
-export const CACHE_SHARE_OF_HEAP = 0.5;
+const CACHE_SHARE_OF_HEAP = 0.5;
 
 const mb = (bytes: number): number => Math.round(bytes / 1_048_576);
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { EstablishedLatency } from '../../bench/load';
 import type { CpuByThread } from '../../bench/measure';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -135,7 +136,7 @@ describe('npm run bench -- --quick', () => {
 
   it("reports each connection's first answer apart for HTTP loads, not for the floor's workers", () => {
     const cold = results.scenarios.find((s) => s.id === 'screenPopCold')!;
-    const established = cold.established as { p50Ms: number; p99Ms: number; firstAnswersMaxMs: number } | null;
+    const established = cold.established as EstablishedLatency | null;
     expect([typeof established?.p50Ms, typeof established?.p99Ms, typeof established?.firstAnswersMaxMs]).toEqual([
       'number',
       'number',
