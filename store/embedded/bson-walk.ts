@@ -107,3 +107,17 @@ export function embeddedDocuments(doc: Buffer, field: string): Buffer[] | null {
   if (!items || !items.every((item, i) => item.type === 0x03 && item.name === String(i))) return null;
   return items.map((item) => item.value);
 }
+
+/**
+ * The whole first element of the encoded document `doc` (its type, name and value bytes), or
+ * null when there is none or it does not walk cleanly: what two documents led by `_id` compare
+ * to know whether they encode it alike (`1` as an int32 or as a double decode the same).
+ */
+export function leadingElement(doc: Buffer): Buffer | null {
+  if (doc.length < 6 || doc.readInt32LE(0) !== doc.length) return null;
+  const nameEnd = doc.indexOf(0, 5);
+  if (nameEnd < 0 || nameEnd >= doc.length - 1) return null;
+  const size = valueSize(doc[4], doc, nameEnd + 1);
+  const end = nameEnd + 1 + size;
+  return size < 0 || end > doc.length - 1 ? null : doc.subarray(4, end);
+}

@@ -42,10 +42,11 @@ export class DocumentStore {
    * the stored result and whether any byte changed (MongoDB's `nModified`). Bytes, as MongoDB
    * compares: a document stored as it came, with a whole number sent as a double, decodes to a
    * number that encodes as an int32, so replacing it by itself counts as a change (MongoDB says
-   * 0). Plain JS numbers, which the hub sends, encode the same both ways.
+   * 0). Plain JS numbers, which the hub sends, encode the same both ways. `received`: the bytes
+   * the replacement arrived in, when it is stored unchanged (as for `insert`).
    */
-  replace(coll: CollectionInfo, old: StoredDoc, doc: Doc): { stored: StoredDoc; modified: boolean } {
-    const blob = checkedBlob(doc);
+  replace(coll: CollectionInfo, old: StoredDoc, doc: Doc, received?: Buffer): { stored: StoredDoc; modified: boolean } {
+    const blob = received ? checkedSize(received) : checkedBlob(doc);
     if (blob.equals(old.blob)) return { stored: old, modified: false };
     const changes = coll.indexes.map((index) => {
       const before = indexKeys(index, old.doc)?.keys ?? [];

@@ -68,10 +68,11 @@ export function isOperatorUpdate(spec: UpdateSpec): boolean {
  * the update would change or remove `_id`.
  */
 export function applyUpdate(doc: Doc, spec: UpdateSpec, options: ApplyOptions = {}): Doc {
-  const before = structuredCloneDoc(doc);
   let after: Doc;
   if (Array.isArray(spec)) {
-    const docs = [before];
+    // Pipelines and operators change the document in place: they work on a copy. A replacement
+    // takes nothing of the old document but its `_id`, so it copies nothing.
+    const docs = [structuredCloneDoc(doc)];
     try {
       applyPipeline(docs, {}, spec as Parameters<typeof applyPipeline>[2]);
     } catch (err) {
@@ -79,7 +80,7 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, options: ApplyOptions = 
     }
     after = docs[0];
   } else if (isOperatorUpdate(spec)) {
-    after = before;
+    after = structuredCloneDoc(doc);
     const { $setOnInsert, ...operators } = spec;
     if (options.inserting && isPlainObject($setOnInsert))
       operators.$set = { ...(operators.$set as Doc | undefined), ...$setOnInsert };

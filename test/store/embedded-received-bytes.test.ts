@@ -4,7 +4,7 @@
  * inside an update statement without decoding it.
  */
 import { BSON, type Collection, MongoClient } from 'mongodb';
-import { embeddedDocument } from '../../store/embedded/bson-walk';
+import { embeddedDocument, leadingElement } from '../../store/embedded/bson-walk';
 import { type EmbeddedMongo, startEmbeddedMongo } from '../../store/embedded';
 
 const { Double, Int32, Long, ObjectId, Decimal128, Timestamp, Binary, BSONRegExp, MinKey, MaxKey, Code } = BSON;
@@ -38,6 +38,17 @@ describe('finding an embedded document in encoded BSON', () => {
     const bytes = Buffer.from(BSON.serialize(statement));
     const found = embeddedDocument(bytes, 'u');
     expect(found && Buffer.from(found).equals(Buffer.from(BSON.serialize(u)))).toBe(true);
+  });
+
+  it("returns a document's first element whole, telling apart two encodings of one `_id`", () => {
+    const asInt = Buffer.from(BSON.serialize({ _id: new Int32(1), a: 'x' }));
+    const asDouble = Buffer.from(BSON.serialize({ _id: new Double(1), a: 'x' }));
+    expect(leadingElement(asInt)?.equals(Buffer.from(BSON.serialize({ _id: 1 })).subarray(4, -1))).toBe(true);
+    expect(leadingElement(asInt)?.equals(leadingElement(asDouble)!)).toBe(false);
+    expect(leadingElement(Buffer.from(BSON.serialize({})))).toBeNull();
+    const cut = Buffer.from(asInt.subarray(0, 9));
+    cut.writeInt32LE(cut.length, 0);
+    expect(leadingElement(cut)).toBeNull();
   });
 
   it('returns null for a missing field, a field that is not a document, and bytes cut short', () => {
@@ -89,6 +100,38 @@ describe('the embedded server storing written documents as they came', () => {
     expect(await storedBytes('as-inserted')).toBe(BSON.calculateObjectSize(inserted));
     expect(await storedBytes('as-upserted')).toBe(BSON.calculateObjectSize(upserted));
     expect(BSON.calculateObjectSize({ ...inserted, n: 5 })).toBe(BSON.calculateObjectSize(inserted) - 4);
+  });
+
+  it('stores a replacement of a document already there in the bytes it came in', async () => {
+    const docs = client.db('as-replaced').collection<Row>('docs');
+    await docs.insertOne({ _id: 'replaced', n: 1 });
+    const replacement = { _id: 'replaced', n: new Double(7), s: 'y' };
+    const result = await docs.bulkWrite([
+      { replaceOne: { filter: { _id: 'replaced', n: { $lt: 5 } }, replacement, upsert: true } },
+    ]);
+    expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+    expect(await storedBytes('as-replaced')).toBe(BSON.calculateObjectSize(replacement));
+    expect(await docs.findOne({ _id: 'replaced' })).toEqual({ _id: 'replaced', n: 7, s: 'y' });
+  });
+
+  it("encodes a replacement anew when it does not lead with the stored document's `_id` as stored", async () => {
+    const db = client.db('re-encoded');
+    const docs = db.collection<{ _id: number; [field: string]: unknown }>('docs');
+    await docs.insertMany([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 1 },
+    ]);
+    // `_id` 1 is stored as an int32; sent as a double it is the same id, and the stored one stays.
+    await docs.replaceOne({ _id: 1 }, { _id: new Double(1), n: new Double(7) });
+    // No `_id` in the replacement: the stored one is put first.
+    await docs.replaceOne({ _id: 2 }, { n: new Double(8) });
+    expect(await storedBytes('re-encoded')).toBe(
+      BSON.calculateObjectSize({ _id: 1, n: 7 }) + BSON.calculateObjectSize({ _id: 2, n: 8 }),
+    );
+    expect(await docs.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 1, n: 7 },
+      { _id: 2, n: 8 },
+    ]);
   });
 
   it('still puts `_id` first, and builds a document an update makes, as MongoDB does', async () => {

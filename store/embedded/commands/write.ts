@@ -5,9 +5,11 @@
  * stops the batch while everything before it stays written — MongoDB's batch semantics.
  */
 import { BSON } from 'mongodb';
+import { leadingElement } from '../bson-walk';
 import { CommandError } from '../errors';
+import type { StoredDoc } from '../scan';
 import { findStored, newStats, parseSort } from '../query';
-import { applyUpdate, isOperatorUpdate, parseUpdateSpec, upsertDocument } from '../update';
+import { applyUpdate, isOperatorUpdate, parseUpdateSpec, type UpdateSpec, upsertDocument } from '../update';
 import { docOption, type Doc, intOption, isPlainObject, receivedBytes, withIdFirst } from '../values';
 import { collectionArg, type CommandContext, type CommandHandler, docsArg, wantsJournal } from './context';
 
@@ -62,6 +64,20 @@ export interface UpdateOutcome {
   upsertedId?: unknown;
 }
 
+/**
+ * The bytes a replacement arrived in, when the document it makes is exactly what was sent: led
+ * by its `_id`, encoded as the stored document's `_id` is (`1` sent as a double decodes as the
+ * stored int32 does, and the stored encoding stays). Storing those bytes skips encoding the
+ * document again, the costliest step of replacing it.
+ */
+function replacedAsSent(spec: UpdateSpec, next: Doc, old: StoredDoc): Buffer | undefined {
+  if (Array.isArray(spec) || isOperatorUpdate(spec) || Object.keys(spec)[0] !== '_id') return undefined;
+  const sent = receivedBytes(spec);
+  if (sent === undefined || Object.keys(next).length !== Object.keys(spec).length) return undefined;
+  const sentId = leadingElement(sent);
+  return sentId !== null && sentId.equals(leadingElement(old.blob) ?? Buffer.alloc(0)) ? sent : undefined;
+}
+
 /** Applies one `updates` entry: every match (multi) or the first, else the upsert. */
 function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables: Doc | undefined): UpdateOutcome {
   const filter = docOption(stmt, 'q') ?? {};
@@ -90,7 +106,7 @@ function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables
     let nModified = 0;
     for (const stored of matched) {
       const next = applyUpdate(stored.doc, spec, { arrayFilters, filter });
-      if (ctx.engine.store.replace(coll, stored, next).modified) nModified++;
+      if (ctx.engine.store.replace(coll, stored, next, replacedAsSent(spec, next, stored)).modified) nModified++;
     }
     return { n: matched.length, nModified };
   }
