@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { replaceEventLoopDelayGauges } from './event-loop-delay';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from './auth/hook';
 import { mayReadMetrics } from './auth/setup';
@@ -69,7 +70,10 @@ export class HubMetrics implements ConnectorMetrics {
   });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
+      replaceEventLoopDelayGauges(this.registry, 'switchboard_');
+    }
   }
 
   cacheHits(connector: string, count: number): void {
