@@ -5,6 +5,9 @@ import { principalOf } from './auth/hook';
 import { mayReadMetrics } from './auth/setup';
 import type { ConnectorMetrics, UpstreamOutcome } from './runtime';
 
+/** Node's process metrics (prom-client's defaults) are named `switchboard_process_...`, `switchboard_nodejs_...`. */
+const PROCESS_METRICS_PREFIX = 'switchboard_';
+
 /**
  * The hub's Prometheus metrics, served at `GET /metrics`: per connector cache hits, misses and
  * stale serves, upstream requests and their latency; MongoDB commands the hub sent; and Node's
@@ -71,8 +74,8 @@ export class HubMetrics implements ConnectorMetrics {
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
-      replaceEventLoopDelayGauges(this.registry, 'switchboard_');
+      collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRICS_PREFIX });
+      replaceEventLoopDelayGauges(this.registry, PROCESS_METRICS_PREFIX);
     }
   }
 

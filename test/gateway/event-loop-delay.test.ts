@@ -27,7 +27,8 @@ describe('event-loop delay gauges', () => {
 
   it('report the delay of a loop that was blocked', async () => {
     const metrics = new HubMetrics();
-    // The monitor's timer starts on the loop's next turn: a loop blocked before that goes unseen.
+    // Real timing is what is under test (the monitor is libuv's timer; no fake clock drives it).
+    // The monitor measures from its timer's first tick: a loop blocked before that goes unseen.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const until = Date.now() + 60;
     while (Date.now() < until); // the loop is blocked for 60 ms

@@ -70,10 +70,11 @@ export interface UpdateOutcome {
  * stored int32 does, and the stored encoding stays). Storing those bytes skips encoding the
  * document again, the costliest step of replacing it.
  */
-function replacedAsSent(spec: UpdateSpec, next: Doc, old: StoredDoc): Buffer | undefined {
+function replacedAsSent(spec: UpdateSpec, old: StoredDoc): Buffer | undefined {
+  // Led by its `_id`, a replacement makes a document of its own fields in its own order.
   if (Array.isArray(spec) || isOperatorUpdate(spec) || Object.keys(spec)[0] !== '_id') return undefined;
   const sent = receivedBytes(spec);
-  if (sent === undefined || Object.keys(next).length !== Object.keys(spec).length) return undefined;
+  if (sent === undefined) return undefined;
   const sentId = leadingElement(sent);
   return sentId !== null && sentId.equals(leadingElement(old.blob) ?? Buffer.alloc(0)) ? sent : undefined;
 }
@@ -106,7 +107,7 @@ function updateStatement(ctx: CommandContext, name: string, stmt: Doc, variables
     let nModified = 0;
     for (const stored of matched) {
       const next = applyUpdate(stored.doc, spec, { arrayFilters, filter });
-      if (ctx.engine.store.replace(coll, stored, next, replacedAsSent(spec, next, stored)).modified) nModified++;
+      if (ctx.engine.store.replace(coll, stored, next, replacedAsSent(spec, stored)).modified) nModified++;
     }
     return { n: matched.length, nModified };
   }
