@@ -16,29 +16,21 @@ import {
 import { openRecordStore, prepareRepositories } from './repositories';
 import { cacheBudgetWarning } from './cache-budget';
 import { consoleLogger, type HubLogger } from './logger';
-import { HubMetrics, registerMetricsRoute } from './metrics';
-import { ApolloServerPluginFreshness } from './plugins/freshness';
-import { ApolloServerPluginPartialStatus } from './plugins/partial-status';
-import { ApolloServerPluginIntrospectionByRole } from './plugins/introspection-by-role';
+import { HubMetrics } from './metrics';
+import { GRAPHQL_PATH } from './server';
+import { NOTICE_TOLERANCE_SECONDS } from './webhooks';
+import { createAdminToken, type FullSync } from './admin';
+import type { CreatedApiKey } from '../store/api-keys.repository';
+import { createHubServer } from './hub-server';
 import { ApolloServerPluginResponseCache } from './plugins/response-cache';
-import { createGatewayServer, GRAPHQL_PATH } from './server';
-import { NOTICE_TOLERANCE_SECONDS, registerWebhooks } from './webhooks';
 import { NoticeLedger } from '../store/notice-ledger.repository';
-import { createAdminToken, registerAdminRoutes, type FullSync } from './admin';
 import { prepareAuthentication } from './auth/setup';
-import { ApolloServerPluginFieldPolicy } from './plugins/field-policy';
-import { ApiKeyRepository, type CreatedApiKey } from '../store/api-keys.repository';
-import { describeSync, identityAfterReload, syncAtStart } from './identity-on-start';
-import { registerHealthRoutes } from './health';
-import { bareId, documentHash, trustedDocumentsFrom, type TrustedDocuments } from './trusted-documents';
-import { CLIENT_OPERATIONS } from '../schema/saved-query/client-operations';
+import { fullSyncInBackground, identityAfterReload, syncAtStart } from './identity-on-start';
 import { buildGeneration, type Generation } from './generation';
 import { createSchemaSwap, type SchemaSwap } from './schema-swap';
 import { createReloader, type Reloader } from './reload';
 import { createMapWork } from './map-work';
 import { createSavedQueries } from './saved-queries';
-import { registerSavedQueryExport } from './saved-query-export';
-import { registerConsole } from './console-page';
 import type { SavedQueries } from '../schema/saved-query';
 
 /** A running hub. */
@@ -152,7 +144,6 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
 
     // The connectors and everything derived from them are one generation; a reload builds the
     // next over the same store, runtime, repositories and keys (gateway/reload.ts).
-    const trustedFile = config.auth.trustedDocuments.file;
     let reloader: Reloader | null = null;
     // Bound below, once the server whose pipeline runs them exists.
     let savedQueries: SavedQueries | null = null;
@@ -172,7 +163,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
             ),
           onChange: () => responses.clear(),
           reload: () => (reloader ? reloader.reload() : Promise.reject(new Error('The hub is still starting'))),
-          trustedDocumentsFile: trustedFile,
+          trustedDocumentsFile: config.auth.trustedDocuments.file,
           savedQueries: () => savedQueries,
         },
         number,
@@ -225,16 +216,7 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       // The cache settings are start-up's (a reload does not apply them); the connectors are the new ones.
       cacheBudget: (next) => cacheBudgetWarning({ ...config, connectors: next.connectors }),
       onConnectorsChanged: (next, added) =>
-        identityAfterReload(next, added, repository, logger, () => {
-          // As start-up would: the identity map, then snapshots with the new departments' figures.
-          const work = fullSync(() => undefined).then(
-            (report) => logger.info(describeSync(report.identity)),
-            (error: unknown) =>
-              logger.warn(`${(error as Error).message}. Run \`npm run sync\` once the systems are back.`),
-          );
-          background.add(work);
-          void work.finally(() => background.delete(work));
-        }),
+        identityAfterReload(next, added, repository, logger, fullSyncInBackground(fullSync, logger, background)),
       retire: async (previous, removed) => {
         await Promise.all(previous.connectors.map((c) => c.settle()));
         for (const name of removed) await metrics.forgetConnector(name);
@@ -242,91 +224,22 @@ export async function startHub(config: SwitchboardConfig, options: StartHubOptio
       logger,
     });
     reloader = hubReloader;
-    // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
-    const examplePhone =
-      mode === 'demo' ? ((await repository.example(connectorsNow().length))?.phones[0] ?? null) : null;
-    // The registered documents of the generation serving, re-validated by each reload, and every
-    // saved query version (saved queries are trusted documents), looked up in the store by hash.
-    // So are the operations of the hub's own clients (the console, `switchboard query`), or in
-    // trusted mode an analyst could not even list saved queries.
-    const clientDocuments = trustedDocumentsFrom(
-      new Map(CLIENT_OPERATIONS.map((text) => [documentHash(text), text])),
-      swap.current.schema,
-      "the console's and `switchboard query`'s operations",
-    );
-    const trustedDocuments: TrustedDocuments = {
-      byId: async (id) =>
-        swap.current.trustedDocuments?.byId(id) ??
-        clientDocuments.byId(id) ??
-        (await savedQueries?.documentByHash(bareId(id))) ??
-        undefined,
-      includes: async (text) =>
-        (swap.current.trustedDocuments?.includes(text) ?? false) ||
-        clientDocuments.includes(text) ||
-        ((await savedQueries?.documentByHash(documentHash(text))) ?? null) !== null,
-    };
-    const { app, apollo, queryLimits } = await createGatewayServer({
-      gateway: swap.gateway,
-      createContext: (request) => swap.createContext(request),
+    const { app, apollo, queryLimits } = await createHubServer({
+      config,
+      swap,
       authenticate,
       logger,
-      limits: config.limits,
-      exposeLimits: !config.production,
-      onShed: (signal) => metrics.requestShed(signal),
-      trustedDocuments: trustedFile
-        ? {
-            documents: trustedDocuments,
-            mayRunAnyDocument: (principal) =>
-              config.auth.trustedDocuments.anyDocumentRoles.some((role) => principal.roles.has(role)),
-          }
-        : undefined,
-      examplePhone,
-      exampleQuery: () => swap.current.exampleQuery,
-      // First the count of each generation's requests; then the policy: it cuts denied fields
-      // before execution and fills their errors in before the response cache sees the answer. A
-      // request is judged by the policy loaded against the schema it was validated against.
-      plugins: [
-        swap.plugin,
-        ApolloServerPluginFieldPolicy({ policyFor: (schema) => swap.generationOf(schema)?.policy }),
-        ApolloServerPluginIntrospectionByRole({ enabled: config.production }),
-        ApolloServerPluginFreshness(),
-        ApolloServerPluginPartialStatus(),
-        ...responses.plugins,
-      ],
-      routes: [
-        (server) => registerHealthRoutes(server, () => swap.current.readiness),
-        (server) => registerMetricsRoute(server, metrics),
-        (server) => registerConsole(server, options.consoleAssets),
-        (server) =>
-          registerSavedQueryExport(server, {
-            savedQueries: () => savedQueries,
-            schema: () => swap.current.schema,
-            mayRun: (principal) => swap.current.policy.allows(principal.roles, 'Query', 'runSavedQuery'),
-            logger,
-          }),
-        // Change notices find their connector when they arrive: fastify adds no route after listen.
-        (server) =>
-          registerWebhooks(
-            server,
-            { find: (name) => swap.current.webhookTarget(name) },
-            logger,
-            () => responses.clear(),
-            runtime.now,
-            notices,
-          ),
-        (server) => {
-          // Only a hub that owns an embedded data directory needs a way for `npm run sync` in.
-          if (adminToken)
-            registerAdminRoutes(
-              server,
-              (progress) => fullSync(progress),
-              adminToken.token,
-              new ApiKeyRepository(store.db, store.deadlines.requestMs),
-            );
-        },
-      ],
-      // GET /health answers what GET /readyz does (cached, shared, reason codes instead of error text).
-      health: () => swap.current.readiness.check(),
+      metrics,
+      responses,
+      notices,
+      store,
+      now: runtime.now,
+      fullSync,
+      adminToken,
+      // Only the demo's made-up customers are shown off; a real customer's phone is nobody's example.
+      examplePhone: mode === 'demo' ? ((await repository.example(connectorsNow().length))?.phones[0] ?? null) : null,
+      savedQueries: () => savedQueries,
+      consoleAssets: options.consoleAssets,
     });
     undo.push(() => app.close());
     savedQueries = await createSavedQueries({

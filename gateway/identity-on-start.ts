@@ -2,6 +2,7 @@ import type { SwitchboardConfig } from '../config';
 import type { Connector } from '../connectors/kit';
 import { checkIdentityMap, describeMismatch, type SyncReport } from '../schema/identity';
 import type { IdentityRepository } from '../store/identity.repository';
+import type { FullSync } from './admin';
 import type { HubLogger } from './logger';
 
 /** What start-up decided about the identity map, and why. */
@@ -85,6 +86,26 @@ export async function identityAfterReload(
   const sentence = `The identity map does not link customers to ${which} yet: run \`npm run sync\` (identity.syncOnStart is never)`;
   logger.warn(sentence);
   return sentence;
+}
+
+/**
+ * What a reload that added a department starts, as start-up would: the identity map, then
+ * snapshots with the new departments' figures. It runs in the background, its outcome is logged,
+ * and it stays in `background` until it ends, so that closing the hub waits for it.
+ */
+export function fullSyncInBackground(
+  fullSync: FullSync,
+  logger: HubLogger,
+  background: Set<Promise<void>>,
+): () => void {
+  return () => {
+    const work = fullSync(() => undefined).then(
+      (report) => logger.info(describeSync(report.identity)),
+      (error: unknown) => logger.warn(`${(error as Error).message}. Run \`npm run sync\` once the systems are back.`),
+    );
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
 }
 
 /**
