@@ -45,7 +45,7 @@ export class Engine {
    * Runs `fn` in one SQLite transaction, committed when this returns — i.e. before the command's
    * reply is written — so an acknowledged write is in the WAL. `durable` (a `{ j: true }` write
    * concern) makes this commit fsync too (`synchronous = FULL`), surviving power loss as well.
-   * A nested call becomes a savepoint, so one document of a batch can fail alone.
+   * A nested call becomes a savepoint, so a statement of a batch that can fail after writing can fail alone.
    */
   write<T>(fn: () => T, durable = false): T {
     const fsync = durable && this.onDisk && !this.db.inTransaction;

@@ -230,6 +230,85 @@ describe('the embedded server engine', () => {
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, a: 1 });
   });
 
+  describe('a refused statement of a write batch', () => {
+    // Inserts, single updates and deletes into an existing collection run without a savepoint of
+    // their own: everything that can refuse them is checked before they write. These say so.
+    it('leaves nothing of a refused insert: not its _id, not its index keys', async () => {
+      const c = coll('batchinsert');
+      await c.createIndex({ email: 1 }, { unique: true });
+      await c.createIndex({ tags: 1 });
+      await c.insertOne({ _id: 1, email: 'a@x', tags: ['t'] });
+      const reply = await db.command({
+        insert: 'batchinsert',
+        documents: [
+          { _id: 2, email: 'b@x', tags: ['t', 'u'] },
+          { _id: 3, email: 'a@x', tags: ['t', 'v'] },
+          { _id: 4, email: 'c@x', tags: ['w'] },
+        ],
+        ordered: false,
+      });
+      expect(reply.n).toBe(2);
+      expect(reply.writeErrors).toEqual([expect.objectContaining({ index: 1, code: 11000 })]);
+      expect((await c.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id)).toEqual([1, 2, 4]);
+      // Its tag keys went with it: only the documents written are found through the index.
+      expect(await c.countDocuments({ tags: 'v' })).toBe(0);
+      expect((await c.find({ tags: 't' }).hint({ tags: 1 }).toArray()).map((d) => d._id).sort()).toEqual([1, 2]);
+      // And its _id is free.
+      await c.insertOne({ _id: 3, email: 'd@x' });
+      expect(await c.countDocuments({ email: 'a@x' })).toBe(1);
+    });
+
+    it('leaves a document as it was when its replacement or update is refused', async () => {
+      const c = coll('batchreplace');
+      await c.createIndex({ email: 1 }, { unique: true });
+      await c.insertMany([
+        { _id: 1, email: 'a@x', n: 1 },
+        { _id: 2, email: 'b@x', n: 2 },
+      ]);
+      const reply = await db.command({
+        update: 'batchreplace',
+        updates: [
+          { q: { _id: 2 }, u: { email: 'a@x', n: 20 } },
+          { q: { _id: 2 }, u: { $set: { email: 'a@x', n: 21 } } },
+          { q: { _id: 1 }, u: { $set: { n: 10 } } },
+        ],
+        ordered: false,
+      });
+      expect(reply.writeErrors).toEqual([
+        expect.objectContaining({ index: 0, code: 11000 }),
+        expect.objectContaining({ index: 1, code: 11000 }),
+      ]);
+      expect(await c.findOne({ _id: 2 })).toEqual({ _id: 2, email: 'b@x', n: 2 });
+      expect(await c.findOne({ email: 'b@x' })).toEqual({ _id: 2, email: 'b@x', n: 2 });
+      expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, email: 'a@x', n: 10 });
+    });
+
+    // These two keep their savepoint: they can be refused after they have written.
+    it('undoes all of a multi update refused at its second document', async () => {
+      const c = coll('batchmulti');
+      await c.createIndex({ email: 1 }, { unique: true });
+      await c.insertMany([
+        { _id: 1, email: 'a@x' },
+        { _id: 2, email: 'b@x' },
+      ]);
+      const refused = await serverError(c.updateMany({}, { $set: { email: 'same@x' } }));
+      expect(refused.code).toBe(11000);
+      expect(await c.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+        { _id: 1, email: 'a@x' },
+        { _id: 2, email: 'b@x' },
+      ]);
+    });
+
+    it('does not leave behind the collection an upsert created before its update was refused', async () => {
+      const reply = await db.command({
+        update: 'batchupsertnew',
+        updates: [{ q: { _id: 1 }, u: { $inc: { n: 'not a number' } }, upsert: true }],
+      });
+      expect(reply.writeErrors).toEqual([expect.objectContaining({ index: 0 })]);
+      expect(await db.listCollections({ name: 'batchupsertnew' }).toArray()).toEqual([]);
+    });
+  });
+
   it('closes a cursor left idle for ten minutes, as MongoDB does', () => {
     const cursors = new CursorRegistry();
     const first = cursors.open('engine.idle', [{ a: 1 }, { a: 2 }, { a: 3 }], 1);

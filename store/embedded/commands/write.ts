@@ -1,8 +1,9 @@
 /**
  * Write commands: insert, update and delete batches. Each batch is one SQLite transaction
- * committed before the reply; each statement (document) is a savepoint inside it, so a refused
- * one (E11000, immutable `_id`...) becomes a `writeErrors` entry and, for an ordered batch,
- * stops the batch while everything before it stays written — MongoDB's batch semantics.
+ * committed before the reply. A refused statement (E11000, immutable `_id`...) leaves nothing
+ * written and becomes a `writeErrors` entry; for an ordered batch it stops the batch while
+ * everything before it stays written — MongoDB's batch semantics. (A statement that can be
+ * refused after it has written runs in a savepoint; see `runBatch`.)
  */
 import { BSON } from 'mongodb';
 import { leadingElement } from '../bson-walk';
@@ -19,7 +20,13 @@ function writeError(index: number, err: CommandError): Doc {
 }
 
 /**
- * Runs each statement in its own savepoint inside one transaction, collecting write errors.
+ * Runs the statements inside one transaction, collecting write errors. A statement that
+ * `mayFailMidway` runs in a savepoint of its own, so that when it is refused what it wrote is
+ * undone. Every other statement checks everything that can refuse it (a duplicate key, an
+ * immutable `_id`, a document too large) before it writes anything, so a refusal leaves
+ * nothing to undo. A savepoint keeps a copy of every page its statement changes: without them,
+ * inserting a snapshot run's documents (17 index entries each) took the store about a tenth
+ * less CPU.
  * Errors other than CommandError are bugs: they abort the whole command.
  */
 function runBatch<T>(
@@ -27,13 +34,15 @@ function runBatch<T>(
   ctx: CommandContext,
   statements: T[],
   run: (statement: T, index: number) => void,
+  mayFailMidway: (statement: T) => boolean,
 ): Doc[] {
   const ordered = cmd.ordered !== false;
   const writeErrors: Doc[] = [];
   ctx.engine.write(() => {
     for (let i = 0; i < statements.length; i++) {
       try {
-        ctx.engine.write(() => run(statements[i], i));
+        if (mayFailMidway(statements[i])) ctx.engine.write(() => run(statements[i], i));
+        else run(statements[i], i);
       } catch (err) {
         if (!(err instanceof CommandError)) throw err;
         writeErrors.push(writeError(i, err));
@@ -48,12 +57,19 @@ const insert: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'insert', ctx);
   const documents = docsArg(cmd, 'documents');
   let n = 0;
-  const writeErrors = runBatch(cmd, ctx, documents, (doc) => {
-    const coll = ctx.engine.catalog.get(ctx.db, name) ?? ctx.engine.catalog.create(ctx.db, name);
-    const withId = doc._id === undefined ? { _id: new BSON.ObjectId(), ...doc } : withIdFirst(doc);
-    ctx.engine.store.insert(coll, withId, withId === doc ? receivedBytes(doc) : undefined);
-    n++;
-  });
+  const writeErrors = runBatch(
+    cmd,
+    ctx,
+    documents,
+    (doc) => {
+      const coll = ctx.engine.catalog.get(ctx.db, name) ?? ctx.engine.catalog.create(ctx.db, name);
+      const withId = doc._id === undefined ? { _id: new BSON.ObjectId(), ...doc } : withIdFirst(doc);
+      ctx.engine.store.insert(coll, withId, withId === doc ? receivedBytes(doc) : undefined);
+      n++;
+    },
+    // The first document creates the collection: refused, it must not leave the collection behind.
+    () => ctx.engine.catalog.get(ctx.db, name) === undefined,
+  );
   return { n, ...(writeErrors.length ? { writeErrors } : {}) };
 };
 
@@ -133,12 +149,20 @@ const update: CommandHandler = (cmd, ctx) => {
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
-  const writeErrors = runBatch(cmd, ctx, statements, (stmt, index) => {
-    const outcome = updateStatement(ctx, name, stmt, variables);
-    n += outcome.n;
-    nModified += outcome.nModified;
-    if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
-  });
+  const writeErrors = runBatch(
+    cmd,
+    ctx,
+    statements,
+    (stmt, index) => {
+      const outcome = updateStatement(ctx, name, stmt, variables);
+      n += outcome.n;
+      nModified += outcome.nModified;
+      if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
+    },
+    // A multi update can be refused at its second document, after writing the first; an upsert
+    // may create the collection before its update is found malformed.
+    (stmt) => stmt.multi === true || ctx.engine.catalog.get(ctx.db, name) === undefined,
+  );
   return { n, nModified, ...(upserted.length ? { upserted } : {}), ...(writeErrors.length ? { writeErrors } : {}) };
 };
 
@@ -147,25 +171,32 @@ const del: CommandHandler = (cmd, ctx) => {
   const statements = docsArg(cmd, 'deletes');
   const variables = docOption(cmd, 'let');
   let n = 0;
-  const writeErrors = runBatch(cmd, ctx, statements, (stmt) => {
-    const limit = intOption(stmt, 'limit', 0);
-    if (limit !== 0 && limit !== 1) {
-      throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
-    }
-    const coll = ctx.engine.catalog.get(ctx.db, name);
-    if (!coll) return;
-    const filter = docOption(stmt, 'q') ?? {};
-    const matched = [
-      ...findStored(
-        ctx.engine.sql,
-        coll,
-        { filter, limit, collation: docOption(stmt, 'collation'), variables },
-        newStats(),
-      ),
-    ];
-    for (const stored of matched) ctx.engine.store.remove(coll, stored);
-    n += matched.length;
-  });
+  const writeErrors = runBatch(
+    cmd,
+    ctx,
+    statements,
+    (stmt) => {
+      const limit = intOption(stmt, 'limit', 0);
+      if (limit !== 0 && limit !== 1) {
+        throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+      }
+      const coll = ctx.engine.catalog.get(ctx.db, name);
+      if (!coll) return;
+      const filter = docOption(stmt, 'q') ?? {};
+      const matched = [
+        ...findStored(
+          ctx.engine.sql,
+          coll,
+          { filter, limit, collation: docOption(stmt, 'collation'), variables },
+          newStats(),
+        ),
+      ];
+      for (const stored of matched) ctx.engine.store.remove(coll, stored);
+      n += matched.length;
+    },
+    // Everything that can refuse a delete (its limit, its filter) is read before it removes anything.
+    () => false,
+  );
   return { n, ...(writeErrors.length ? { writeErrors } : {}) };
 };
 
