@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { PAGE_QUERY, requestBody } from './documents';
 import { hubCpuMs } from './measure';
 import { readRssMb } from './metrics';
+import { commitId } from './report';
 import { startHubProcess, startSilosProcess } from './processes';
 import { discoverCustomers, postGraphQL } from './workload';
 
@@ -81,12 +82,12 @@ async function measureScale(scale: number, latencyMs: number): Promise<GrowthRow
   }
 }
 
-function report(rows: GrowthRow[], latencyMs: number): string {
+function report(rows: GrowthRow[], latencyMs: number, commit: string): string {
   const smallest = rows[0];
   const lines = [
     '# Growth',
     '',
-    `Measured ${new Date().toISOString()} with \`npm run bench:growth -- --scales ${rows.map((r) => r.scale).join(',')}\`; silo latency ${latencyMs} ms + up to 5 ms.`,
+    `Measured ${new Date().toISOString()} on commit \`${commit}\` with \`npm run bench:growth -- --scales ${rows.map((r) => r.scale).join(',')}\`; silo latency ${latencyMs} ms + up to 5 ms.`,
     '',
     'Per scale, a fresh set of silos and a fresh hub (embedded store in memory): the start with its identity sync, the hub CPU per cold page of 100 customers with all departments (nothing cached yet; pages spread over the whole list, after a few unmeasured), then the customer-360 snapshot run.',
     '',
@@ -117,10 +118,12 @@ async function main(): Promise<void> {
   if (scales.some((scale) => !Number.isSafeInteger(scale) || scale < 1 || scale > 100_000))
     throw new Error(`--scales takes whole numbers from 1 to 100000, separated by commas; got "${values.scales}"`);
   const latencyMs = Number(values['latency-ms']);
+  // Read before anything runs (see bench/run.ts).
+  const commit = commitId(ROOT);
   const rows: GrowthRow[] = [];
   for (const scale of scales) rows.push(await measureScale(scale, latencyMs));
   const out = values.out ?? path.join(ROOT, 'bench', 'growth.md');
-  writeFileSync(out, report(rows, latencyMs));
+  writeFileSync(out, report(rows, latencyMs, commit));
   log(`wrote ${out}`);
 }
 

@@ -198,6 +198,9 @@ async function runPeer(
 }
 
 async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Promise<BenchResults> {
+  // Read before anything runs: what the children run was built from this tree, and an edit
+  // made while the run goes on changes the tree, not what was measured.
+  const commit = commitId(ROOT);
   const peerSkipped = await preparePeer(options);
   if (peerSkipped) log(`the peer is skipped: ${peerSkipped}`);
   log(`starting the silos (${options.scale} customers, ${options.latencyMs} ms + up to ${options.jitterMs} ms)`);
@@ -314,7 +317,7 @@ async function runBenchmark(options: BenchOptions, started: ChildHandle[]): Prom
   const mb = (value: number | null) => (value === null ? null : Number(value.toFixed(1)));
   return {
     machine,
-    commit: commitId(ROOT),
+    commit,
     date: new Date().toISOString(),
     command: options.quick
       ? 'node bench/run.ts --quick'

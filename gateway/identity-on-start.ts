@@ -89,9 +89,11 @@ export async function identityAfterReload(
 }
 
 /**
- * What a reload that added a department starts, as start-up would: the identity map, then
- * snapshots with the new departments' figures. It runs in the background, its outcome is logged,
- * and it stays in `background` until it ends, so that closing the hub waits for it.
+ * The sync a reload starts when `identityAfterReload` decides the map needs one (a department
+ * added, `syncOnStart: always`, a map of other systems, a sync left unfinished), as start-up
+ * would: the identity map, then snapshots with the departments' figures. It runs in the
+ * background, its outcome is logged, and it stays in `background` until it ends, so that
+ * closing the hub waits for it.
  */
 export function fullSyncInBackground(
   fullSync: FullSync,

@@ -1,7 +1,9 @@
 /**
  * Writing documents: every insert, replace and delete keeps the `_id` index and the secondary
- * indexes in step, and enforces uniqueness before anything is written, so a refused document
- * leaves no trace. Callers run these inside a transaction (`Engine.write`).
+ * indexes in step, and checks everything that can refuse a document (its size, uniqueness)
+ * before it writes it, so a refused document leaves nothing a reader can see. The one write
+ * a refusal can leave is the purge of a TTL-expired document that held a key it wanted, which
+ * the TTL sweep would have made anyway. Callers run these inside a transaction (`Engine.write`).
  */
 import type { Catalog, CollectionInfo } from './catalog';
 import { CommandError } from './errors';
@@ -11,6 +13,12 @@ import { scan, type StoredDoc, toStored } from './scan';
 import type { Statements } from './sqlite';
 import { expiryTest } from './ttl';
 import { type Doc, formatValue, serializeDoc } from './values';
+
+/** One index's keys for a document, and whether its arrays make the index multikey. */
+interface IndexClaim {
+  keys: IndexKey[];
+  multikey: boolean;
+}
 
 /** MongoDB's document size limit. */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -32,8 +40,9 @@ export class DocumentStore {
     const key = idKey(doc._id);
     this.claimId(coll, key, doc._id, -1);
     const plans = coll.indexes.map((index) => this.claimKeys(coll, index, doc, -1));
+    this.markMultikey(coll, plans);
     const seq = Number(this.sql.insertDoc.run(coll.id, key, blob).lastInsertRowid);
-    plans.forEach((keys, i) => keys.forEach((k) => this.sql.insertEntry.run(coll.indexes[i].id, k.bytes, seq)));
+    plans.forEach(({ keys }, i) => keys.forEach((k) => this.sql.insertEntry.run(coll.indexes[i].id, k.bytes, seq)));
     return { seq, blob, doc };
   }
 
@@ -48,9 +57,11 @@ export class DocumentStore {
   replace(coll: CollectionInfo, old: StoredDoc, doc: Doc, received?: Buffer): { stored: StoredDoc; modified: boolean } {
     const blob = received ? checkedSize(received) : checkedBlob(doc);
     if (blob.equals(old.blob)) return { stored: old, modified: false };
-    const changes = coll.indexes.map((index) => {
+    const plans = coll.indexes.map((index) => this.claimKeys(coll, index, doc, old.seq));
+    this.markMultikey(coll, plans);
+    const changes = coll.indexes.map((index, i) => {
       const before = indexKeys(index, old.doc)?.keys ?? [];
-      const after = this.claimKeys(coll, index, doc, old.seq);
+      const after = plans[i].keys;
       const had = new Set(before.map((k) => k.bytes.toString('latin1')));
       const has = new Set(after.map((k) => k.bytes.toString('latin1')));
       return {
@@ -79,8 +90,9 @@ export class DocumentStore {
   buildIndex(coll: CollectionInfo, index: IndexInfo): void {
     const stats = { keysExamined: 0, docsExamined: 0 };
     for (const stored of scan(this.sql, coll, { kind: 'collscan', direction: 1 }, stats, 1000)) {
-      for (const k of this.claimKeys(coll, index, stored.doc, stored.seq))
-        this.sql.insertEntry.run(index.id, k.bytes, stored.seq);
+      const plan = this.claimKeys(coll, index, stored.doc, stored.seq);
+      if (plan.multikey) this.catalog.markMultikey(index);
+      for (const k of plan.keys) this.sql.insertEntry.run(index.id, k.bytes, stored.seq);
     }
   }
 
@@ -108,11 +120,14 @@ export class DocumentStore {
     throw duplicateKey(coll, ID_INDEX_NAME, { _id: 1 }, { _id: id });
   }
 
-  /** The document's keys for one index, after checking none collides in a unique index. */
-  private claimKeys(coll: CollectionInfo, index: IndexInfo, doc: Doc, self: number): IndexKey[] {
+  /**
+   * The document's keys for one index, after checking none collides in a unique index, and
+   * whether they make the index multikey. Only checks: marking the index is the caller's, once
+   * every index has been claimed, so that a refused document changes nothing (see `markMultikey`).
+   */
+  private claimKeys(coll: CollectionInfo, index: IndexInfo, doc: Doc, self: number): IndexClaim {
     const result = indexKeys(index, doc);
-    if (!result) return [];
-    if (result.multikey) this.catalog.markMultikey(index);
+    if (!result) return { keys: [], multikey: false };
     if (index.unique) {
       for (const key of result.keys) {
         const owner = this.sql.entryOwner.get(index.id, key.bytes, self);
@@ -123,7 +138,18 @@ export class DocumentStore {
         throw duplicateKey(coll, index.name, keyPatternDoc(index.key), keyValue);
       }
     }
-    return result.keys;
+    return { keys: result.keys, multikey: result.multikey };
+  }
+
+  /**
+   * Marks the indexes a document's arrays make multikey, once all its keys are claimed: a mark
+   * made before a later index refused the document would outlive it (write batches run most
+   * statements without a savepoint), and a multikey index loses its sort order and its counts.
+   */
+  private markMultikey(coll: CollectionInfo, plans: readonly IndexClaim[]): void {
+    plans.forEach((plan, i) => {
+      if (plan.multikey) this.catalog.markMultikey(coll.indexes[i]);
+    });
   }
 
   /** A TTL-expired document no longer exists for readers, so it mustn't block a unique key. */
