@@ -82,14 +82,25 @@ describe('readThreadCpuMs', () => {
       const before = (await readThreadCpuMs(process.pid))!;
       await once(worker, 'message');
       const afterWorker = (await readThreadCpuMs(process.pid))!;
-      spin(300);
-      const afterMain = (await readThreadCpuMs(process.pid))!;
       const others = (reading: { total: number; main: number }) => reading.total - reading.main;
       // 300 ms each, less a few 10 ms ticks of truncation in each reading.
       expect(others(afterWorker) - others(before)).toBeGreaterThanOrEqual(250);
       expect(afterWorker.main - before.main).toBeLessThan(others(afterWorker) - others(before));
-      expect(afterMain.main - afterWorker.main).toBeGreaterThanOrEqual(250);
-      expect(others(afterMain) - others(afterWorker)).toBeLessThan(afterMain.main - afterWorker.main);
+      // The main thread's spin, read as main and not as the rest. The rest of a jest worker
+      // (its collector's and compiler's threads) may run meanwhile and add to the other side:
+      // once in CI it added 1.3 s over one 300 ms spin. That only adds, so the spin is tried up
+      // to three times and must once read as more main than rest; counting the spin twice, or
+      // as the rest, fails every time.
+      const spins: Array<{ main: number; rest: number }> = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const from = (await readThreadCpuMs(process.pid))!;
+        spin(300);
+        const to = (await readThreadCpuMs(process.pid))!;
+        spins.push({ main: to.main - from.main, rest: others(to) - others(from) });
+        if (spins.at(-1)!.rest < spins.at(-1)!.main / 2) break;
+      }
+      for (const { main } of spins) expect(main).toBeGreaterThanOrEqual(250);
+      expect(spins.some(({ main, rest }) => rest < main / 2)).toBe(true);
     } finally {
       await worker.terminate();
     }
